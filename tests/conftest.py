@@ -1,0 +1,59 @@
+"""Fixtures every test gets: no network beyond loopback, no credentials, a fresh store on request."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+
+import pytest
+
+from viralscope.store import Store
+
+# Environment variables that could carry credentials, proxies or point at a real store.
+_CLEARED_PREFIXES = ("REDDIT_", "MASTODON_", "BLUESKY_", "YOUTUBE_", "X_", "VIRALSCOPE_", "SMTP_")
+_CLEARED_NAMES = {"HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"}
+_KEPT = {"VIRALSCOPE_EVAL"}
+
+
+def _is_loopback(address) -> bool:
+    if not isinstance(address, tuple):  # AF_UNIX paths and the like
+        return True
+    host = address[0]
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _no_network_no_secrets(monkeypatch):
+    """Refuse every non-loopback connection and clear credentials, so no test reaches the network."""
+    for name in list(__import__("os").environ):
+        upper = name.upper()
+        if upper in _KEPT:
+            continue
+        if upper in _CLEARED_NAMES or upper.startswith(_CLEARED_PREFIXES):
+            monkeypatch.delenv(name, raising=False)
+
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def guarded(real):
+        def connect(self, address):
+            if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address):
+                raise ConnectionRefusedError(f"tests may not reach the network (tried {address!r})")
+            return real(self, address)
+
+        return connect
+
+    monkeypatch.setattr(socket.socket, "connect", guarded(real_connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded(real_connect_ex))
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    """A fresh, empty store in a temporary folder."""
+    s = Store(tmp_path / "store.duckdb", lock_timeout=30)
+    s.ensure()
+    return s

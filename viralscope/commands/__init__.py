@@ -1,0 +1,1 @@
+"""One module per command family; each registers its commands on ``viralscope.cli.main`` on import."""
