@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from urllib.parse import parse_qs
 
 from collectors.base import Page, Source, as_int, html_to_text, utc
 from collectors.http import BadBody, HttpPolicy, request
@@ -30,7 +31,8 @@ class HackerNews(Source):
     policy = HttpPolicy(min_interval=0.4)
     # advancedSyntax: quoted phrases and -exclusions; no OR, so one search per alternative.
     syntax = Syntax("hackernews", exclude=True, max_searches=8)
-    options = {"hits_per_page": 100, "tags": "(story,comment,poll)"}
+    #: max_hits: how many hits of one query Algolia lets through (its paginationLimitedTo).
+    options = {"hits_per_page": 100, "tags": "(story,comment,poll)", "max_hits": 1000}
 
     def fetch(self, search: str, since: dt.datetime, until: dt.datetime, *,
               state: dict | None = None) -> Iterator[Page]:
@@ -48,8 +50,9 @@ class HackerNews(Source):
                 "numericFilters": f"created_at_i>={lo},created_at_i<{hi}",
             }
             body = request(self.session, "GET", url, params=params, what=self.name,
-                           check=_expect_page(page)).body
-            reachable = int(body.get("nbPages", 0)) * int(body.get("hitsPerPage", per_page))
+                           check=_expect_page(page, params["numericFilters"])).body
+            reachable = min(int(self.settings["max_hits"]),
+                            int(body.get("nbPages", 0)) * int(body.get("hitsPerPage", per_page)))
             if page == 0 and int(body.get("nbHits", 0)) > reachable and hi - lo > 1:
                 mid = lo + (hi - lo) // 2
                 pending[0:1] = [[lo, mid], [mid, hi]]
@@ -95,11 +98,16 @@ class HackerNews(Source):
         return out
 
 
-def _expect_page(page: int):
+def _expect_page(page: int, filters: str):
+    """Refuse an answer to another request (a stale cache replaying an earlier page)."""
+
     def check(body):
         if not isinstance(body, dict) or not isinstance(body.get("hits"), list):
             raise BadBody("no hits list")
         if int(body.get("page", -1)) != page:
-            raise BadBody(f"asked for page {page}, got page {body.get('page')}")  # a stale copy
+            raise BadBody(f"asked for page {page}, got page {body.get('page')}")
+        echoed = parse_qs(str(body.get("params", ""))).get("numericFilters")
+        if echoed and echoed[0] != filters:
+            raise BadBody(f"asked for {filters}, got {echoed[0]}")
 
     return check

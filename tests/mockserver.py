@@ -8,7 +8,10 @@
 Faults are consumed one per matching request, in the order given:
 ``Status`` (an error status), ``Truncate`` (the body cut short, with or without an honest Content-Length),
 ``Drop`` (the connection closed with no answer), ``Replay`` (the previous answer on that path served again),
-``Delay`` (answer late).
+``Delay`` (answer late), ``Pass`` (no fault this time).
+
+``CHILD_GUARD`` is Python source that a child process runs first, so that a command started by a test
+(``python -c CHILD_GUARD + ...``) can reach no address but loopback either.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -94,6 +97,11 @@ class Replay:
 @dataclass
 class Delay:
     seconds: float
+
+
+@dataclass
+class Pass:
+    """No fault: answer this request normally (spaces faults out over a run)."""
 
 
 class MockServer:
@@ -177,6 +185,8 @@ class MockServer:
         if isinstance(fault, Delay):
             time.sleep(fault.seconds)
             fault = None
+        if isinstance(fault, Pass):
+            fault = None
         if isinstance(fault, Drop):
             h.close_connection = True
             try:
@@ -222,3 +232,93 @@ class MockServer:
         h.send_header("Content-Length", str(len(payload)))
         h.end_headers()
         h.wfile.write(payload)
+
+
+# -- a small Algolia HN: real search semantics over a held set of items (for paging, splitting, faults) --
+
+
+class AlgoliaHN:
+    """``/api/v1/search_by_date`` over ``items`` (Algolia hit objects), newest first, 1,000-hit cap.
+
+    Honours ``query`` (every word must occur), ``tags`` (an OR group), ``numericFilters`` on
+    ``created_at_i`` (>=, >, <, <=), ``hitsPerPage`` and ``page``; reports ``nbHits`` in full while
+    ``nbPages`` stops at ``cap`` hits, as Algolia does.
+    """
+
+    def __init__(self, items: list[dict], cap: int = 1000):
+        self.items = sorted(items, key=lambda h: (-h["created_at_i"], h["objectID"]))
+        self.cap = cap
+
+    def __call__(self, req: Request) -> dict:
+        q = req.query
+        words = [w.strip('"').lower() for w in q.get("query", "").split() if not w.startswith("-")]
+        tags = set(q.get("tags", "").strip("()").split(",")) - {""}
+        filters = [f for f in q.get("numericFilters", "").split(",") if f]
+        hits = [h for h in self.items if self._keep(h, words, tags, filters)]
+        per = int(q.get("hitsPerPage", 20))
+        page = int(q.get("page", 0))
+        reachable = hits[: self.cap]
+        pages = -(-len(reachable) // per) if reachable else 0
+        return {
+            "hits": reachable[page * per : (page + 1) * per], "nbHits": len(hits), "nbPages": pages,
+            "page": page, "hitsPerPage": per, "exhaustiveNbHits": True, "query": q.get("query", ""),
+            "params": urlencode(q), "processingTimeMS": 1,
+        }
+
+    @staticmethod
+    def _keep(h, words, tags, filters) -> bool:
+        if tags and not tags & set(h["_tags"]):
+            return False
+        text = " ".join(str(h.get(k) or "") for k in ("title", "comment_text", "story_text")).lower()
+        if any(w not in text for w in words):
+            return False
+        for f in filters:
+            m = re.fullmatch(r"created_at_i(>=|<=|>|<|=)(\d+)", f)
+            v, x = h["created_at_i"], int(m.group(2))
+            ok = {">=": v >= x, "<=": v <= x, ">": v > x, "<": v < x, "=": v == x}[m.group(1)]
+            if not ok:
+                return False
+        return True
+
+
+def hn_world(n: int, *, start: int = 1767225600, span: int = 86400 * 3, seed: int = 7) -> list[dict]:
+    """``n`` Algolia hits about Lumio: stories with reply chains, every one naming the brand.
+
+    Test data for paging and faults (not a recording): shaped like the API's hits, with parents that
+    always precede their children in time.
+    """
+    import random
+
+    rng = random.Random(seed)
+    items: list[dict] = []
+    stories: list[dict] = []
+    for i in range(n):
+        oid = str(40_000_000 + i)
+        if not stories or rng.random() < 0.2:
+            t = start + rng.randrange(span // 2)
+            hit = {"objectID": oid, "_tags": ["story", f"author_u{i}", f"story_{oid}"], "author": f"u{i}",
+                   "title": f"Lumio story {i}", "url": None, "points": rng.randrange(1, 300),
+                   "num_comments": 0, "created_at_i": t, "story_id": int(oid)}
+            stories.append(hit)
+        else:
+            parent = rng.choice([s for s in items if s["story_id"] == stories[-1]["story_id"]] or stories)
+            t = min(parent["created_at_i"] + rng.randrange(1, 3600), start + span - 1)
+            hit = {"objectID": oid, "_tags": ["comment", f"author_u{i}", f"story_{parent['story_id']}"],
+                   "author": f"u{i}", "comment_text": f"reply {i} about Lumio", "parent_id": int(parent["objectID"]),
+                   "story_id": parent["story_id"], "created_at_i": t}
+        hit["created_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(hit["created_at_i"]))
+        items.append(hit)
+    return items
+
+
+CHILD_GUARD = """
+import ipaddress, socket
+_real = socket.socket.connect
+def _guarded(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        host = address[0]
+        if host != "localhost" and not ipaddress.ip_address(host.split("%")[0]).is_loopback:
+            raise ConnectionRefusedError(f"tests may not reach the network (tried {address!r})")
+    return _real(self, address)
+socket.socket.connect = _guarded
+"""
