@@ -6,13 +6,16 @@
 from __future__ import annotations
 
 from collectors.base import Page, Source
+from collectors.bluesky import Bluesky
 from collectors.hackernews import HackerNews
+from collectors.mastodon import Mastodon
 from collectors.query import BrandMatcher, Query, parse_query
+from collectors.reddit import Reddit
 from viralscope.errors import ConfigError
 
 __all__ = ["SOURCES", "Page", "Source", "source", "parse_query", "Query", "BrandMatcher"]
 
-SOURCES: dict[str, type[Source]] = {cls.name: cls for cls in (HackerNews,)}
+SOURCES: dict[str, type[Source]] = {cls.name: cls for cls in (HackerNews, Reddit, Mastodon, Bluesky)}
 
 
 def source(name: str, settings: dict | None = None, **kwargs) -> Source:

@@ -72,6 +72,14 @@ class Source:
     def from_settings(cls, settings: dict | None = None, **kwargs) -> Source:
         return cls(settings, **kwargs)
 
+    def relevant(self, text: str) -> bool:
+        """Whether a post found by the search matches the query locally (set by the composition).
+
+        Sources that fetch more for a post (a comment tree, reposts) ask this first, so they spend no
+        requests on posts the local match will drop anyway.
+        """
+        return True
+
     def url(self, default_url: str) -> str:
         """A URL of the source's API, moved to ``base_url`` when one is given."""
         return rebase(default_url, self.base_url)

@@ -322,3 +322,7 @@ def _guarded(self, address):
     return _real(self, address)
 socket.socket.connect = _guarded
 """
+
+
+#: Source settings that keep retry waits short in tests (the same code, configured, not skipped).
+FAST = {"backoff_factor": 0.01, "min_interval": 0, "max_wait": 5, "retries": 3}

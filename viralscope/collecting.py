@@ -190,6 +190,7 @@ def collect(
     settings = src.settings
     filt = Filter(q, brands, brand, bool(settings.get("thread_context", False)))
     now = now or _now()
+    src.relevant = q.matches
     try:
         searches = src.plan(q)
         for search in searches:
