@@ -11,11 +11,16 @@ from collectors.hackernews import HackerNews
 from collectors.mastodon import Mastodon
 from collectors.query import BrandMatcher, Query, parse_query
 from collectors.reddit import Reddit
+from collectors.rss import RSS
+from collectors.x import X
+from collectors.youtube import YouTube
 from viralscope.errors import ConfigError
 
 __all__ = ["SOURCES", "Page", "Source", "source", "parse_query", "Query", "BrandMatcher"]
 
-SOURCES: dict[str, type[Source]] = {cls.name: cls for cls in (HackerNews, Reddit, Mastodon, Bluesky)}
+SOURCES: dict[str, type[Source]] = {
+    cls.name: cls for cls in (HackerNews, Reddit, Mastodon, Bluesky, YouTube, X, RSS)
+}
 
 
 def source(name: str, settings: dict | None = None, **kwargs) -> Source:

@@ -31,6 +31,7 @@ class Page:
     payload: object
     state: dict | None
     note: str = ""  # e.g. "window 2026-01-01..2026-01-02 page 3", for progress
+    counters: dict = field(default_factory=dict)  # cursor key -> value to store with this page (quota spent)
 
 
 class Source:
@@ -48,7 +49,7 @@ class Source:
     options: ClassVar[dict[str, object]] = {}
 
     def __init__(self, settings: dict | None = None, *, base_url: str | None = None,
-                 session: PoliteSession | None = None):
+                 session: PoliteSession | None = None, clock=None):
         settings = dict(settings or {})
         where = f"[sources.{self.name}]"
         known = {"enabled", "query", "base_url", "since", "overlap", "thread_context", *self.options,
@@ -67,6 +68,14 @@ class Source:
         )
         for value in self.secrets.values():
             self.session.add_secret(value)
+        #: The time now, as the API sees it (injected in tests that replay recorded days).
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        #: Running totals kept in the store across runs (see ``counter_keys``), loaded before fetching.
+        self.counters: dict[str, str | None] = {}
+
+    def counter_keys(self) -> list[str]:
+        """Cursor keys of running totals this source needs from earlier runs (e.g. today's quota spent)."""
+        return []
 
     @classmethod
     def from_settings(cls, settings: dict | None = None, **kwargs) -> Source:
@@ -172,15 +181,3 @@ def as_int(value) -> int | None:
         return None if value is None else max(0, int(value))
     except (TypeError, ValueError):
         return None
-
-
-@dataclass
-class Budget:
-    """A count of units a source may spend (YouTube's daily quota), shared by the searches of one run."""
-
-    limit: int
-    used: int = 0
-    spent_now: dict = field(default_factory=dict)
-
-    def left(self) -> int:
-        return self.limit - self.used

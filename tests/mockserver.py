@@ -168,6 +168,8 @@ class MockServer:
                 out = handler(req) if callable(handler) else handler
                 if isinstance(out, Reply):
                     return out
+                if isinstance(out, Status):  # a route that always fails this way
+                    return Reply(out.status, out.body or {"error": f"status {out.status}"}, dict(out.headers))
                 return Reply(200, out)
         return Reply(404, {"error": "not found", "path": req.path})
 
@@ -201,7 +203,10 @@ class MockServer:
         if isinstance(fault, Replay) and key in self.last_ok:
             headers, payload = self.last_ok[key]
             return self._send(h, 200, headers, payload)
-        reply = self._route(req)
+        try:
+            reply = self._route(req)
+        except Exception as exc:  # a broken test route: say so, as a server would
+            reply = Reply(500, {"error": f"mock route failed: {type(exc).__name__}: {exc}"})
         payload = reply.encoded()
         if reply.status == 200:
             self.last_ok[key] = (dict(reply.headers), payload)

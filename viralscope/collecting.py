@@ -123,6 +123,7 @@ class Filter:
         from collectors.base import utc
 
         inside = [m for m in mentions if since <= utc(m.created_at) < until]
+        outside = {m.id: m for m in mentions if not since <= utc(m.created_at) < until}
         kept: dict[str, Mention] = {}
         pending = []
         for m in inside:
@@ -133,6 +134,18 @@ class Filter:
                 self.kept_brand[m.id] = m.brand
             else:
                 pending.append(m)
+        # An earlier post that the page brought along as the parent of a kept one (X's includes, a thread's
+        # ancestors) is the root of its cascade: kept if it matches, whatever the span.
+        frontier = [m.parent_id for m in kept.values()]
+        while frontier:
+            parent = outside.pop(frontier.pop(), None)
+            if parent is not None:
+                doc = Document(parent.text)
+                if self.query.matches(doc):
+                    self._tag(parent, doc)
+                    kept[parent.id] = parent
+                    self.kept_brand[parent.id] = parent.brand
+                    frontier.append(parent.parent_id)
         # A reshare carries its original's words; with thread_context a reply carries its thread's topic.
         follows = ("share", "reply", "quote") if self.thread_context else ("share",)
         changed = True
@@ -191,6 +204,8 @@ def collect(
     filt = Filter(q, brands, brand, bool(settings.get("thread_context", False)))
     now = now or _now()
     src.relevant = q.matches
+    src.counters = {k: ingest.read_cursor(store, src.name, k) for k in src.counter_keys()}
+    loaded = dict(src.counters)
     try:
         searches = src.plan(q)
         for search in searches:
@@ -205,6 +220,10 @@ def collect(
     except ViralscopeError as exc:  # e.g. the API sent something the contract refuses
         result.status, result.message = "failed", str(exc)
     finally:
+        if src.counters != loaded:
+            # Units spent on requests whose page was not stored (a failure mid-page) still count.
+            ingest.write_mentions(store, [], origin=src.name,
+                                  cursors={(src.name, k): v for k, v in src.counters.items() if v is not None})
         result.errors += src.session.retried
         result.rate_limit = src.rate_limit_state()
         _finish_run(store, result)
@@ -247,12 +266,13 @@ def _collect_search(store, src: Source, search: str, filt: Filter, result: RunRe
         kept, dropped = filt.apply(mentions, span_since, span_until)
         result.dropped += dropped
         stop = limit is not None and result.kept + len(kept) >= limit
+        counters = {(src.name, k): v for k, v in page.counters.items()}
         if stop:
             # Store exactly up to the limit with the cursor *before* this page: the next run fetches it again.
             kept = kept[: limit - result.kept]
-            summary = ingest.write_mentions(store, kept, origin=src.name, cursors=cursor(last_state))
+            summary = ingest.write_mentions(store, kept, origin=src.name, cursors={**cursor(last_state), **counters})
         else:
-            summary = ingest.write_mentions(store, kept, origin=src.name, cursors=cursor(page.state))
+            summary = ingest.write_mentions(store, kept, origin=src.name, cursors={**cursor(page.state), **counters})
         result.pages += 1
         result.kept += len(kept)
         result.new += summary.inserted
