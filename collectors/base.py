@@ -62,7 +62,7 @@ class Source:
         self.secrets = {var: secret(var) for var in self.credentials}
         missing = [var for var, value in self.secrets.items() if not value]
         if missing:
-            raise NotConfigured(f"{self.name}: skipped, set {missing[0]} in the environment")
+            raise NotConfigured(f"{self.name}: skipped: set {missing[0]} in the environment")
         self.session = session or make_session(
             type(self).policy.updated(settings, where), self.rate_limits, secrets=self.secrets.values()
         )

@@ -101,7 +101,7 @@ class RunResult:
     def line(self) -> str:
         head = f"{self.source}: {self.status}"
         if self.status == "skipped":
-            return f"{head}: {self.message}"
+            return self.message if self.message.startswith(head) else f"{head}: {self.message}"
         text = (f"{head}: {self.kept:,} mentions ({self.new:,} new, {self.updated:,} updated) from "
                 f"{self.pages:,} pages; {self.dropped:,} not matching dropped")
         if self.errors:
