@@ -111,6 +111,20 @@ class Source:
     def parse(payload) -> list[Mention]:
         raise NotImplementedError
 
+    def paginate(self, key: str, token, step) -> Iterator[Page]:
+        """Pages of a cursor-paged listing: ``step(token) -> (payload, next token or None, note)``.
+
+        Ends when there is no next token or the API hands the same one back (a loop, not progress); the
+        state to resume from is ``{key: next token}``.
+        """
+        while True:
+            payload, nxt, note = step(token)
+            done = not nxt or nxt == token
+            yield Page(payload, None if done else {key: nxt}, note, counters=dict(self.counters))
+            if done:
+                return
+            token = nxt
+
     def rate_limit_state(self) -> dict:
         state = self.session.rate_limit
         return state.as_dict() if state else {}

@@ -60,8 +60,7 @@ class Bluesky(Source):
 
     def fetch(self, search: str, since: dt.datetime, until: dt.datetime, *,
               state: dict | None = None) -> Iterator[Page]:
-        cursor = (state or {}).get("cursor")
-        while True:
+        def step(cursor):
             params = {"q": search, "sort": "latest", "since": iso(since), "until": iso(until),
                       "limit": self.settings["page_size"]}
             if self.settings["lang"]:
@@ -69,14 +68,10 @@ class Bluesky(Source):
             if cursor:
                 params["cursor"] = cursor
             found = self._xrpc("app.bsky.feed.searchPosts", params, _has("posts"))
-            reposts = self._reposts(found["posts"])
-            nxt = found.get("cursor")
-            done = not nxt or not found["posts"] or nxt == cursor
-            yield Page({"search": found, "reposts": reposts}, None if done else {"cursor": nxt},
-                       f"{len(found['posts'])} posts")
-            if done:
-                return
-            cursor = nxt
+            nxt = found.get("cursor") if found["posts"] else None
+            return {"search": found, "reposts": self._reposts(found["posts"])}, nxt, f"{len(found['posts'])} posts"
+
+        return self.paginate("cursor", (state or {}).get("cursor"), step)
 
     def _reposts(self, posts: list[dict]) -> dict:
         """Reposters of the most reposted matching posts, and the first page of each one's feed."""

@@ -53,15 +53,14 @@ class Mastodon(Source):
 
     def fetch(self, search: str, since: dt.datetime, until: dt.datetime, *,
               state: dict | None = None) -> Iterator[Page]:
-        max_id = (state or {}).get("max_id")
         limit = int(self.settings["page_size"])
-        while True:
+
+        def step(max_id):
             params = {"limit": limit}
             if max_id:
                 params["max_id"] = max_id
             if search.startswith("#"):
-                statuses = self._get(f"/api/v1/timelines/tag/{search[1:]}", params, _status_list)
-                response = statuses
+                statuses = response = self._get(f"/api/v1/timelines/tag/{search[1:]}", params, _status_list)
             else:
                 response = self._get("/api/v2/search", {"q": search, "type": "statuses", "resolve": "false",
                                                         **params}, _search_result)
@@ -73,11 +72,10 @@ class Mastodon(Source):
                 contexts[s["id"]] = self._get(f"/api/v1/statuses/{s['id']}/context", {}, _context)
             oldest = min(statuses, key=lambda s: int(s["id"]), default=None)
             done = oldest is None or utc(oldest["created_at"]) < since or len(statuses) < limit
-            yield Page({"instance": self.instance, "response": response, "contexts": contexts},
-                       None if done else {"max_id": oldest["id"]}, f"{len(statuses)} statuses")
-            if done:
-                return
-            max_id = oldest["id"]
+            payload = {"instance": self.instance, "response": response, "contexts": contexts}
+            return payload, None if done else oldest["id"], f"{len(statuses)} statuses"
+
+        return self.paginate("max_id", (state or {}).get("max_id"), step)
 
     @staticmethod
     def parse(payload) -> list[Mention]:

@@ -62,8 +62,8 @@ class Reddit(Source):
               state: dict | None = None) -> Iterator[Page]:
         subs = self.settings["subreddits"]
         path = f"/r/{'+'.join(subs)}/search" if subs else "/search"
-        after = (state or {}).get("after")
-        while True:
+
+        def step(after):
             params = {"q": search, "sort": "new", "t": "all", "type": "link", "limit": self.settings["page_size"]}
             if subs:
                 params["restrict_sr"] = "on"
@@ -79,14 +79,11 @@ class Reddit(Source):
                 threads[p["name"]] = self._get(
                     f"/comments/{p['id']}", {"sort": "new", "limit": self.settings["comment_limit"]}, check=_thread
                 )
-            nxt = listing["data"].get("after")
             older = any(utc(p["created_utc"]) < since for p in posts)
-            done = not nxt or not posts or older or nxt == after
-            yield Page({"listing": listing, "threads": threads}, None if done else {"after": nxt},
-                       f"{len(posts)} posts, {len(threads)} threads")
-            if done:
-                return
-            after = nxt
+            nxt = None if older or not posts else listing["data"].get("after")
+            return {"listing": listing, "threads": threads}, nxt, f"{len(posts)} posts, {len(threads)} threads"
+
+        return self.paginate("after", (state or {}).get("after"), step)
 
     @staticmethod
     def parse(payload) -> list[Mention]:

@@ -50,9 +50,9 @@ class X(Source):
         end = min(until, now - dt.timedelta(seconds=15))
         if start >= end:
             return
-        token = (state or {}).get("next_token")
         url = self.url(f"{self.default_base}/2/tweets/search/recent")
-        while True:
+
+        def step(token):
             params = {
                 "query": search, "start_time": iso(start), "end_time": iso(end),
                 "max_results": self.settings["page_size"], "tweet.fields": TWEET_FIELDS,
@@ -63,13 +63,10 @@ class X(Source):
                 params["next_token"] = token
             body = request(self.session, "GET", url, params=params, what=self.name, check=_search_result,
                            headers={"Authorization": f"Bearer {self.secrets['X_BEARER_TOKEN']}"}).body
-            nxt = (body.get("meta") or {}).get("next_token")
-            done = not nxt or nxt == token
-            yield Page(body, None if done else {"next_token": nxt},
-                       f"{(body.get('meta') or {}).get('result_count', 0)} posts")
-            if done:
-                return
-            token = nxt
+            meta = body.get("meta") or {}
+            return body, meta.get("next_token"), f"{meta.get('result_count', 0)} posts"
+
+        yield from self.paginate("next_token", (state or {}).get("next_token"), step)
 
     @staticmethod
     def parse(payload) -> list[Mention]:

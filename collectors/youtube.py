@@ -83,10 +83,10 @@ class YouTube(Source):
     def fetch(self, search: str, since: dt.datetime, until: dt.datetime, *,
               state: dict | None = None) -> Iterator[Page]:
         if search.startswith("video:"):
-            yield from self._follow(search.removeprefix("video:"), since, until, state)
+            yield from self._follow(search.removeprefix("video:"), since, state)
             return
-        token = (state or {}).get("pageToken")
-        while True:
+
+        def step(token):
             params = {"part": "snippet", "q": search, "type": "video", "order": "date",
                       "publishedAfter": iso(since), "publishedBefore": iso(until),
                       "maxResults": self.settings["page_size"]}
@@ -100,38 +100,32 @@ class YouTube(Source):
             videos = self._get("videos", {"part": "snippet,statistics", "id": ",".join(ids)}) if ids else {"items": []}
             threads = {}
             for v in videos["items"]:
-                sn = v["snippet"]
-                if int(v.get("statistics", {}).get("commentCount") or 0) and self.relevant(_video_text(sn)):
+                if int(v.get("statistics", {}).get("commentCount") or 0) and self.relevant(_video_text(v["snippet"])):
                     threads[v["id"]] = self._threads(v["id"], pages=int(self.settings["comment_pages"]), since=since)
-            nxt = found.get("nextPageToken")
-            done = not nxt or not found["items"] or nxt == token
-            yield Page({"videos": videos, "threads": threads}, None if done else {"pageToken": nxt},
-                       f"{len(ids)} videos", counters=dict(self.counters))
-            if done:
-                return
-            token = nxt
+            nxt = found.get("nextPageToken") if found["items"] else None
+            return {"videos": videos, "threads": threads}, nxt, f"{len(ids)} videos"
 
-    def _follow(self, video: str, since, until, state) -> Iterator[Page]:
+        yield from self.paginate("pageToken", (state or {}).get("pageToken"), step)
+
+    def _follow(self, video: str, since, state) -> Iterator[Page]:
         """One named video: itself, then its comment threads page by page, newest first, back to ``since``."""
         token = (state or {}).get("pageToken")
-        videos = self._get("videos", {"part": "snippet,statistics", "id": video}) if not token else {"items": []}
-        while True:
+        first = {"videos": self._get("videos", {"part": "snippet,statistics", "id": video}) if not token else None}
+
+        def step(token):
             params = {"part": "snippet,replies", "videoId": video, "maxResults": 100, "order": "time",
                       "textFormat": "plainText"}
             if token:
                 params["pageToken"] = token
             page = self._get("commentThreads", params)
-            replies = self._replies(page["items"])
-            nxt = page.get("nextPageToken")
+            videos, first["videos"] = first["videos"] or {"items": []}, None  # the video itself on the first page
             oldest = min((utc(t["snippet"]["topLevelComment"]["snippet"]["publishedAt"]) for t in page["items"]),
                          default=None)
-            done = not nxt or oldest is None or oldest < since
-            yield Page({"videos": videos, "threads": {video: {"pages": [page], "replies": replies}}},
-                       None if done else {"pageToken": nxt}, f"video {video}: {len(page['items'])} threads",
-                       counters=dict(self.counters))
-            if done:
-                return
-            token, videos = nxt, {"items": []}
+            nxt = None if oldest is None or oldest < since else page.get("nextPageToken")
+            payload = {"videos": videos, "threads": {video: {"pages": [page], "replies": self._replies(page["items"])}}}
+            return payload, nxt, f"video {video}: {len(page['items'])} threads"
+
+        return self.paginate("pageToken", token, step)
 
     def _threads(self, video: str, *, pages: int, since) -> dict:
         out, token = [], None

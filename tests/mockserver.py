@@ -190,12 +190,7 @@ class MockServer:
         if isinstance(fault, Pass):
             fault = None
         if isinstance(fault, Drop):
-            h.close_connection = True
-            try:
-                h.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            return
+            return self._hang_up(h)
         if isinstance(fault, Status):
             reply = Reply(fault.status, fault.body or {"error": f"injected {fault.status}"}, dict(fault.headers))
             return self._send(h, reply.status, reply.headers, reply.encoded())
@@ -221,13 +216,16 @@ class MockServer:
             h.end_headers()
             h.wfile.write(cut)
             h.wfile.flush()
-            h.close_connection = True
-            try:
-                h.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            return
+            return self._hang_up(h)
         self._send(h, reply.status, reply.headers, payload)
+
+    @staticmethod
+    def _hang_up(h) -> None:
+        h.close_connection = True
+        try:
+            h.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     @staticmethod
     def _send(h, status: int, headers: dict, payload: bytes) -> None:
