@@ -13,6 +13,7 @@ stubs are not expanded (their count is kept on the post as ``more_comments``).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Iterator
 
@@ -39,6 +40,12 @@ class Reddit(Source):
     options = {"subreddits": [], "page_size": 100, "comment_trees": 25, "comment_limit": 500}
 
     _token: str | None = None
+
+    def __init__(self, settings=None, **kwargs):
+        super().__init__(settings, **kwargs)
+        # The Basic authorization header carries id:secret in base64; that form is as secret as the secret.
+        pair = f"{self.secrets['REDDIT_CLIENT_ID']}:{self.secrets['REDDIT_CLIENT_SECRET']}".encode()
+        self.session.add_secret(base64.b64encode(pair).decode())
 
     def _auth(self) -> dict:
         if self._token is None:
