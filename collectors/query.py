@@ -11,11 +11,11 @@ Syntax (operators in capitals; a lower-case ``and``/``or``/``not`` is refused ra
     (lumio OR 루미오) lamp     parentheses group
     lumio NEAR/3 broken       within 3 words of each other, either order; NEAR/3f keeps the order
 
-Words are runs of letters and digits. Korean attaches particles and endings to the right of a word
+Words are runs of letters, digits and combining marks. Korean attaches particles and endings to the right of a word
 (루미오가, 루미오는, 루미오에서), so a term that ends in Hangul matches the start of a word and lets anything
 follow; a Latin term followed directly by Hangul still matches (``Lumio가``): a change of script is a word
-boundary. Chinese and Japanese are written without spaces, so a term in those scripts matches anywhere in
-the text. NEAR counts words as separated by spaces or punctuation.
+boundary. Chinese, Japanese, Thai, Lao, Khmer and Burmese are written without spaces between words, so a
+term in those scripts matches anywhere in the text. NEAR counts words as separated by spaces or punctuation.
 
 The API a source searches is never trusted to apply the query exactly (stemming, typo tolerance, prefix
 matching, unsupported operators), so every mention is matched again here and only matching ones are kept.
@@ -28,6 +28,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from viralscope.errors import QueryError
 
@@ -36,8 +37,24 @@ __all__ = [
 ]
 
 _HANGUL = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff"
-_CJK = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
-_TOKEN = re.compile(rf"([{_HANGUL}]+)|([{_CJK}]+)|((?:(?![{_HANGUL}{_CJK}])[^\W_])+)")
+# Scripts written without spaces between words: Chinese, Japanese, Thai, Lao, Khmer, Myanmar.
+_CJK = ("\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+        "\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f")
+
+
+def _marks() -> str:
+    """Combining marks (vowel signs of Indic scripts and the like): part of a word, though not \\w."""
+    marks = [c for c in range(0x300, 0x10000) if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me")]
+    ranges, start = [], marks[0]
+    for a, b in zip(marks, marks[1:] + [None], strict=True):
+        if b != a + 1:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(a))}" if a > start else re.escape(chr(a)))
+            start = b
+    return "".join(ranges)
+
+
+_RUN = re.compile(rf"(?:[^\W_]|[{_marks()}])+")
+_SCRIPT = re.compile(rf"([{_HANGUL}]+)|([{_CJK}]+)|([^{_HANGUL}{_CJK}]+)")
 HANGUL, CJK, OTHER = "hangul", "cjk", "other"
 _FAMILY = {1: HANGUL, 2: CJK, 3: OTHER}
 
@@ -46,8 +63,7 @@ def _normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     family: str
     word: int  # index of the space/punctuation-separated word it belongs to (NEAR counts these)
@@ -56,12 +72,12 @@ class Token:
 def tokenize(text: str) -> list[Token]:
     """Letters-and-digits runs, split where the script changes; ``word`` numbers the separated words."""
     tokens: list[Token] = []
-    word, last_end = -1, -1
-    for m in _TOKEN.finditer(_normalize(text)):
-        if m.start() != last_end:
-            word += 1
-        tokens.append(Token(m.group(), _FAMILY[m.lastindex], word))
-        last_end = m.end()
+    for word, run in enumerate(_RUN.findall(_normalize(text))):
+        if run.isascii():  # the common case: one token, no script to split on
+            tokens.append(Token(run, OTHER, word))
+            continue
+        for m in _SCRIPT.finditer(run):
+            tokens.append(Token(m.group(), _FAMILY[m.lastindex], word))
     return tokens
 
 
@@ -71,6 +87,16 @@ class Document:
     def __init__(self, text: str):
         self.text = text or ""
         self.tokens = tokenize(self.text)
+        self._index: dict[str, list[int]] | None = None
+
+    @property
+    def index(self) -> dict[str, list[int]]:
+        """Token text → positions, for terms that must equal a token."""
+        if self._index is None:
+            self._index = {}
+            for i, t in enumerate(self.tokens):
+                self._index.setdefault(t.text, []).append(i)
+        return self._index
 
 
 # -- the syntax tree -------------------------------------------------------------------------------------
@@ -89,11 +115,38 @@ class Term:
     def spans(self, doc: Document) -> list[tuple[int, int]]:
         """Every (first, last+1) token range of ``doc`` where this term occurs."""
         toks, mine, n = doc.tokens, self.tokens, len(self.tokens)
+        if n == 1 and not self._exact_first:
+            return self._single_scan(doc)
+        if self._exact_first:
+            starts = doc.index.get(mine[0].text, ())  # only where the first token is
+        else:
+            starts = range(len(toks) - n + 1)
         found = []
-        for i in range(len(toks) - n + 1):
-            if all(_token_matches(mine[k], toks[i + k], k, n, self.wildcard) for k in range(n)):
+        for i in starts:
+            if i + n <= len(toks) and all(_token_matches(mine[k], toks[i + k], k, n, self.wildcard) for k in range(n)):
                 found.append((i, i + n))
         return found
+
+    def matches(self, doc: Document) -> bool:
+        if self._exact_first and mine_single(self):
+            return self.tokens[0].text in doc.index
+        return bool(self.spans(doc))
+
+    def _single_scan(self, doc: Document) -> list[tuple[int, int]]:
+        """One token matched by prefix (Hangul, wildcard) or inside a CJK run: a plain scan."""
+        mine = self.tokens[0]
+        text, fam = mine.text, mine.family
+        if fam == CJK:
+            return [(i, i + 1) for i, t in enumerate(doc.tokens) if t.family == CJK and text in t.text]
+        return [(i, i + 1) for i, t in enumerate(doc.tokens) if t.family == fam and t.text.startswith(text)]
+
+    @cached_property
+    def _exact_first(self) -> bool:
+        """Whether the first token can only match an equal token (so the index finds the candidates)."""
+        first, n = self.tokens[0], len(self.tokens)
+        if first.family == CJK:
+            return False
+        return not (n == 1 and (self.wildcard or first.family == HANGUL))
 
     def render(self) -> str:
         if self.phrase:
@@ -120,19 +173,27 @@ def _token_matches(term: Token, tok: Token, k: int, n: int, wildcard: bool) -> b
     return tok.text == term.text
 
 
+def mine_single(term: Term) -> bool:
+    return len(term.tokens) == 1
+
+
 @dataclass(frozen=True)
 class And:
     items: tuple
 
-    def spans(self, doc):
-        return [(0, 0)] if all(i.matches(doc) for i in self.items) else []
+    def matches(self, doc) -> bool:
+        return all(i.matches(doc) for i in self.items)
 
 
 @dataclass(frozen=True)
 class Or:
     items: tuple
 
+    def matches(self, doc) -> bool:
+        return any(i.matches(doc) for i in self.items)
+
     def spans(self, doc):
+        # Only NEAR asks, and its OR operands hold terms only.
         return sorted({s for i in self.items for s in i.spans(doc)})
 
 
@@ -141,8 +202,8 @@ class Not:
     item: object
     pos: int = field(default=0, compare=False)
 
-    def spans(self, doc):
-        return [] if self.item.matches(doc) else [(0, 0)]
+    def matches(self, doc) -> bool:
+        return not self.item.matches(doc)
 
 
 @dataclass(frozen=True)
@@ -169,13 +230,8 @@ class Near:
                     out.append((min(a0, b0), max(a1, b1)))
         return sorted(set(out))
 
-
-def _matches(node, doc: Document) -> bool:
-    return bool(node.spans(doc))
-
-
-for _cls in (Term, And, Or, Not, Near):
-    _cls.matches = _matches
+    def matches(self, doc) -> bool:
+        return bool(self.spans(doc))
 
 
 # -- parsing ---------------------------------------------------------------------------------------------

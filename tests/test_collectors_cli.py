@@ -166,3 +166,20 @@ def test_every_runs_again(tmp_path, fast_config):
     store = Store(tmp_path / "s.duckdb")
     assert store.query("SELECT count(*) AS n FROM collector_runs WHERE status = 'ok'")["n"][0] >= 2
     assert store.count_mentions() == 5
+
+
+def test_source_status_for_the_sources_page(run, tmp_path, fast_config):
+    from viralscope.collecting import source_status
+
+    with MockServer({HN: fixture("hackernews", "search_by_date")}) as server:
+        run("collect", "hackernews", "-q", "Lumio", *SPAN, "--base-url", server.url, config=fast_config)
+        run("collect", "hackernews", "-q", "Lumio", *SPAN, "--base-url", server.url, config=fast_config)
+    run("collect", "reddit", "-q", "lumio", *SPAN)
+    status = source_status(Store(tmp_path / "s.duckdb")).set_index("source")
+    assert list(status.index) == ["hackernews", "reddit"]
+    hn = status.loc["hackernews"]
+    assert (hn["last_status"], hn["runs"], hn["mentions_new"], hn["last_new"], hn["mentions_stored"]) == ("ok", 2, 4, 0, 4)
+    assert str(hn["last_finished_at"].tz) == "UTC"
+    rd = status.loc["reddit"]
+    assert (rd["last_status"], rd["mentions_stored"]) == ("skipped", 0)
+    assert "REDDIT_CLIENT_ID" in rd["last_error"]

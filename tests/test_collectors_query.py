@@ -63,6 +63,11 @@ MATCHES = [
     ("lumi*", "aluminium", False),
     ("露米奥", "我喜欢露米奥的灯", True),
     ("ルミオ", "ルミオのランプが好き", True),
+    ("ลูมิโอ", "ฉันชอบโคมไฟลูมิโอมาก", True),  # Thai: no spaces between words
+    ("लुमियो", "मुझे लुमियो पसंद है", True),  # Devanagari vowel signs belong to the word
+    ('"लुमियो पसंद"', "मुझे लुमियो पसंद है", True),
+    ("café", "Café Lumio", True),
+    ("cafe", "Café Lumio", False),  # accents are letters, not decoration
 ]
 
 
