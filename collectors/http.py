@@ -18,7 +18,6 @@ Secrets travel in headers only (never in a URL), and every message built here pa
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import logging
 import time
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -352,12 +351,3 @@ def _error_detail(resp: requests.Response) -> str:
         else:
             msg = body.get("message") or body.get("detail") or body.get("title") or err
     return " ".join(str(msg).split())[:200] if msg else ""
-
-
-def retry_after_seconds(value: str) -> float | None:
-    """Seconds from a Retry-After value (delta-seconds or an HTTP date); None if unreadable."""
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    parsed = email.utils.parsedate_tz(value)
-    return None if parsed is None else max(0.0, email.utils.mktime_tz(parsed) - time.time())

@@ -221,6 +221,15 @@ def collect(
         result.status, result.message = "failed", str(exc)
     except ViralscopeError as exc:  # e.g. the API sent something the contract refuses
         result.status, result.message = "failed", str(exc)
+    except KeyboardInterrupt:
+        result.status, result.message = "interrupted", "stopped by the user; the next run resumes from here"
+        raise
+    except Exception as exc:  # an answer shaped unlike the API's documentation, or a bug: keep other sources going
+        log.exception("%s: unexpected error", src.name)
+        result.status = "failed"
+        result.message = src.session.redact(
+            f"{src.name}: unexpected {type(exc).__name__}: {exc} (an API change or a bug; please report it)"
+        )
     finally:
         if src.counters != loaded:
             # Units spent on requests whose page was not stored (a failure mid-page) still count.
