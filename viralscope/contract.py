@@ -92,29 +92,31 @@ class _Problems:
             raise InputError(ordered[:KEEP_PROBLEMS], total=self.total)
 
 
-def _blank(series: pd.Series) -> np.ndarray:
-    """Missing: None, NaN, or a string of only white space."""
-    as_str = series.astype(object)
-    isna = as_str.isna().to_numpy()
-    strings = as_str.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(dtype=bool)
-    return isna | strings
-
-
 def _as_str(series: pd.Series, *, strip: bool = True) -> pd.Series:
-    """Text values (numbers from JSON become their decimal text: 123 → "123"); blank → None."""
+    """Text values as a string column (numbers from JSON become their decimal text: 123 → "123");
+    blank → missing. Whole-column string operations when every value is already text (CSV)."""
+    obj = series.astype(object) if series.dtype != "str" else series
+    if series.dtype == "str" or pd.api.types.infer_dtype(obj, skipna=True) in ("string", "empty"):
+        try:
+            text = pd.Series(obj, dtype="str", index=series.index)
+        except UnicodeEncodeError:  # lone surrogates (from JSON escapes): go value by value
+            text = None
+        if text is not None:
+            text = text.str.strip() if strip else text
+            return text.mask(text == "")
+    return pd.Series(obj.map(lambda v: _one_str(v, strip)).tolist(), dtype="str", index=series.index)
 
-    def conv(v):
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            return None
-        if isinstance(v, bool):
-            return str(v).lower()
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        s = v if isinstance(v, str) else str(v)
-        s = s.strip() if strip else s
-        return _without_lone_surrogates(s) if s else None
 
-    return series.astype(object).map(conv)
+def _one_str(v, strip: bool):
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    s = v if isinstance(v, str) else (json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else str(v))
+    s = s.strip() if strip else s
+    return _without_lone_surrogates(s) if s else None
 
 
 def _quote(value, limit: int = 40) -> str:
@@ -154,7 +156,7 @@ def normalize(raw: pd.DataFrame, *, file: str, lines=None, source: str | None = 
         if source:
             src = src.fillna(source)
     else:
-        src = pd.Series(source, index=raw.index, dtype=object)
+        src = pd.Series(source, index=raw.index, dtype="str")
     problems.add(src.isna(), "source", "is empty (give a source column or --source)")
     out["source"] = src
 
@@ -168,7 +170,7 @@ def normalize(raw: pd.DataFrame, *, file: str, lines=None, source: str | None = 
     out["text"] = text
 
     for name in STR_FIELDS:
-        out[name] = _as_str(raw[name]) if name in raw.columns else pd.Series(None, index=raw.index, dtype=object)
+        out[name] = _as_str(raw[name]) if name in raw.columns else pd.Series(pd.NA, index=raw.index, dtype="str")
     for name in INT_FIELDS:
         out[name] = _parse_ints(raw[name], name, problems) if name in raw.columns else pd.array([None] * n, "Int64")
     out["kind"] = _parse_kind(raw.get("kind"), out["parent_id"], problems)
@@ -179,10 +181,9 @@ def normalize(raw: pd.DataFrame, *, file: str, lines=None, source: str | None = 
     bad_url = url.notna() & ~url.fillna("").str.match(r"(?i)https?://")
     problems.add(bad_url, "url", lambda i: f"{_quote(url.iat[i])} is not an http(s) link")
 
-    for name in out.columns:
-        if out[name].dtype == object:
-            has_nul = out[name].map(lambda v: isinstance(v, str) and "\x00" in v).to_numpy(dtype=bool)
-            problems.add(has_nul, name, "contains a NUL byte")
+    for name in ("id", "source", "text", *STR_FIELDS):
+        has_nul = out[name].str.contains("\x00", regex=False).fillna(False).to_numpy(dtype=bool)
+        problems.add(has_nul, name, "contains a NUL byte")
 
     problems.raise_if_any()
     out["extra"] = _extras(raw, [c for c in raw.columns if c not in REQUIRED + STR_FIELDS + INT_FIELDS + ("kind", "media")])
@@ -223,27 +224,59 @@ def _expand(where: np.ndarray, sub: np.ndarray) -> np.ndarray:
 
 
 def _parse_ints(values: pd.Series, field: str, problems: _Problems) -> pd.Series:
-    """Whole numbers ≥ 0; blank → missing."""
-    obj = values.astype(object)
-    blank = _blank(obj)
-    is_bool = obj.map(lambda v: isinstance(v, bool)).to_numpy(dtype=bool)
-    numbers = pd.to_numeric(obj.where(~blank & ~is_bool, None).map(lambda v: v.strip() if isinstance(v, str) else v),
-                            errors="coerce")
-    not_number = ~blank & (numbers.isna().to_numpy() | is_bool)
-    problems.add(not_number, field, lambda i: f"{_quote(obj.iat[i])} is not a whole number")
-    finite = numbers.notna().to_numpy()
-    arr = numbers.to_numpy(dtype=float, na_value=np.nan)
-    fractional = finite & (np.mod(np.nan_to_num(arr), 1) != 0)
-    problems.add(fractional, field, lambda i: f"{_quote(obj.iat[i])} is not a whole number")
-    negative = finite & (np.nan_to_num(arr) < 0)
-    problems.add(negative, field, lambda i: f"{_quote(obj.iat[i])} is negative; counts are ≥ 0")
-    too_big = finite & (np.nan_to_num(arr) > _MAX_INT)
-    problems.add(too_big, field, lambda i: f"{_quote(obj.iat[i])} is too large")
-    ok = finite & ~fractional & ~negative & ~too_big
-    out = pd.array([None] * len(values), dtype="Int64")
-    if ok.any():
-        out[ok] = numbers[ok].astype("int64").to_numpy()
-    return out
+    """Whole numbers ≥ 0; blank → missing. Plain digits are converted column-wise; anything else
+    (JSON numbers, "3.0", "-2", "many") value by value, which is where the problems are found."""
+    n = len(values)
+    out = np.zeros(n, dtype=np.int64)
+    valid = np.zeros(n, dtype=bool)
+    if values.dtype == "str":
+        text = values.str.strip()
+        fast = text.str.fullmatch(r"\+?\d{1,18}").fillna(False).to_numpy(dtype=bool)
+        if fast.any():
+            out[fast] = text[fast].astype("int64").to_numpy()
+            valid |= fast
+        blank = (text.isna() | (text == "")).to_numpy(dtype=bool)
+        slow = np.flatnonzero(~fast & ~blank)
+        obj = values
+    else:
+        obj = values.astype(object)
+        if pd.api.types.infer_dtype(obj, skipna=True) == "integer":
+            present = obj.notna().to_numpy()
+            out[present] = obj[present].astype(np.int64).to_numpy()
+            valid = present.copy()
+            slow = np.flatnonzero(present & (out < 0))
+        else:
+            slow = np.flatnonzero(~obj.map(_is_blank).to_numpy(dtype=bool))
+    reasons = {}
+    for pos in slow:
+        value, why = _one_int(obj.iat[pos])
+        if why is None:
+            out[pos], valid[pos] = value, True
+        else:
+            valid[pos] = False
+            reasons[pos] = why
+    bad = np.zeros(n, dtype=bool)
+    bad[list(reasons)] = True
+    problems.add(bad, field, lambda i: f"{_quote(obj.iat[i])} {reasons[i]}")
+    result = pd.array(out, dtype="Int64")
+    result[~valid] = pd.NA
+    return result
+
+
+def _one_int(value) -> tuple[int | None, str | None]:
+    if isinstance(value, bool):
+        return None, "is not a whole number"
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError):
+        return None, "is not a whole number"
+    if not np.isfinite(number) or not number.is_integer():
+        return None, "is not a whole number"
+    if number < 0:
+        return None, "is negative; counts are ≥ 0"
+    if number > _MAX_INT:
+        return None, "is too large"
+    return int(number), None
 
 
 def _parse_kind(values: pd.Series | None, parents: pd.Series, problems: _Problems) -> pd.Series:
@@ -258,26 +291,15 @@ def _parse_kind(values: pd.Series | None, parents: pd.Series, problems: _Problem
 
 
 def _parse_bool(values: pd.Series, field: str, problems: _Problems):
+    """true/false, yes/no, 1/0 (any case) or JSON booleans; blank → missing."""
     obj = values.astype(object)
-
-    def conv(v):
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            return None
-        if isinstance(v, bool):
-            return v
-        s = str(v).strip().lower()
-        if not s:
-            return None
-        if s in _TRUE:
-            return True
-        if s in _FALSE:
-            return False
-        return "bad"
-
-    parsed = obj.map(conv)
-    bad = parsed.map(lambda v: v == "bad" if isinstance(v, str) else False).to_numpy(dtype=bool)
+    text = _as_str(obj).str.lower()
+    true, false = text.isin(_TRUE).to_numpy(), text.isin(_FALSE).to_numpy()
+    bad = text.notna().to_numpy() & ~true & ~false
     problems.add(bad, field, lambda i: f"{_quote(obj.iat[i])} is not true or false")
-    return pd.array(parsed.where(~bad, None).tolist(), dtype="boolean")
+    out = pd.array(true, dtype="boolean")
+    out[~true & ~false] = pd.NA
+    return out
 
 
 def _without_lone_surrogates(s: str) -> str:

@@ -129,28 +129,59 @@ def _write(store: Store, clean: pd.DataFrame, *, origin: str, cursors=None) -> I
                             several_parents=several)
     store.ensure()
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    staged = clean[_COLUMNS].copy()
+    staged = clean[_COLUMNS]
     with store.write() as con:
         if len(staged):
             con.register("staged", staged)
             summary.updated = _update_existing(con, now)
-            summary.inserted = con.execute(
-                f"""INSERT INTO mentions ({", ".join(_COLUMNS)}, first_seen_at, updated_at)
-                    SELECT {", ".join("s." + c for c in _COLUMNS)}, ?, ?
-                    FROM staged s ANTI JOIN mentions m ON m.source = s.source AND m.id = s.id""",  # noqa: S608
-                [now, now],
-            ).fetchone()[0]
-            con.unregister("staged")
+            is_new = con.execute(
+                "SELECT s.source, s.id FROM staged s ANTI JOIN mentions m ON m.source = s.source AND m.id = s.id"
+            ).df()
+            summary.inserted = len(is_new)
+            if summary.inserted or summary.updated:
+                # Links are resolved over the stored and the new mentions together, so new rows are
+                # inserted with their cascade already built and stored rows change only where they must.
+                con.register("links", _resolve_sources(con, staged, is_new))
+                con.execute(
+                    f"""INSERT INTO mentions ({", ".join(_COLUMNS)}, parent_resolved, cascade_id, depth, link_flag,
+                                              first_seen_at, updated_at)
+                        SELECT {", ".join("s." + c for c in _COLUMNS)}, l.parent_resolved, l.cascade_id, l.depth,
+                               l.link_flag, ?, ?
+                        FROM staged s
+                        SEMI JOIN is_new n ON n.source = s.source AND n.id = s.id
+                        JOIN links l ON l.source = s.source AND l.id = s.id""",  # noqa: S608
+                    [now, now],
+                )
+                con.execute(
+                    """UPDATE mentions AS m SET parent_resolved = l.parent_resolved, cascade_id = l.cascade_id,
+                           depth = l.depth, link_flag = l.link_flag
+                       FROM links l
+                       WHERE m.source = l.source AND m.id = l.id AND (
+                           m.parent_resolved IS DISTINCT FROM l.parent_resolved
+                           OR m.cascade_id IS DISTINCT FROM l.cascade_id
+                           OR m.depth IS DISTINCT FROM l.depth OR m.link_flag IS DISTINCT FROM l.link_flag)"""
+                )
+                con.unregister("links")
             summary.unchanged = len(staged) - summary.inserted - summary.updated
-            relink = summary.inserted > 0 or summary.updated > 0
-            if relink:
-                for source in staged["source"].unique():
-                    _relink(con, source)
-            summary.links = _link_counts(con, staged)
+            summary.links = _link_counts(con)
+            con.unregister("staged")
         for (source, key), value in (cursors or {}).items():
             con.execute("DELETE FROM cursors WHERE source = ? AND key = ?", [source, key])
             con.execute("INSERT INTO cursors VALUES (?, ?, ?, ?)", [source, key, value, now])
     return summary
+
+
+def _resolve_sources(con, staged: pd.DataFrame, is_new: pd.DataFrame) -> pd.DataFrame:
+    """Resolved links of every mention of each source the batch touches (stored ones and new ones)."""
+    cols = ["id", "parent_id", "created_at"]
+    frames = []
+    for source in staged["source"].unique():
+        stored = con.execute("SELECT id, parent_id, created_at FROM mentions WHERE source = ?", [source]).df()
+        new_ids = is_new.loc[is_new["source"] == source, "id"]
+        new = staged.loc[(staged["source"] == source) & staged["id"].isin(new_ids), cols]
+        both = pd.concat([stored.astype({"id": "str", "parent_id": "str"}), new], ignore_index=True) if len(stored) else new
+        frames.append(resolve_links(both.reset_index(drop=True)).assign(source=source))
+    return pd.concat(frames, ignore_index=True)
 
 
 def _update_existing(con, now) -> int:
@@ -167,43 +198,12 @@ def _update_existing(con, now) -> int:
     ).fetchone()[0]
 
 
-def _relink(con, source: str) -> None:
-    """Rebuild parent_resolved, cascade_id, depth and link_flag for one source; write only what changed."""
-    links = con.execute(
-        "SELECT id, parent_id, created_at, parent_resolved, cascade_id, depth, link_flag FROM mentions "
-        "WHERE source = ?",
-        [source],
-    ).df()
-    fresh = resolve_links(links[["id", "parent_id", "created_at"]])
-    cols = ["parent_resolved", "cascade_id", "depth", "link_flag"]
-    old = links[cols].astype(object).where(links[cols].notna(), None)
-    new = fresh[cols].astype(object).where(fresh[cols].notna(), None)
-    old["depth"] = old["depth"].map(lambda v: None if v is None else int(v))
-    new["depth"] = new["depth"].map(lambda v: None if v is None else int(v))
-    differs = np.zeros(len(links), dtype=bool)
-    for c in cols:
-        differs |= (old[c].to_numpy() != new[c].to_numpy())
-    if not differs.any():
-        return
-    changed = fresh.loc[differs, ["id", *cols]].copy()
-    changed["depth"] = changed["depth"].astype("int64")
-    con.register("relinked", changed)
-    con.execute(
-        """UPDATE mentions AS m SET parent_resolved = r.parent_resolved, cascade_id = r.cascade_id,
-               depth = r.depth, link_flag = r.link_flag
-           FROM relinked r WHERE m.source = ? AND m.id = r.id""",
-        [source],
-    )
-    con.unregister("relinked")
-
-
-def _link_counts(con, staged: pd.DataFrame) -> dict:
-    con.register("batch", staged[["source", "id"]])
+def _link_counts(con) -> dict:
+    """How many of this batch's mentions carry each link flag."""
     rows = con.execute(
-        """SELECT m.link_flag, count(*) FROM mentions m JOIN batch b ON m.source = b.source AND m.id = b.id
+        """SELECT m.link_flag, count(*) FROM mentions m JOIN staged s ON m.source = s.source AND m.id = s.id
            WHERE m.link_flag IS NOT NULL GROUP BY 1"""
     ).fetchall()
-    con.unregister("batch")
     return dict(rows)
 
 
@@ -275,8 +275,9 @@ def _normalize_conversions(raw: pd.DataFrame, origin: str, lines) -> pd.DataFram
 
 def _parse_amounts(values: pd.Series, field: str, problems) -> np.ndarray:
     obj = values.astype(object)
-    blank = contract._blank(obj)
-    numbers = pd.to_numeric(obj.where(~blank, None), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    text = contract._as_str(obj)
+    blank = text.isna().to_numpy()
+    numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = ~blank & ~np.isfinite(numbers)
     problems.add(bad, field, lambda i: f"{contract._quote(obj.iat[i])} is not a number")
     negative = np.isfinite(numbers) & (numbers < 0)

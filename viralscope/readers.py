@@ -16,6 +16,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from viralscope.errors import InputError, Problem
 
@@ -54,9 +57,14 @@ def read_rows(path: str | Path, fmt: str | None = None) -> tuple[pd.DataFrame, n
         raw = raw[3:]
     if not raw.strip():
         raise InputError(Problem(name, None, None, "is empty (no header and no rows)"))
-    text = raw.decode("utf-8", errors="surrogateescape")
+    try:
+        text = raw.decode("utf-8")
+        clean = b"\x00" not in raw
+    except UnicodeDecodeError:
+        text, clean = raw.decode("utf-8", errors="surrogateescape"), False
     fmt = detect_format(path, text[:100], fmt)
-    _check_bytes(name, text, fmt)
+    if not clean:
+        _check_bytes(name, text, fmt)
     return _read_csv(name, text) if fmt == "csv" else _read_jsonl(name, text)
 
 
@@ -103,6 +111,46 @@ def _field_at(text: str, line_start: int, offset: int, header: list[str]) -> str
 
 
 def _read_csv(name: str, text: str) -> tuple[pd.DataFrame, np.ndarray]:
+    fast = _read_csv_fast(text)
+    return fast if fast is not None else _read_csv_exact(name, text)
+
+
+def _read_csv_fast(text: str) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """Arrow's multi-threaded parser, when it accepts the file and every row's line can be derived.
+
+    Returns None (and the exact, slower reader takes over, with its precise error messages) when Arrow
+    rejects the file or when blank lines make the line numbers uncertain.
+    """
+    header = _csv_header(text)
+    if not header or len(set(header)) != len(header) or "" in header:
+        return None
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    # Each row starts one line after the previous one ends; values may hold line breaks of their own.
+    breaks = np.zeros(table.num_rows, dtype=np.int64)
+    for column in table.columns:
+        breaks += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
+    lines = 2 + np.concatenate([[0], np.cumsum(breaks + 1)[:-1]]) if table.num_rows else np.zeros(0, np.int64)
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if physical != 1 + table.num_rows + int(breaks.sum()):
+        return None  # blank lines or a header spanning lines: let the exact reader count
+    frame = table.to_pandas()
+    frame.columns = [c.strip() for c in header]
+    return frame, lines
+
+
+def _read_csv_exact(name: str, text: str) -> tuple[pd.DataFrame, np.ndarray]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [c.strip() for c in next(reader)]
