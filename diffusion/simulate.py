@@ -265,8 +265,9 @@ def simulate_cascades(
 
     # A (cascade, node) pair is one integer key, so "already in this cascade" is a binary search.
     keys = cas * n + seeds
-    keys, first = np.unique(keys, return_index=True)
-    active = keys
+    order = np.argsort(keys, kind="stable")
+    first = order[np.r_[True, keys[order][1:] != keys[order][:-1]]] if len(keys) else order
+    active = keys[first]
     f_cas, f_node, f_time = cas[first], seeds[first], times[first]
     out: list[tuple[np.ndarray, ...]] = []
     step = 0
@@ -296,7 +297,8 @@ def simulate_cascades(
         keep.sort()
         owner, child, new_keys, t = owner[keep], child[keep], new_keys[keep], t[keep]
         out.append((f_cas[owner], f_node[owner], child, np.full(len(child), step, dtype=np.int64), t))
-        active = np.union1d(active, new_keys)
+        # new_keys are distinct and none is active yet, so a sort of the two is the union.
+        active = np.sort(np.concatenate([active, new_keys]))
         f_cas, f_node, f_time = f_cas[owner], child, t
 
     if not out:
