@@ -150,7 +150,8 @@ def build_population(n_users: int, rng: np.random.Generator) -> Population:
     followers = np.round(rng.lognormal(5.0, 1.4, n_users) * np.where(rng.random(n_users) < 0.03, rng.pareto(1.2, n_users) + 5, 1))
     followers = np.minimum(followers, 3_000_000).astype(np.int64)
     activity = rng.lognormal(0.0, 1.0, n_users)  # how often an account posts originals
-    activity[outlets] *= 12
+    if len(outlets):  # a dozen outlets write about 1.5% of the originals
+        activity[outlets] = 0.015 * activity.sum() / len(outlets)
     susceptibility = rng.lognormal(-0.245, 0.7, n_users)  # how readily it reshares (mean 1)
 
     brand = pd.DataFrame(BRAND_ACCOUNTS, columns=["source", "author_id", "lang", "followers", "brand"])

@@ -95,7 +95,9 @@ TEMPLATES = [
     T("brand_reply", "support", "positive", "Thanks for your patience! Our team is on it and we'll make this right"),
     T("brand_reply", "support", "positive", "Glad you reached out. A support specialist will contact you shortly, thank you"),
     T("brand_reply", "support", "neutral", "Our team is checking your account now. Which city are you in?"),
-    T("brand_reply", "support", "positive", "Our engineers are restoring the service now. Status updates at status.lumio.example"),
+    T("brand_reply", "outage", "positive", "Our engineers are restoring the service now. Status updates at status.lumio.example"),
+    T("brand_reply", "outage", "positive", "Thanks for your patience, logins and payments are coming back now"),
+    T("brand_reply", "outage", "neutral", "We know the app is not loading for some of you. Our engineers are on it"),
     # -- the brands' own posts -------------------------------------------------------------------------
     T("announce", "launch", "neutral", "Meet the {brand} {product}. Available in {city} from Monday"),
     T("announce", "launch", "positive", "The new {brand} {product} is here, and we love how it turned out {emoji_pos}"),

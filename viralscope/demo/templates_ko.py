@@ -82,7 +82,9 @@ TEMPLATES = [
     T("quote", "campaign", "positive", "오늘 본 것 중에 제일 재밌어요 ㅋㅋ"),
     T("quote", "outage", "negative", "여기도 똑같아요. 빨리 고쳐 주세요 {emoji_neg}"),
     # -- the brand's own answers ----------------------------------------------------------------------
-    T("brand_reply", "support", "positive", "기다려 주셔서 감사합니다! 지금 복구 작업을 하고 있어요"),
+    T("brand_reply", "outage", "positive", "기다려 주셔서 감사합니다! 지금 복구 작업을 하고 있어요"),
+    T("brand_reply", "outage", "neutral", "앱 접속 장애를 확인했습니다. 빠르게 복구하고 있어요"),
+    T("brand_reply", "support", "positive", "문의 주셔서 감사합니다! 바로 확인해 드릴게요 😊"),
     T("brand_reply", "support", "neutral", "확인 중입니다. 주문 번호를 DM으로 보내 주시겠어요?"),
     T("brand_reply", "support", "neutral", "불편을 드려 죄송합니다. 담당 팀이 확인하고 있습니다"),
     # -- the brands' own posts -------------------------------------------------------------------------

@@ -90,6 +90,16 @@ def template_fields(lang: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np
     return tone, topic, surprise, pattern
 
 
+def _pick(options_by_key: dict, keys: np.ndarray, u: np.ndarray) -> list:
+    """For each row, one of ``options_by_key[keys[i]]`` chosen by the uniform draw ``u[i]``."""
+    out = np.empty(len(keys), dtype=object)
+    for key, options in options_by_key.items():
+        m = keys == key
+        if m.any():
+            out[m] = np.array(options, dtype=object)[(u[m] * len(options)).astype(np.int64)]
+    return out.tolist()
+
+
 def render(
     rng: np.random.Generator,
     pattern: np.ndarray,
@@ -102,33 +112,38 @@ def render(
 ) -> np.ndarray:
     """Fill the slots of each pattern; add hashtags, @mentions and links where ``decorate`` allows."""
     n = len(pattern)
-    u = rng.random((n, 8))
-    city_u, prod_u, comp_u, emo_u, emo2_u, n_u = (u[:, k] for k in range(6))
+    u = rng.random((n, 7))
     dec = rng.random((n, 3)) < np.array([DECORATION["hashtag"], DECORATION["mention"], DECORATION["link"]])
     dec &= decorate[:, None]
     mention_pick = rng.integers(0, max(1, len(handles)), n)
     link_id = rng.integers(10_000, 99_999, n)
+    # Slot values drawn column by column; the per-row loop below only formats.
+    lb = np.char.add(np.char.add(lang.astype(str), ":"), brand.astype(str)).astype(object)
+    names = _pick({f"{lg}:{b}": [SLOTS[lg]["brand"][b]] for lg in SLOTS for b in BRANDS}, lb, u[:, 0])
+    products = _pick({f"{lg}:{b}": SLOTS[lg]["product"][b] for lg in SLOTS for b in BRANDS}, lb, u[:, 1])
+    rivals = _pick({f"{lg}:{b}": [SLOTS[lg]["brand"][c] for c in BRANDS if c != b] for lg in SLOTS for b in BRANDS},
+                   lb, u[:, 2])
+    cities = _pick({lg: SLOTS[lg]["city"] for lg in SLOTS}, lang, u[:, 3])
+    happy = _pick({lg: SLOTS[lg]["emoji_pos"] for lg in SLOTS}, lang, u[:, 4])
+    sad = _pick({lg: SLOTS[lg]["emoji_neg"] for lg in SLOTS}, lang, u[:, 5])
+    number = (1 + (u[:, 6] * 5).astype(np.int64)).tolist()
+    tag_key = np.where(campaign, np.char.add(lang.astype(str), ":campaign"), lb.astype(str)).astype(object)
+    tag_options = {f"{lg}:{b}": SLOTS[lg]["hashtag"][b] for lg in SLOTS for b in BRANDS}
+    tag_options |= {f"{lg}:campaign": SLOTS[lg]["campaign_hashtag"] for lg in SLOTS}
+    tags = _pick(tag_options, tag_key, u[:, 6])
     out = np.empty(n, dtype=object)
+    pattern_list = pattern.tolist()
     for i in range(n):
-        lg, b = lang[i], brand[i]
-        s = SLOTS[lg]
-        products = s["product"][b]
-        others = [c for c in BRANDS if c != b]
-        text = pattern[i].format(
-            brand=s["brand"][b],
-            product=products[int(prod_u[i] * len(products))],
-            competitor=s["brand"][others[int(comp_u[i] * len(others))]],
-            city=s["city"][int(city_u[i] * len(s["city"]))],
-            n=1 + int(n_u[i] * 5),
-            emoji_pos=s["emoji_pos"][int(emo_u[i] * len(s["emoji_pos"]))],
-            emoji_neg=s["emoji_neg"][int(emo2_u[i] * len(s["emoji_neg"]))],
-        )
-        if dec[i, 0]:
-            tags = s["campaign_hashtag"] if campaign[i] else s["hashtag"][b]
-            text += " " + tags[int(u[i, 6] * len(tags))]
-        if dec[i, 1] and len(handles):
-            text += f" @{handles[mention_pick[i]]}"
-        if dec[i, 2]:
-            text += f" https://{b.lower()}.example/p/{link_id[i]}"
+        text = pattern_list[i]
+        if "{" in text:
+            text = text.format(brand=names[i], product=products[i], competitor=rivals[i], city=cities[i], n=number[i],
+                               emoji_pos=happy[i], emoji_neg=sad[i])
         out[i] = text
-    return out
+    suffix = np.full(n, "", dtype=object)
+    suffix[dec[:, 0]] = " " + np.array(tags, dtype=object)[dec[:, 0]]
+    if len(handles):
+        suffix[dec[:, 1]] += " @" + handles[mention_pick[dec[:, 1]]].astype(object)
+    links = np.array([f" https://{b.lower()}.example/p/" for b in BRANDS], dtype=object)
+    brand_pos = np.array([BRANDS.index(b) for b in brand.tolist()], dtype=np.int64)
+    suffix[dec[:, 2]] += links[brand_pos[dec[:, 2]]] + link_id[dec[:, 2]].astype(str).astype(object)
+    return out + suffix

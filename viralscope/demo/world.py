@@ -55,6 +55,8 @@ RESPONSE = {
     "normal": {"median_minutes": 50.0, "sigma": 0.9, "answer_share": 0.5},
     "crisis": {"median_minutes": 80.0, "sigma": 1.0, "answer_share": 0.85},
 }
+#: Mentions per original and its cascade, counting the brand's answers (measured on built worlds).
+BRAND_REPLY_FACTOR = 1.065
 CAMPAIGN = {"name": "Glow Surprise", "days": 14, "cost": 50_000.0, "value_per_conversion": 42.0,
             "rate_lift": 0.18, "sessions_lift": 0.12, "level": 0.25, "surprise_share": 0.6}
 CRISIS = {"hour": 5, "minute": 10, "outage_hours": 4.0, "half_life_hours": 1.5, "tail_hours": 6.0, "level": 6.0, "trigger_p": 0.15,
@@ -206,7 +208,7 @@ def _calibrated_originals(pop, plan, target, viral_size, seeds, per_hour=None):
     """Originals and their cascades at the background rate that makes about ``target`` mentions in all.
 
     Without a rate, a pilot simulation on a sample of originals estimates the mentions each original brings
-    (its cascade, and about 3% more for the brand's answers) and sets the rate from it. Every run is
+    (its cascade, and some 6.5% more for the brand's answers) and sets the rate from it. Every run is
     deterministic: the same streams are drawn again at the new rate.
     """
     fixed = viral_size + 1
@@ -217,7 +219,7 @@ def _calibrated_originals(pop, plan, target, viral_size, seeds, per_hour=None):
         k = min(len(originals), 5_000)
         sample = pilot.choice(len(originals), k, replace=False)
         acts = _cascades(pop, originals.iloc[sample], pilot)
-        per_original = (1 + np.count_nonzero(acts.time < plan.horizon) / k) * 1.03
+        per_original = (1 + np.count_nonzero(acts.time < plan.horizon) / k) * BRAND_REPLY_FACTOR
         per_hour *= max(target - fixed, 0.2 * target) / (len(originals) * per_original)
     originals = _originals(pop, plan, per_hour, np.random.default_rng(seeds["originals"]))
     acts = _cascades(pop, originals, np.random.default_rng(seeds["cascades"]))
@@ -487,7 +489,8 @@ def _brand_replies(pop, plan, rows, rng, text_rng) -> pd.DataFrame:
     lang = rows["lang"].to_numpy()[idx]
     src = rows["source"].to_numpy()[idx]
     node = np.array([pop.index_of(s, CARE_ACCOUNTS[(s, lg)]) for s, lg in zip(src, lang, strict=True)], dtype=np.int64)
-    choice = tx.choose(text_rng, lang, np.full(len(idx), "brand_reply", dtype=object), np.full(len(idx), "~", dtype=object),
+    wish = np.where(crisis[idx], "outage", "support").astype(object)
+    choice = tx.choose(text_rng, lang, np.full(len(idx), "brand_reply", dtype=object), wish,
                        np.full(len(idx), "*", dtype=object), np.full(len(idx), -1))
     r_tone, r_topic, r_surprise, r_pattern = tx.template_fields(lang, choice)
     replies = pd.DataFrame({
