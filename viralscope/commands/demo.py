@@ -26,5 +26,6 @@ def demo(app: App, start, days: int, scale: int | None, seed: int, if_empty: boo
     if if_empty and not store.is_empty():
         click.echo(f"{store.path} already holds {store.count_mentions():,} mentions; demo world not built")
         return
-    world = demo_world.build_world(start=start.date(), days=days, scale=scale, seed=seed, progress=cli.progress_enabled())
-    click.echo(install(store, world).line(world))
+    progress = cli.progress_enabled()
+    world = demo_world.build_world(start=start.date(), days=days, scale=scale, seed=seed, progress=progress)
+    click.echo(install(store, world, progress=progress).line(world))

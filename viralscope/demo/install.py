@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from tqdm import tqdm
+
 from viralscope import ingest
 from viralscope.demo.world import World
 from viralscope.errors import ConfigError
@@ -59,19 +61,23 @@ def check_can_install(store: Store, params: dict) -> None:
         )
 
 
-def install(store: Store, world: World) -> Installed:
+def install(store: Store, world: World, *, progress: bool = False) -> Installed:
     """Write ``world`` into ``store`` and its truth beside it."""
     params = world.truth["params"]
     check_can_install(store, params)
-    store.ensure()
-    store.set_meta("demo", params)
-    mentions = ingest.write_mentions(store, world.mentions, origin=ORIGIN)
-    conversions = ingest.write_conversions(store, world.conversions, origin=ORIGIN)
-    store.set_meta("config", world.config)
-    path = truth_path(store)
-    text = json.dumps(world.truth, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+    with tqdm(total=3, desc="writing the demo world", unit="step", disable=not progress, leave=False) as bar:
+        store.ensure()
+        store.set_meta("demo", params)
+        mentions = ingest.write_mentions(store, world.mentions, origin=ORIGIN)
+        bar.update()
+        conversions = ingest.write_conversions(store, world.conversions, origin=ORIGIN)
+        store.set_meta("config", world.config)
+        bar.update()
+        path = truth_path(store)
+        text = json.dumps(world.truth, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+        bar.update()
     return Installed(mentions=mentions, conversions=conversions, truth_path=path)
