@@ -17,6 +17,29 @@ _X_EPOCH_MS = 1_288_834_974_657
 EXTRA_COLUMNS = ["topic", "tone", "surprise"]
 
 
+def _column(v, n: int, index=None):
+    """Text as numpy objects: pandas' default Arrow strings cost a conversion on every build and read."""
+    if isinstance(v, str):
+        v = np.full(n, v, dtype=object)
+    if isinstance(v, np.ndarray) and v.dtype.kind in "OU":
+        return pd.Series(v.astype(object, copy=False), index=index, dtype=object)
+    return v
+
+
+def frame(columns: dict, index=None) -> pd.DataFrame:
+    """A DataFrame whose text columns stay numpy object arrays."""
+    n = next(len(v) for v in columns.values() if not np.isscalar(v))
+    return pd.DataFrame({k: _column(v, n, index) for k, v in columns.items()}, index=index)
+
+
+def put(df: pd.DataFrame, **columns) -> pd.DataFrame:
+    """``df`` with the given columns set (text kept as numpy objects)."""
+    df = df.copy()
+    for k, v in columns.items():
+        df[k] = _column(v, len(df), df.index)
+    return df
+
+
 def _encode(value: int, alphabet: str, width: int) -> str:
     chars = []
     for _ in range(width):
@@ -123,7 +146,7 @@ def assign_ids(rows: pd.DataFrame, pop: Population, start: dt.date, rng: np.rand
     shares[kind == "share"] = 0
     replies[kind == "share"] = 0
 
-    out = pd.DataFrame({
+    out = frame({
         "id": mid, "source": source, "created_at": created, "text": r["text"].to_numpy(),
         "author_id": author_id, "author_name": name, "author_followers": followers, "parent_id": parent_id,
         "kind": kind, "url": url, "lang": lang, "likes": likes.astype(np.int64), "shares": shares.astype(np.int64),

@@ -21,7 +21,7 @@ from tqdm import tqdm
 from diffusion.simulate import Activations, lognormal_delay, simulate_cascades
 from viralscope.demo import text as tx
 from viralscope.demo.business import daily_business
-from viralscope.demo.ids import assign_ids
+from viralscope.demo.ids import assign_ids, frame, put
 from viralscope.demo.population import SOURCES, Population, build_population
 from viralscope.demo.rhythm import hourly_profile, sample_times
 from viralscope.errors import ConfigError
@@ -177,12 +177,12 @@ def build_world(
         viral_root, viral_acts = _viral(pop, plan, rng("viral"))
         bar.update()
         per_hour = None
-        for _ in range(3):  # a rebuild at a corrected rate when the first build misses the size by > 6%
+        for _ in range(3):  # a rebuild at a corrected rate when the first build misses the size by > 8%
             per_hour, originals, acts = _calibrated_originals(pop, plan, target, len(viral_acts), seeds, per_hour)
             bar.update()
             rows = _assemble(pop, plan, originals, acts, viral_root, viral_acts, rng("children"), rng("text"))
             rows = _brand_replies(pop, plan, rows, rng("replies"), rng("text"))
-            if abs(len(rows) - target) <= 0.06 * target:
+            if abs(len(rows) - target) <= 0.08 * target:
                 break
             fixed = len(viral_acts) + 1
             per_hour *= (target - fixed) / max(len(rows) - fixed, 1)
@@ -216,7 +216,7 @@ def _calibrated_originals(pop, plan, target, viral_size, seeds, per_hour=None):
         per_hour = target / (plan.days * 24) / 2.2
         originals = _originals(pop, plan, per_hour, np.random.default_rng(seeds["originals"]))
         pilot = np.random.default_rng(seeds["pilot"])
-        k = min(len(originals), 5_000)
+        k = min(len(originals), 30_000)
         sample = pilot.choice(len(originals), k, replace=False)
         acts = _cascades(pop, originals.iloc[sample], pilot)
         per_original = (1 + np.count_nonzero(acts.time < plan.horizon) / k) * BRAND_REPLY_FACTOR
@@ -228,13 +228,11 @@ def _calibrated_originals(pop, plan, target, viral_size, seeds, per_hour=None):
 
 def _stream(rng, t, lang, brand, stream, tone, surprise) -> pd.DataFrame:
     n = len(t)
-    return pd.DataFrame(
-        {
-            "t": t, "lang": np.broadcast_to(np.asarray(lang, dtype=object), n),
-            "brand": np.broadcast_to(np.asarray(brand, dtype=object), n),
-            "stream": stream, "tone_wish": tone, "surprise_wish": surprise,
-        }
-    )
+    return frame({
+        "t": t, "lang": np.broadcast_to(np.asarray(lang, dtype=object), n).copy(),
+        "brand": np.broadcast_to(np.asarray(brand, dtype=object), n).copy(),
+        "stream": stream, "tone_wish": np.asarray(tone, dtype=object), "surprise_wish": surprise,
+    })
 
 
 def _originals(pop: Population, plan: _Plan, per_hour: float, rng: np.random.Generator) -> pd.DataFrame:
@@ -306,7 +304,7 @@ def _brand_posts(pop: Population, plan: _Plan, per_hour: float, rng: np.random.G
         hour = 3.0 if users.at[i, "lang"] == "ko" else 15.0
         t = day * 1440.0 + np.clip(rng.normal(hour, 1.5, n), 0, 23.9) * 60
         in_campaign = (t >= plan.campaign[0]) & (t < plan.campaign[1]) & (users.at[i, "brand"] == BRAND)
-        parts.append(pd.DataFrame({
+        parts.append(frame({
             "t": t, "lang": users.at[i, "lang"], "brand": users.at[i, "brand"],
             "stream": np.where(in_campaign & (rng.random(n) < 0.5), "announce_campaign", "announce"),
             "tone_wish": "*", "surprise_wish": -1, "node": i,
@@ -319,9 +317,10 @@ def _crisis_trigger(pop: Population, plan: _Plan, rng: np.random.Generator) -> p
     """The first complaint of the service failure, from a widely followed English account on X."""
     pool = np.flatnonzero((pop.col("source") == "x") & (pop.col("lang") == "en") & ~pop.col("is_brand"))
     top = pool[np.argsort(pop.col("followers")[pool])[-max(3, len(pool) // 100):]]
-    return pd.DataFrame({
-        "t": [plan.crisis_start + 3.0], "lang": ["en"], "brand": [BRAND], "stream": ["trigger"],
-        "tone_wish": ["negative"], "surprise_wish": [0], "node": [int(rng.choice(top))],
+    return frame({
+        "t": np.array([plan.crisis_start + 3.0]), "lang": np.array(["en"], dtype=object), "brand": np.array([BRAND], dtype=object),
+        "stream": np.array(["trigger"], dtype=object), "tone_wish": np.array(["negative"], dtype=object),
+        "surprise_wish": np.array([0]), "node": np.array([int(rng.choice(top))]),
     })
 
 
@@ -343,8 +342,8 @@ def _dress(posts: pd.DataFrame, pop: Population, plan: _Plan, rng: np.random.Gen
     p = np.array([BASE_P[s] for s in source]) * np.where(media, TRAIT_EFFECTS["media"], 1.0)
     p *= np.where(surprise, TRAIT_EFFECTS["surprise"], 1.0)
     p[stream == "trigger"] = CRISIS["trigger_p"]  # the first complaint, from a big account, spread widely
-    return posts.assign(source=source, role=role, tone=tone, topic=topic, surprise=surprise, pattern=pattern,
-                        media=media, p=np.minimum(p, 1.0))
+    return put(posts, source=source, role=role, tone=tone, topic=topic, surprise=surprise, pattern=pattern,
+               media=media, p=np.minimum(p, 1.0))
 
 
 def _cascades(pop: Population, originals: pd.DataFrame, rng: np.random.Generator) -> Activations:
@@ -379,7 +378,8 @@ def _viral(pop: Population, plan: _Plan, rng: np.random.Generator) -> tuple[dict
 
 def _assemble(pop, plan, originals, acts, viral_root, viral_acts, rng, text_rng) -> pd.DataFrame:
     """One row per mention: the originals, then every activation as a share, reply or quote of its parent."""
-    viral = _dress(pd.DataFrame([viral_root]), pop, plan, rng).assign(media=True)
+    viral = put(_dress(frame({k: np.array([v], dtype=object if isinstance(v, str) else None) for k, v in viral_root.items()}),
+                         pop, plan, rng), media=np.array([True]))
     roots = pd.concat([originals, viral], ignore_index=True)
     roots["kind"] = "post"
     roots["parent"] = -1
@@ -425,18 +425,18 @@ def _assemble(pop, plan, originals, acts, viral_root, viral_acts, rng, text_rng)
                       np.zeros(own.sum(), dtype=int))
     o_tone, o_topic, o_surprise, o_pattern = tx.template_fields(lang[own], index)
 
-    children = pd.DataFrame({
+    tone = roots["tone"].to_numpy()[cascade].astype(object)
+    topic = roots["topic"].to_numpy()[cascade].astype(object)
+    surprise = roots["surprise"].to_numpy()[cascade].astype(bool)
+    media = roots["media"].to_numpy()[cascade].astype(bool)
+    pattern = np.full(len(child), None, dtype=object)
+    tone[own], topic[own], surprise[own], pattern[own] = o_tone, o_topic, o_surprise, o_pattern
+    media[own] = rng.random(own.sum()) < 0.05
+    children = frame({
         "t": t, "lang": lang, "brand": roots["brand"].to_numpy()[cascade], "stream": roots["stream"].to_numpy()[cascade],
         "node": child, "source": src, "kind": kind, "parent": parent, "depth": step, "root": cascade,
-        "tone": roots["tone"].to_numpy()[cascade], "topic": roots["topic"].to_numpy()[cascade],
-        "surprise": roots["surprise"].to_numpy()[cascade], "media": roots["media"].to_numpy()[cascade],
-        "pattern": None, "role": kind,
+        "tone": tone, "topic": topic, "surprise": surprise, "media": media, "pattern": pattern, "role": kind,
     })
-    children.loc[own, "tone"] = o_tone
-    children.loc[own, "topic"] = o_topic
-    children.loc[own, "surprise"] = o_surprise
-    children.loc[own, "pattern"] = o_pattern
-    children.loc[own, "media"] = rng.random(own.sum()) < 0.05
     roots["root"] = np.arange(len(roots))
     rows = pd.concat([roots, children], ignore_index=True)
     return _write_texts(rows, pop, text_rng)
@@ -460,7 +460,7 @@ def _write_texts(rows: pd.DataFrame, pop: Population, rng: np.random.Generator) 
     x_share = rows["source"].to_numpy()[share] == "x"
     root_author = pop.col("author_name")[rows["node"].to_numpy()[root[share]]]
     text[share] = [f"RT @{a}: {s}" if x else s for a, s, x in zip(root_author, root_text, x_share, strict=True)]
-    return rows.assign(text=text)
+    return put(rows, text=text)
 
 
 def _brand_replies(pop, plan, rows, rng, text_rng) -> pd.DataFrame:
@@ -493,7 +493,7 @@ def _brand_replies(pop, plan, rows, rng, text_rng) -> pd.DataFrame:
     choice = tx.choose(text_rng, lang, np.full(len(idx), "brand_reply", dtype=object), wish,
                        np.full(len(idx), "*", dtype=object), np.full(len(idx), -1))
     r_tone, r_topic, r_surprise, r_pattern = tx.template_fields(lang, choice)
-    replies = pd.DataFrame({
+    replies = frame({
         "t": when, "lang": lang, "brand": BRAND, "stream": np.where(crisis[idx], "crisis_response", "response"),
         "node": node, "source": src, "kind": "reply", "role": "brand_reply", "parent": idx,
         "depth": rows["depth"].to_numpy()[idx] + 1, "root": rows["root"].to_numpy()[idx], "tone": r_tone,
