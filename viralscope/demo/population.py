@@ -15,8 +15,8 @@ import pandas as pd
 
 from diffusion.simulate import FollowerGraph
 
-#: Per source: share of accounts, whether follower counts exist, the reshare kinds the platform has,
-#: share of Korean accounts, and the base per-edge activation probability of a post.
+#: Per source: share of accounts, whether the platform shows follower counts, the kinds of answer a reached
+#: account makes there (with their probabilities), and the share of Korean accounts.
 SOURCES: dict[str, dict] = {
     "x": {"users": 0.38, "followers": True, "kinds": {"share": 0.58, "reply": 0.28, "quote": 0.14}, "ko": 0.40},
     "bluesky": {"users": 0.12, "followers": True, "kinds": {"share": 0.55, "reply": 0.30, "quote": 0.15}, "ko": 0.15},

@@ -309,7 +309,6 @@ def _brand_posts(pop: Population, plan: _Plan, per_hour: float, rng: np.random.G
             "stream": np.where(in_campaign & (rng.random(n) < 0.5), "announce_campaign", "announce"),
             "tone_wish": "*", "surprise_wish": -1, "node": i,
         }))
-    # The campaign's surprise post from the brand's main account: it goes viral (simulated on its own).
     return pd.concat(parts, ignore_index=True)
 
 
