@@ -1,0 +1,201 @@
+"""Share depth: how many hops a campaign travelled from its original posts.
+
+Two views of the same thing. **Average share depth** looks at cascades: the mean of their depth (the longest
+chain of reshares from the original post), over cascades that spread at all (n ≥ 2). The **share-order
+distribution** looks at mentions: of the shares made in a window, which part were 1st-order (direct reshares
+of the original), 2nd-order (reshares of a reshare) and 3rd-order or further.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from diffusion.cascades import cascade_members
+from viralscope.errors import InputError, Problem
+
+__all__ = ["average_share_depth", "share_order_distribution", "share_orders_by_period", "ORDERS"]
+
+#: Share-order classes: depth 1, depth 2, depth 3 and more.
+ORDERS = ("1st", "2nd", "3rd+")
+
+
+def _window_mask(times: pd.Series, window) -> np.ndarray:
+    if window is None:
+        return np.ones(len(times), dtype=bool)
+    try:
+        start, end = (pd.Timestamp(w) for w in window)
+    except (TypeError, ValueError) as exc:
+        raise InputError(Problem("window", None, None, f"expected (start, end) dates or times: {exc}")) from None
+    start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
+    end = end.tz_localize("UTC") if end.tzinfo is None else end.tz_convert("UTC")
+    if end <= start:
+        raise InputError(Problem("window", None, None, f"end {end} is not after start {start}"))
+    t = pd.to_datetime(times, utc=True)
+    return ((t >= start) & (t < end)).to_numpy()
+
+
+def average_share_depth(cascades: pd.DataFrame, window=None, *, level: float = 0.95) -> dict:
+    """Mean depth of the cascades that spread, with a confidence interval.
+
+    .. math:: \\bar d = \\frac{1}{|C_2|} \\sum_{c \\in C_2} \\mathrm{depth}(c), \\qquad C_2 = \\{c : n_c \\ge 2\\}
+
+    The interval is Student's t on the cascade depths, :math:`\\bar d \\pm t_{m-1} s / \\sqrt{m}` with
+    m = |C_2|, cut at 1 below (a cascade that spread has depth ≥ 1).
+
+    Parameters
+    ----------
+    cascades : DataFrame
+        From :func:`diffusion.cascade_metrics` (columns ``size``, ``depth``, ``started_at``).
+    window : (start, end), optional
+        Keep cascades that started in ``[start, end)`` (dates or times; naive means UTC).
+    level : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    dict
+        ``estimate``, ``ci_low``, ``ci_high`` (None when fewer than two cascades spread), ``n`` (cascades
+        with n ≥ 2), ``singletons`` (cascades of one post, left out), ``window``.
+
+    References
+    ----------
+    S. Vosoughi, D. Roy, S. Aral, "The spread of true and false news online", Science 359 (2018) 1146–1151
+    (cascade depth).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"size": [9, 5, 3, 3, 2, 2, 1], "depth": [4, 3, 2, 1, 1, 1, 0],
+    ...                   "started_at": pd.to_datetime(["2026-01-05"] * 6 + ["2026-02-01"], utc=True)})
+    >>> r = average_share_depth(c, window=("2026-01-01", "2026-02-01"))
+    >>> round(r["estimate"], 3), r["n"], r["singletons"]
+    (2.0, 6, 0)
+    >>> round(r["ci_low"], 2), round(r["ci_high"], 2)
+    (1.0, 3.33)
+    """
+    for col in ("size", "depth", "started_at"):
+        if col not in cascades.columns:
+            raise InputError(Problem("cascades", None, col, "column is missing (use diffusion.cascade_metrics)"))
+    inside = cascades[_window_mask(cascades["started_at"], window)]
+    spread = inside.loc[inside["size"] >= 2, "depth"].to_numpy(dtype=float)
+    m = len(spread)
+    out = {"estimate": None, "ci_low": None, "ci_high": None, "n": m,
+           "singletons": int((inside["size"] < 2).sum()), "window": window}
+    if m == 0:
+        return out
+    mean = float(spread.mean())
+    out["estimate"] = mean
+    if m >= 2:
+        half = stats.t.ppf(0.5 + level / 2, m - 1) * spread.std(ddof=1) / np.sqrt(m)
+        out["ci_low"], out["ci_high"] = max(1.0, float(mean - half)), float(mean + half)
+    return out
+
+
+def _depths(mentions: pd.DataFrame) -> np.ndarray:
+    if "depth" in mentions.columns and mentions["depth"].notna().all():
+        return mentions["depth"].to_numpy(dtype=np.int64)
+    return cascade_members(mentions)["depth"].to_numpy(dtype=np.int64)
+
+
+def _wilson(k: np.ndarray, n: int, level: float) -> tuple[np.ndarray, np.ndarray]:
+    z = stats.norm.ppf(0.5 + level / 2)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def share_order_distribution(mentions: pd.DataFrame, window=None, *, level: float = 0.95) -> pd.DataFrame:
+    """How the shares made in a window split into 1st, 2nd and 3rd-or-further order.
+
+    A share's order is its depth in its cascade (the original post has depth 0 and is not a share). For each
+    class k, the fraction p_k = shares_k / shares with a Wilson score interval.
+
+    Parameters
+    ----------
+    mentions : DataFrame
+        With ``created_at`` and ``depth`` (store rows), or with ``id``, ``parent_id`` and ``created_at`` (the
+        depths are then computed with :func:`diffusion.cascade_members`, over all rows given, before the
+        window is applied).
+    window : (start, end), optional
+        Count shares created in ``[start, end)``.
+    level : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    DataFrame
+        One row per class of :data:`ORDERS`: ``order``, ``shares``, ``fraction``, ``ci_low``, ``ci_high``
+        (fractions are NaN when the window holds no share).
+
+    References
+    ----------
+    E. B. Wilson, "Probable inference, the law of succession, and statistical inference", JASA 22 (1927).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"id": list("pabcd"), "parent_id": [None, "p", "p", "a", "c"],
+    ...                   "created_at": pd.to_datetime(["2026-01-05"] * 5, utc=True)})
+    >>> share_order_distribution(m)[["order", "shares", "fraction"]]
+      order  shares  fraction
+    0   1st       2      0.50
+    1   2nd       1      0.25
+    2  3rd+       1      0.25
+    """
+    depth = _depths(mentions)
+    inside = _window_mask(mentions["created_at"], window)
+    d = depth[inside & (depth >= 1)]
+    counts = np.array([(d == 1).sum(), (d == 2).sum(), (d >= 3).sum()], dtype=np.int64)
+    n = int(counts.sum())
+    out = pd.DataFrame({"order": list(ORDERS), "shares": counts})
+    if n == 0:
+        out["fraction"] = out["ci_low"] = out["ci_high"] = np.nan
+        return out
+    low, high = _wilson(counts, n, level)
+    out["fraction"], out["ci_low"], out["ci_high"] = counts / n, low, high
+    return out
+
+
+def share_orders_by_period(mentions: pd.DataFrame, freq: str = "1D") -> pd.DataFrame:
+    """Share counts by order for every period (for a stacked chart of share depth over time).
+
+    Parameters
+    ----------
+    mentions : DataFrame
+        As for :func:`share_order_distribution`.
+    freq : str
+        A pandas frequency: ``"1h"``, ``"1D"``, ``"W-MON"``, …
+
+    Returns
+    -------
+    DataFrame
+        Indexed by period start (UTC): columns ``1st``, ``2nd``, ``3rd+`` (counts), ``shares`` and
+        ``mean_order`` (mean depth of the period's shares); periods without shares are left out.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"id": list("pabc"), "parent_id": [None, "p", "a", "p"],
+    ...                   "created_at": pd.to_datetime(["2026-01-05", "2026-01-05", "2026-01-06",
+    ...                                                 "2026-01-06"], utc=True)})
+    >>> share_orders_by_period(m)[["1st", "2nd", "3rd+", "shares"]].values.tolist()
+    [[1, 0, 0, 1], [1, 1, 0, 2]]
+    """
+    depth = _depths(mentions)
+    shares = depth >= 1
+    d = depth[shares]
+    t = pd.to_datetime(mentions["created_at"], utc=True)[shares]
+    frame = pd.DataFrame({
+        "period": t.dt.floor(freq) if not freq.startswith("W") else t.dt.tz_localize(None).dt.to_period(freq)
+        .dt.start_time.dt.tz_localize("UTC"),
+        "1st": d == 1, "2nd": d == 2, "3rd+": d >= 3, "depth": d,
+    })
+    grouped = frame.groupby("period")
+    out = grouped[["1st", "2nd", "3rd+"]].sum().astype(np.int64)
+    out["shares"] = out.sum(axis=1)
+    out["mean_order"] = grouped["depth"].mean()
+    out.index.name = "period"
+    return out
