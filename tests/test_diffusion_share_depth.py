@@ -1,0 +1,92 @@
+"""Average share depth and the share-order distribution."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from diffusion import cascade_metrics
+from diffusion.links import resolve_links
+from diffusion.share_depth import average_share_depth, share_order_distribution, share_orders_by_period
+from viralscope.errors import InputError
+
+T0 = pd.Timestamp("2026-02-02 00:00", tz="UTC")
+
+
+def _forest():
+    # Cascade A (day 0): depth 3; B (day 0): depth 1; C (day 1): depth 2; D (day 1): a lone post.
+    rows = [
+        ("A", None, 0), ("a1", "A", 1), ("a2", "a1", 2), ("a3", "a2", 3), ("a4", "A", 4),
+        ("B", None, 5), ("b1", "B", 6), ("b2", "B", 7),
+        ("C", None, 24 * 60), ("c1", "C", 24 * 60 + 1), ("c2", "c1", 24 * 60 + 2),
+        ("D", None, 24 * 60 + 3),
+    ]
+    return pd.DataFrame({"id": [r[0] for r in rows], "parent_id": [r[1] for r in rows],
+                         "created_at": [T0 + pd.Timedelta(minutes=r[2]) for r in rows]})
+
+
+def test_average_share_depth_over_cascades_that_spread():
+    c = cascade_metrics(_forest())
+    r = average_share_depth(c)
+    depths = np.array([3, 1, 2])
+    assert r["estimate"] == pytest.approx(depths.mean()) and r["n"] == 3 and r["singletons"] == 1
+    half = stats.t.ppf(0.975, 2) * depths.std(ddof=1) / np.sqrt(3)
+    assert r["ci_high"] == pytest.approx(depths.mean() + half)
+    assert r["ci_low"] == pytest.approx(max(1.0, depths.mean() - half))
+
+
+def test_average_share_depth_in_a_window():
+    c = cascade_metrics(_forest())
+    first_day = average_share_depth(c, window=("2026-02-02", "2026-02-03"))
+    assert first_day["estimate"] == pytest.approx(2.0) and first_day["n"] == 2
+    second_day = average_share_depth(c, window=(T0 + pd.Timedelta(days=1), T0 + pd.Timedelta(days=2)))
+    assert second_day["estimate"] == 2.0 and second_day["n"] == 1 and second_day["ci_low"] is None
+    nothing = average_share_depth(c, window=("2027-01-01", "2027-01-02"))
+    assert nothing["estimate"] is None and nothing["n"] == 0
+
+
+@pytest.mark.parametrize("window", [("2026-02-03", "2026-02-02"), ("yesterday", "today"), ("2026-02-02",)])
+def test_bad_windows(window):
+    with pytest.raises(InputError, match="window"):
+        average_share_depth(cascade_metrics(_forest()), window=window)
+
+
+def test_average_share_depth_needs_cascade_columns():
+    with pytest.raises(InputError, match="depth"):
+        average_share_depth(pd.DataFrame({"size": [2], "started_at": [T0]}))
+
+
+def test_share_order_distribution_counts_and_intervals():
+    d = share_order_distribution(_forest())
+    # Shares by depth: 1: a1 a4 b1 b2 c1 (5); 2: a2 c2 (2); 3+: a3 (1).
+    assert d["order"].tolist() == ["1st", "2nd", "3rd+"]
+    assert d["shares"].tolist() == [5, 2, 1]
+    assert d["fraction"].sum() == pytest.approx(1.0)
+    assert (d["ci_low"] <= d["fraction"]).all() and (d["fraction"] <= d["ci_high"]).all()
+    # Wilson interval for 5 of 8, by hand.
+    z, p, n = stats.norm.ppf(0.975), 5 / 8, 8
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    assert d.loc[0, "ci_low"] == pytest.approx(centre - half) and d.loc[0, "ci_high"] == pytest.approx(centre + half)
+
+
+def test_share_order_distribution_from_store_depths_and_windows():
+    m = _forest()
+    links = resolve_links(m)
+    stored = m.assign(depth=links["depth"], cascade_id=links["cascade_id"], parent_resolved=links["parent_resolved"])
+    pd.testing.assert_frame_equal(share_order_distribution(stored), share_order_distribution(m))
+    day2 = share_order_distribution(stored, window=("2026-02-03", "2026-02-04"))
+    assert day2["shares"].tolist() == [1, 1, 0]
+    empty = share_order_distribution(stored, window=("2026-03-01", "2026-03-02"))
+    assert empty["shares"].sum() == 0 and empty["fraction"].isna().all()
+
+
+def test_share_orders_by_period():
+    daily = share_orders_by_period(_forest(), "1D")
+    assert daily.index.tolist() == [T0, T0 + pd.Timedelta(days=1)]
+    assert daily[["1st", "2nd", "3rd+", "shares"]].values.tolist() == [[4, 1, 1, 6], [1, 1, 0, 2]]
+    assert daily["mean_order"].tolist() == pytest.approx([(1 + 2 + 3 + 1 + 1 + 1) / 6, 1.5])
+    weekly = share_orders_by_period(_forest(), "W-SUN")  # weeks from Monday (2026-02-02 is one)
+    assert weekly["shares"].tolist() == [8]
