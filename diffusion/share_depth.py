@@ -167,7 +167,7 @@ def share_orders_by_period(mentions: pd.DataFrame, freq: str = "1D") -> pd.DataF
     mentions : DataFrame
         As for :func:`share_order_distribution`.
     freq : str
-        A pandas frequency: ``"1h"``, ``"1D"``, ``"W-MON"``, …
+        A pandas frequency: ``"1h"``, ``"1D"``, ``"W-SUN"`` (weeks from Monday to Sunday), …
 
     Returns
     -------

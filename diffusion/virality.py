@@ -140,7 +140,27 @@ def _parents_from_digraph(tree: nx.DiGraph) -> np.ndarray:
     return parent
 
 
+def _parents_from_int_mapping(tree: Mapping) -> np.ndarray | None:
+    """The fast path for whole-number labels (hashed by numpy, not Python); None when labels are not all ints."""
+    children = np.fromiter(tree.keys(), dtype=object, count=len(tree))
+    parents = np.fromiter(tree.values(), dtype=object, count=len(tree))
+    if pd.api.types.infer_dtype(children, skipna=False) != "integer" or pd.api.types.infer_dtype(
+        parents, skipna=False
+    ) != "integer":
+        return None
+    k = len(children)
+    codes, uniques = pd.factorize(np.concatenate([children, parents]).astype(np.int64))
+    parent = np.full(len(uniques), -1, dtype=np.int64)
+    parent[codes[:k]] = codes[k:]
+    loops = np.flatnonzero(codes[:k] == codes[k:])
+    if len(loops):
+        raise _problem(f"node {children[loops[0]]!r} is its own parent (a self-loop)")
+    return parent
+
+
 def _parents_from_mapping(tree: Mapping) -> np.ndarray:
+    if len(tree) and (fast := _parents_from_int_mapping(tree)) is not None:
+        return fast
     # Plain dicts, not pandas: label hashes are cached by Python and these C-level dict and set operations
     # beat factorizing object arrays several times over.
     children = list(tree.keys())
