@@ -336,7 +336,7 @@ def _test_day(today, windows, yn, yt, mu_n, vb_n, cd_n, pi, rho, est_pi, alpha, 
             continue
         a = t - L + 1
 
-        def win(c):
+        def win(c, t=t, a=a):
             return c[t + 1] - c[a]
 
         S, M, VB, N, E, BV = win(c_yn), win(c_mu), win(c_vb), win(c_yt), win(c_e), win(c_bv)
