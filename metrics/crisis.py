@@ -321,6 +321,11 @@ def _test_day(today, windows, yn, yt, mu_n, vb_n, cd_n, pi, rho, est_pi, alpha, 
               min_excess, count_share_ratio) -> list[tuple[int, int, int]]:
     """The (bin, window length, channels) that fire among windows ending at the bins of one day."""
 
+    # Only the bins the day's windows can reach: keeps a long series linear in its length.
+    lo, hi = max(0, int(today[0]) - max(windows) + 1), int(today[-1]) + 1
+    yn, yt, mu_n, vb_n, cd_n, pi, rho, est_pi = (x[lo:hi] for x in (yn, yt, mu_n, vb_n, cd_n, pi, rho, est_pi))
+    today = today - lo
+
     def csum(x):
         return np.concatenate([[0.0], np.cumsum(np.nan_to_num(x))])
 
@@ -358,7 +363,7 @@ def _test_day(today, windows, yn, yt, mu_n, vb_n, cd_n, pi, rho, est_pi, alpha, 
             fired[np.flatnonzero(big)[tail < alpha]] |= 1
         big = (S >= min_share_ratio * E) & (S - E >= min_excess) & (share_tail < alpha)
         fired[big] |= 2
-        out += [(int(t[i]), L, int(fired[i])) for i in np.flatnonzero(fired)]
+        out += [(int(t[i]) + lo, L, int(fired[i])) for i in np.flatnonzero(fired)]
     return out
 
 
