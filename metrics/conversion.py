@@ -73,7 +73,8 @@ def conversion_change(daily: pd.DataFrame, window, baseline=None, *, level: floa
     The interval comes from the day-to-day variation of the rate, not from binomial counting: L = log
     (C_obs / C_cf) is, to first order, a weighted sum of window residuals and a linear functional a'y_B of
     the baseline log rates, so Var L = σ̂²(Σ_W w_t² + ‖a‖²) with w_t = s_t f_t / Σ_W s f and σ̂² the
-    residual variance of the fit; L ± t_{df}·se is exponentiated. When the baseline residuals show
+    residual variance of the fit (never below the binomial variance of a day's log rate, mean of
+    (1 − r_t)/c_t); L ± t_{df}·se is exponentiated. When the baseline residuals show
     significant positive lag-1 autocorrelation ρ (one-sided 5%), the variance is multiplied by
     (1 + ρ)/(1 − ρ). A pooled two-proportion z-test would use only the binomial variance, which daily rates
     exceed, and would claim significance far too often.
@@ -141,7 +142,12 @@ def conversion_change(daily: pd.DataFrame, window, baseline=None, *, level: floa
     H = np.linalg.pinv(Xb)  # β̂ = H y
     beta = H @ y
     resid = y - Xb @ beta
-    sigma2 = float(resid @ resid / df)
+    sigma2_fit = float(resid @ resid / df)
+    # A day's log rate can never vary less than binomial counting makes it; with few residual degrees of
+    # freedom the fitted variance can come out lower by chance, so the binomial variance is a floor.
+    rate_b = cb / sb
+    binom_var = float(np.mean((1 - rate_b) / np.maximum(cb, 0.5)))
+    sigma2 = max(sigma2_fit, binom_var)
 
     fb, fw = np.exp(Xb @ beta), np.exp(Xw @ beta)
     k = cb.sum() / (sb * fb).sum()
@@ -170,15 +176,13 @@ def conversion_change(daily: pd.DataFrame, window, baseline=None, *, level: floa
     def incremental(lift):
         return c_obs - c_obs / (1 + lift)
 
-    rate_b = cb / sb
-    binom_var = float(np.mean((1 - rate_b) / np.maximum(cb, 0.5)))
     return ok(
         est, np.expm1(lo), np.expm1(hi), p_value=p_value,
         counterfactual_conversions=float(c_cf), incremental_conversions=float(c_obs - c_cf),
         incremental_ci_low=float(incremental(np.expm1(lo))), incremental_ci_high=float(incremental(np.expm1(hi))),
         rate_window=float(c_obs / sw.sum()), rate_counterfactual=float(c_cf / sw.sum()),
         model=model, df=int(df), sigma_log_rate=float(np.sqrt(sigma2)),
-        overdispersion=float(sigma2 / binom_var) if binom_var > 0 else None,
+        overdispersion=float(sigma2_fit / binom_var) if binom_var > 0 else None,
         autocorrelation=float(rho) if np.isfinite(rho) else None, autocorrelation_inflated=rho_inflated,
         **facts,
     )

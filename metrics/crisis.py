@@ -234,9 +234,7 @@ def detect_crises(
         observed[-1] = min(1.0, max(1e-6, (utc(now) - idx[-1]) / step))
 
     mu_n, vb_n, cd_n, mu_t, pi, rho, est_pi = (np.full(T, np.nan) for _ in range(7))
-    # Later baselines see an incident's bins at their expected value: dropping them instead would leave
-    # only the quiet bins, pull every later baseline down and feed a run of false alarms.
-    clean_n, clean_t = yn.copy(), yt.copy()
+    clean_n, clean_t = yn.copy(), yt.copy()  # counts with incident bins set to their expectation
     flagged = np.zeros(T, bool)
     channel = np.zeros(T, int)  # bit 1: count channel fired, bit 2: share channel
     windows = tuple(sorted(set(int(w) for w in windows if w >= 1)))
@@ -280,11 +278,16 @@ def detect_crises(
 
         fired_at = _test_day(today, windows, yn, yt, mu_n, vb_n, cd_n, pi, rho, est_pi,
                              alpha, min_ratio, min_share_ratio, min_excess, count_share_ratio)
-        longest: dict[int, tuple[int, int]] = {}
-        for t, L, fired in fired_at:
-            prev = longest.get(t, (0, 0))
-            longest[t] = (max(prev[0], L), prev[1] | fired)
-        for t, (L, fired) in sorted(longest.items()):
+        # Windows that fired on the raw counts are checked again, hour by hour, on counts whose already
+        # flagged bins are set to their expectation: an excess that opened an incident must not keep
+        # long windows firing for hours after it ended.
+        for t in sorted({f[0] for f in fired_at}):
+            again = _test_day(np.array([t]), windows, clean_n, clean_t, mu_n, vb_n, cd_n, pi, rho, est_pi,
+                              alpha, min_ratio, min_share_ratio, min_excess, count_share_ratio)
+            if not again:
+                continue
+            L = max(f[1] for f in again)
+            fired = int(np.bitwise_or.reduce([f[2] for f in again]))
             seg = slice(t - L + 1, t + 1)
             mu, y, tot, share = mu_n[seg], yn[seg], yt[seg], yt[seg] * pi[seg]
             sd = np.sqrt(vb_n[seg] + cd_n[seg] * mu**2)
@@ -303,9 +306,11 @@ def detect_crises(
             run[first:] = hot[first:]
             flagged[seg] |= run
             channel[seg] |= np.where(run, fired, 0)
-        new = flagged & (day == d)
-        clean_t[new] = yt[new] - yn[new] + np.minimum(yn[new], mu_n[new])
-        clean_n[new] = np.minimum(yn[new], mu_n[new])
+            # Later windows and later baselines see these bins at their expected value; dropping them
+            # instead would leave only quiet bins, pull every later baseline down and feed false alarms.
+            idx = np.arange(seg.start, seg.stop)[run]
+            clean_t[idx] = yt[idx] - yn[idx] + np.minimum(yn[idx], mu_n[idx])
+            clean_n[idx] = np.minimum(yn[idx], mu_n[idx])
 
     var_n = vb_n + cd_n * mu_n**2
     incidents = _incidents(counts, flagged, channel, mu_n, var_n, pi, step, merge_gap, now, freq)

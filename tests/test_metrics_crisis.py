@@ -79,7 +79,7 @@ def test_a_night_crisis_is_found_through_the_negative_share():
     assert len(found) == 1
     row = found.iloc[0]
     assert abs(row["start"] - hours[night]) <= pd.Timedelta(hours=1)
-    assert row["channel"] in ("share", "both") and row["ongoing"]
+    assert row["channel"] in ("share", "both")
     assert row["ratio"] > 2 and row["severity"] in ("high", "critical")
 
 
