@@ -137,9 +137,9 @@ def detect_crises(
         End of the observed data (default: the end of the last mention's bin). A part-filled last bin
         has its expectation scaled to the part observed.
     history_days, min_history_days, recent_days : int
-        The baseline of a day is fitted on the ``history_days`` before it (incident hours left out);
-        days with less than ``min_history_days`` of history are not scored; the level follows the last
-        ``recent_days``.
+        The baseline of a day is fitted on the ``history_days`` before it (incident hours at their
+        expectation); days with less than ``min_history_days`` of history are not scored; the level
+        follows the last ``recent_days``.
     windows : tuple of int
         Lengths (in bins) of the windows ending at each bin that are tested.
     alpha : float, default 2e-5
@@ -168,23 +168,39 @@ def detect_crises(
 
     Notes
     -----
-    Baseline. For each day, negatives (and all mentions) in its bins are forecast as
-    μ = level × H[slot of day] × D[day of week], the two factors fitted multiplicatively (iterative
-    proportional fitting, shrunk towards 1) on the previous ``history_days`` days and the level set by
-    the most recent week. The noise is negative binomial, Var = μ + μ²(1/θ + 1/n_days), with 1/θ the
-    method-of-moments overdispersion of the history residuals and 1/n_days the uncertainty of μ itself.
+    Baseline. For each day, all mentions in its bins are forecast as level × H[slot of day] × D[day of
+    week], the two factors fitted multiplicatively (iterative proportional fitting, smoothed over ±2
+    hours, shrunk towards 1) on the previous ``history_days`` days, the level set by the most recent
+    week. The negative share π has its own smooth daily profile (±3 hours) and recent level, and the
+    expected negatives are μ = expected mentions × π. Their noise is negative binomial at two levels,
+    Var(S) = Σμ + Σμ²/θ_bin + (Σμ)²(1/θ_day + u) for a sum S of bins of one day, with 1/θ_bin and 1/θ_day
+    the method-of-moments overdispersion of the history's hours and days and u the uncertainty of the
+    level itself.
 
-    Tests, for each bin t and window of L bins ending at t, with S = Σ negatives, M = Σ μ:
+    Tests, for each bin t and each window of L bins ending at t, with S = Σ negatives, M = Σ μ, N = Σ all
+    mentions and E = Σ N_t π_t:
 
-    - count channel: S ≥ min_ratio·M, S − M ≥ min_excess and P(NB(M, V) ≥ S) < alpha;
-    - share channel: negatives among all mentions N against the seasonal share π = μ_neg/μ_all, a
-      beta-binomial with intra-bin correlation ρ (moments of the history) approximated by a binomial on
-      counts divided by the design effect; share ≥ min_share_ratio·π, S − Nπ ≥ min_excess, tail < alpha.
+    - share channel: S ≥ min_share_ratio·E, S − E ≥ min_excess and the upper tail of the negatives
+      among all mentions is below ``alpha``, a beta-binomial (intra-bin correlation ρ from the history)
+      approximated by a binomial on counts divided by its variance inflation, which also carries the
+      uncertainty of π;
+    - count channel: S ≥ min_ratio·M, S − M ≥ min_excess, P(NB(M, Var) ≥ S) < alpha, and the share up
+      too (S ≥ count_share_ratio·E with share tail < 1%): a surge of *all* mentions (a viral positive
+      moment) lifts negatives in proportion and is not a crisis.
 
-    The share channel is what catches a night-time crisis: when volume is low, the share of negatives
-    moves much more than their count. The bins of a window that fired whose own negatives stand out
-    (above μ + σ and 1.5 μ, or likewise for the share) are flagged; runs of flagged bins become
-    incidents and are left out of later baselines, so one crisis does not mask the next.
+    The share channel is what catches a night-time crisis: conditioning on all mentions removes the
+    volume shocks that make counts so noisy. A window that fires must end in an elevated bin (above
+    μ + σ and ``min_ratio``·μ with the share up, or likewise for the share): an alarm says "now is
+    abnormal". The incident is the unbroken run of elevated bins ending there; adjacent runs (gap ≤
+    ``merge_gap``) merge. Its bins are then set to their expectation, both for later windows (so a
+    finished excess does not keep long windows firing) and for later baselines (dropping them instead
+    would leave only quiet hours, pull every later baseline down and feed false alarms).
+
+    On 60-day simulated hourly series (daily and weekly seasonality, gamma-Poisson hour and day shocks),
+    spikes of 4× the seasonal negatives for 6 hours, half of them at night, are found by a call that sees
+    3 hours of them in 96% of cases with a start within an hour, at 0.3 false incidents per 30 days
+    (``tests/test_metrics_crisis.py``). Within three hours, bursts are only separable from noise when the
+    seasonal negatives are at least about 1–2 an hour at that time of day.
 
     References
     ----------

@@ -26,50 +26,65 @@ _kiwi = None
 _kiwi_lock = threading.Lock()
 
 
-def _korean(text: str) -> list[str]:
+def _korean_many(texts: list[str]) -> list[list[str]]:
+    """Content morphemes of each text with Kiwi, in one batch (a call per text costs ~100× more)."""
     global _kiwi
     with _kiwi_lock:
         if _kiwi is None:
             from kiwipiepy import Kiwi
 
             _kiwi = Kiwi()
-        tokens = _kiwi.tokenize(text)
-    return [t.form.lower() for t in tokens if t.tag in _KO_TAGS and t.form not in _KO_STOP and len(t.form) >= 1]
+        analysed = list(_kiwi.tokenize(texts))
+    return [[t.form.lower() for t in tokens if (t.tag in _KO_TAGS or t.tag == "W_HASHTAG") and t.form not in _KO_STOP]
+            for tokens in analysed]
+
+
+def _keep(words: list[str]) -> list[str]:
+    return [w for w in words if w not in _STOP and not (len(w) < 2 and not _HANGUL.search(w))]
+
+
+def _tokenize_many(texts: list[str]) -> list[list[str]]:
+    cleaned = [_HANDLE.sub(" ", _URL.sub(" ", t)) if isinstance(t, str) else "" for t in texts]
+    korean = [i for i, t in enumerate(cleaned) if _HANGUL.search(t)]
+    out = [[w.lower() for w in _WORD.findall(t)] for t in cleaned]
+    if korean:
+        for i, words in zip(korean, _korean_many([cleaned[i] for i in korean]), strict=True):
+            out[i] = words
+    return [_keep(words) for words in out]
 
 
 def tokenize(text: str) -> list[str]:
     """Words of a mention for term counting: English words without stop words, Korean content morphemes.
 
-    URLs and @handles are dropped; hashtags are kept with their ``#``. Korean is split into morphemes
-    with Kiwi (nouns, verb and adjective stems), so 배송이 and 배송을 both count as 배송.
+    URLs and @handles are dropped; hashtags are kept with their ``#``. Text with Hangul is split into
+    morphemes with Kiwi (nouns, verb and adjective stems, foreign words), so 배송이 and 배송을 both count
+    as 배송.
 
     Examples
     --------
     >>> tokenize("The refund was REFUSED again! https://x.co/a @help #fail")
     ['refund', 'refused', '#fail']
     """
-    if not isinstance(text, str):
-        return []
-    text = _HANDLE.sub(" ", _URL.sub(" ", text))
-    if _HANGUL.search(text):
-        words = []
-        for chunk in re.split(r"(\s+)", text):
-            if _HANGUL.search(chunk):
-                words += _korean(chunk)
-            else:
-                words += [w.lower() for w in _WORD.findall(chunk)]
-    else:
-        words = [w.lower() for w in _WORD.findall(text)]
-    return [w for w in words if w not in _STOP and not (len(w) < 2 and not _HANGUL.search(w))]
+    return _tokenize_many([text])[0]
 
 
-def _analyzer(text: str) -> list[str]:
-    words = tokenize(text)
+def _ngrams(words: list[str]) -> list[str]:
     return words + [f"{a} {b}" for a, b in zip(words[:-1], words[1:], strict=True) if a != b]
 
 
 def _texts(texts: Iterable) -> list[str]:
     return ["" if not isinstance(t, str) else t for t in texts]
+
+
+def _term_lists(texts: list[str]) -> list[list[str]]:
+    """Terms of each text; each distinct text is tokenized once (reshares repeat the same words)."""
+    distinct = list(dict.fromkeys(texts))
+    terms = dict(zip(distinct, (_ngrams(w) for w in _tokenize_many(distinct)), strict=True))
+    return [terms[t] for t in texts]
+
+
+def _identity(terms: list[str]) -> list[str]:
+    return terms
 
 
 def emerging_terms(window_texts: Iterable[str], baseline_texts: Iterable[str], *, top: int = 20,
@@ -118,9 +133,9 @@ def emerging_terms(window_texts: Iterable[str], baseline_texts: Iterable[str], *
     cols = ["term", "count_window", "count_baseline", "rate_window", "rate_baseline", "ratio", "z"]
     if not w:
         return pd.DataFrame(columns=cols)
-    vec = CountVectorizer(analyzer=_analyzer, binary=True)
+    vec = CountVectorizer(analyzer=_identity, binary=True)
     try:
-        X = vec.fit_transform(w + b)
+        X = vec.fit_transform(_term_lists(w + b))
     except ValueError:  # no term at all
         return pd.DataFrame(columns=cols)
     yw = np.asarray(X[: len(w)].sum(axis=0)).ravel().astype(float)
@@ -187,8 +202,8 @@ def emerging_themes(window_texts: Iterable[str], baseline_texts: Iterable[str], 
     terms = emerging_terms(w, baseline_texts, top=top_terms, **term_options)
     if terms.empty:
         return pd.DataFrame(columns=cols)
-    vec = CountVectorizer(analyzer=_analyzer, binary=True, vocabulary=terms["term"].tolist())
-    X = vec.transform(w).T.tocsr().astype(float)  # terms × mentions
+    vec = CountVectorizer(analyzer=_identity, binary=True, vocabulary=terms["term"].tolist())
+    X = vec.transform(_term_lists(w)).T.tocsr().astype(float)  # terms × mentions
     if len(terms) == 1:
         labels = np.zeros(1, int)
     else:
