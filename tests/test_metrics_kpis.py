@@ -146,3 +146,14 @@ def test_cli_rejects_a_bad_window_in_one_line(filled, tmp_path):
     res = CliRunner().invoke(main, ["--db", str(filled.path), "metrics", "--window", "2026-02-16..2026-02-02"])
     assert res.exit_code == 1
     assert res.output.strip().startswith("error: --window: end") and len(res.output.strip().splitlines()) == 1
+
+
+def test_without_configuration_the_kpis_cover_all_mentions(filled):
+    from viralscope.config import Config
+
+    out = kpis.compute(filled, Config(), CAMPAIGN)
+    assert out["brand"] is None and out["scope"] == "all mentions"
+    assert out["kpis"]["mention_lift"]["status"] == "ok"
+    assert out["kpis"]["share_of_voice"]["reason"].startswith("share of voice needs a brand")
+    assert out["kpis"]["response_time_median"]["reason"] == "no brand accounts are configured ([brand] accounts)"
+    assert out["kpis"]["viral_roi"]["reason"] == "no configured campaign overlaps the window"
