@@ -44,7 +44,7 @@ def _store(tmp: str, n: int) -> Store:
 
 def _simulations() -> dict:
     out = {}
-    for lift, name in ((0.15, "lift"), (0.0, "null")):
+    for lift in (0.15, 0.0):
         rng = np.random.default_rng(20260105 if lift else 20260106)
         rs = [metrics.conversion_change(*synthetic.campaign(rng, lift)[:3]) for _ in range(200)]
         if lift:

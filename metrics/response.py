@@ -35,26 +35,15 @@ def _norm(name) -> str:
     return str(name).strip().lstrip("@").casefold()
 
 
-def _km(durations: np.ndarray, answered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Kaplan–Meier estimate of the share still unanswered: event times and S(t) just after each."""
-    order = np.lexsort((~answered, durations))
-    d, e = durations[order], answered[order]
-    times_, s = [], 1.0
-    at_risk = len(d)
-    i = 0
-    out_s = []
-    while i < len(d):
-        j = i
-        while j < len(d) and d[j] == d[i]:
-            j += 1
-        events = int(e[i:j].sum())
-        if events:
-            s *= 1 - events / at_risk
-            times_.append(d[i])
-            out_s.append(s)
-        at_risk -= j - i
-        i = j
-    return np.array(times_), np.array(out_s)
+def _km(durations: np.ndarray, answered: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Kaplan–Meier of the share still unanswered: event times, S(t) just after each, at-risk and events."""
+    times_, inverse = np.unique(durations, return_inverse=True)
+    events = np.bincount(inverse, weights=answered.astype(float), minlength=len(times_))
+    leaving = np.bincount(inverse, minlength=len(times_))
+    at_risk = len(durations) - np.concatenate([[0], np.cumsum(leaving)[:-1]])
+    keep = events > 0
+    t, d, n = times_[keep], events[keep], at_risk[keep]
+    return t, np.cumprod(1 - d / n), n, d
 
 
 def _quantile(t: np.ndarray, s: np.ndarray, q: float) -> float | None:
@@ -71,7 +60,8 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
     ----------
     mentions : DataFrame
         ``id``, ``created_at``, ``parent_id`` (or ``parent_resolved``, preferred when present),
-        ``author_id`` and/or ``author_name``, ``sentiment_label``, ``text``. Every mention needed to walk
+        ``author_id`` and/or ``author_name``, ``sentiment_label``, and ``text`` (or a boolean ``question``
+        column computed beforehand, e.g. in SQL with :data:`QUESTION_PATTERN`). Every mention needed to walk
         from a brand reply up to the complaint must be present.
     brand_accounts : iterable of str
         The brand's own accounts (author ids or names; ``@`` and case are ignored).
@@ -134,11 +124,17 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
     by_brand = np.zeros(len(m), bool)
     for col in ("author_id", "author_name"):
         if col in m.columns:
-            by_brand |= m[col].map(lambda a: a is not None and a == a and _norm(a) in accounts).to_numpy(bool)
+            names = m[col].astype("string").str.strip().str.lstrip("@").str.casefold()
+            by_brand |= names.isin(accounts).fillna(False).to_numpy(bool)
     labels = m["sentiment_label"].astype("string").fillna("").to_numpy() if "sentiment_label" in m.columns \
         else np.array([""] * len(m))
     complaint = (labels == "negative") & ~by_brand
-    question = ~by_brand & (m["text"].map(is_question).to_numpy(bool) if "text" in m.columns else False)
+    if "question" in m.columns:  # computed elsewhere, e.g. in SQL with QUESTION_PATTERN
+        question = ~by_brand & m["question"].astype("boolean").fillna(False).to_numpy(bool)
+    elif "text" in m.columns:
+        question = ~by_brand & m["text"].map(is_question).to_numpy(bool)
+    else:
+        question = np.zeros(len(m), bool)
     item = complaint | question
     if window is not None:
         a, b = utc(window[0]), utc(window[1])
@@ -167,7 +163,7 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
     answered = np.array([i in first_reply for i in rows])
     reply_at = np.array([ts_ns[first_reply[i]] if i in first_reply else end_ns for i in rows], dtype=np.int64)
     minutes = np.maximum((reply_at - ts_ns[rows]) / 6e10, 0.0)
-    t, s = _km(minutes, answered)
+    t, s, n_risk, d = _km(minutes, answered)
     target = pd.Timedelta(within) / pd.Timedelta(minutes=1)
     facts["n_answered"] = int(answered.sum())
     if not answered.any():
@@ -178,8 +174,6 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
     lo = hi = None
     if median is not None:
         # Brookmeyer–Crowley: times whose KM survival is within the Greenwood band around 0.5.
-        n_risk = np.array([(minutes >= x).sum() for x in t])
-        d = np.array([((minutes == x) & answered).sum() for x in t])
         green = s**2 * np.cumsum(d / np.maximum(n_risk * (n_risk - d), 1))
         inside = np.abs(s - 0.5) <= 1.96 * np.sqrt(green)
         if inside.any():

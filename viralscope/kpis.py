@@ -185,6 +185,25 @@ def _hourly_labels(store, cond, params, start, end, origin) -> pd.DataFrame:
     )
 
 
+class _Reader:
+    """The store's ``query``/``scalar`` over one read-only connection: opening one costs ~60 ms, and the
+    KPIs need a dozen queries. The connection is held only while ``compute`` runs (a second or two)."""
+
+    def __init__(self, con):
+        self.con = con
+
+    def query(self, sql: str, params=None) -> pd.DataFrame:
+        df = self.con.execute(sql, params or []).df()
+        for col in df.columns:
+            if pd.api.types.is_datetime64_dtype(df[col]) and getattr(df[col].dt, "tz", None) is None:
+                df[col] = df[col].dt.tz_localize("UTC")
+        return df
+
+    def scalar(self, sql: str, params=None):
+        row = self.con.execute(sql, params or []).fetchone()
+        return None if row is None else row[0]
+
+
 def _naive(ts: pd.Timestamp) -> dt.datetime:
     """DuckDB's TIMESTAMP column holds UTC without a zone: compare with naive UTC datetimes."""
     return ts.tz_convert("UTC").tz_localize(None).to_pydatetime()
@@ -205,6 +224,11 @@ def compute(store, config, window, baseline=None, brand: str | None = None, *, n
     else:
         baseline = parse_period(baseline, "--baseline") if isinstance(baseline, str) else interval(baseline, "baseline")
     store.ensure()
+    with store.read() as con:
+        return _compute(_Reader(con), config, window, baseline, brand, now)
+
+
+def _compute(store, config, window, baseline, brand, now) -> dict:
     cond, params, brand_name, described = scope(store, config, brand)
     start, end = min(window[0], baseline[0]), max(window[1], baseline[1])
     labels = _hourly_labels(store, cond, params, start, end, window[0])
@@ -358,17 +382,33 @@ def _response_kpis(store, config, cond, params, window, now) -> dict:
     accounts = list(config.brand_accounts) if config is not None else []
     threads = pd.DataFrame()
     if accounts:
+        names = [str(x).strip().lstrip("@").lower() for x in accounts]
+        marks = ", ".join("?" for _ in names)
+        # Complaints and questions of the window, plus every mention of the threads where a brand account
+        # speaks (the paths from its replies up to the complaints); other threads cannot hold an answer.
         threads = store.query(
             f"""WITH items AS (
-                    SELECT DISTINCT source, cascade_id FROM mentions
-                    WHERE created_at >= ? AND created_at < ? AND {cond} AND cascade_id IS NOT NULL
-                      AND (sentiment_label = 'negative' OR regexp_matches(text, ?, 'i')))
+                    SELECT source, id, cascade_id FROM mentions
+                    WHERE created_at >= ? AND created_at < ? AND {cond}
+                      AND (sentiment_label = 'negative' OR regexp_matches(text, ?, 'i'))),
+                answered AS (
+                    SELECT DISTINCT m.source, m.cascade_id FROM mentions m
+                    JOIN (SELECT DISTINCT source, cascade_id FROM items) i
+                      ON m.source = i.source AND m.cascade_id = i.cascade_id
+                    WHERE lower(ltrim(m.author_id, '@')) IN ({marks})
+                       OR lower(ltrim(m.author_name, '@')) IN ({marks})),
+                wanted AS (
+                    SELECT source, id FROM items
+                    UNION
+                    SELECT m.source, m.id FROM mentions m
+                    JOIN answered a ON m.source = a.source AND m.cascade_id = a.cascade_id)
                 SELECT m.source || ':' || m.id AS id, m.created_at,
                        CASE WHEN m.parent_resolved IS NULL THEN NULL ELSE m.source || ':' || m.parent_resolved END
                            AS parent_resolved,
-                       m.author_id, m.author_name, m.sentiment_label, m.text
-                FROM mentions m JOIN items i ON m.source = i.source AND m.cascade_id = i.cascade_id""",  # noqa: S608
-            [_naive(window[0]), _naive(window[1]), *params, QUESTION_PATTERN],
+                       m.author_id, m.author_name, m.sentiment_label,
+                       coalesce(regexp_matches(m.text, ?, 'i'), false) AS question
+                FROM mentions m JOIN wanted w ON m.source = w.source AND m.id = w.id""",  # noqa: S608
+            [_naive(window[0]), _naive(window[1]), *params, QUESTION_PATTERN, *names, *names, QUESTION_PATTERN],
         )
     if not accounts:
         r = _empty("no brand accounts are configured ([brand] accounts)")
