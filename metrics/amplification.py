@@ -16,7 +16,27 @@ _CHUNK = 200
 def cascade_roots(mentions: pd.DataFrame) -> pd.DataFrame:
     """One row per cascade: ``cascade_id``, ``size``, ``depth`` (max), ``sentiment_label`` of the root.
 
-    ``mentions`` needs ``id``, ``cascade_id`` and ``sentiment_label``; ``depth`` is used when present.
+    Parameters
+    ----------
+    mentions : DataFrame
+        ``id``, ``cascade_id`` (the root's id) and ``sentiment_label``; ``depth`` is used when present.
+
+    Returns
+    -------
+    DataFrame
+        size = number of mentions with that ``cascade_id`` (root included); depth = their largest depth.
+
+    References
+    ----------
+    .. [1] viralscope DESIGN, "Cascade" (size, depth).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"id": ["r", "a", "b"], "cascade_id": ["r", "r", "r"], "depth": [0, 1, 2],
+    ...                   "sentiment_label": ["negative", "neutral", "neutral"]})
+    >>> cascade_roots(m).to_dict("records")
+    [{'cascade_id': 'r', 'size': 3, 'depth': 2, 'sentiment_label': 'negative'}]
     """
     need(mentions, ["id", "cascade_id", "sentiment_label"])
     m = mentions.dropna(subset=["cascade_id"])

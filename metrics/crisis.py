@@ -22,9 +22,30 @@ COLUMNS = [
 def hourly_counts(mentions: pd.DataFrame, freq: str = "1h", *, now=None) -> pd.DataFrame:
     """Total and negative mentions per time bin, zero-filled, indexed by bin start (UTC).
 
-    ``mentions`` has ``created_at`` and ``sentiment_label``, one row per mention or pre-aggregated with a
-    ``count`` column. Bins run from the first mention's bin to the bin holding ``now`` (default: the
-    last mention's bin).
+    Parameters
+    ----------
+    mentions : DataFrame
+        ``created_at`` and ``sentiment_label``, one row per mention or pre-aggregated with a ``count``.
+    freq : str, default "1h"
+    now : datetime, optional
+        Bins run from the first mention's bin to the bin holding ``now`` (default: the last mention's).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``total`` and ``negative``; bins without mentions are 0.
+
+    References
+    ----------
+    .. [1] viralscope DESIGN, "Crisis" (hourly negative mentions).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"created_at": ["2026-01-01 10:05", "2026-01-01 10:50", "2026-01-01 12:10"],
+    ...                   "sentiment_label": ["negative", "positive", "negative"]})
+    >>> hourly_counts(m).to_dict("list")
+    {'total': [2.0, 0.0, 1.0], 'negative': [1.0, 0.0, 1.0]}
     """
     need(mentions, ["created_at", "sentiment_label"])
     ts = times(mentions["created_at"])

@@ -23,6 +23,18 @@ _QUESTION = re.compile(QUESTION_PATTERN, re.IGNORECASE)
 def is_question(text) -> bool:
     """True when a mention reads as a question (see :data:`QUESTION_PATTERN`).
 
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    bool
+
+    References
+    ----------
+    .. [1] viralscope DESIGN, "Response time" (complaints and questions).
+
     Examples
     --------
     >>> is_question("How do I reset my lamp"), is_question("환불은 언제 되나요"), is_question("Love it!")

@@ -60,6 +60,18 @@ def tokenize(text: str) -> list[str]:
     morphemes with Kiwi (nouns, verb and adjective stems, foreign words), so 배송이 and 배송을 both count
     as 배송.
 
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    list of str
+
+    References
+    ----------
+    .. [1] Kiwi: Korean intelligent word identifier (kiwipiepy), https://github.com/bab2min/kiwipiepy.
+
     Examples
     --------
     >>> tokenize("The refund was REFUSED again! https://x.co/a @help #fail")
