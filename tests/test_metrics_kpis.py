@@ -157,3 +157,12 @@ def test_without_configuration_the_kpis_cover_all_mentions(filled):
     assert out["kpis"]["share_of_voice"]["reason"].startswith("share of voice needs a brand")
     assert out["kpis"]["response_time_median"]["reason"] == "no brand accounts are configured ([brand] accounts)"
     assert out["kpis"]["viral_roi"]["reason"] == "no configured campaign overlaps the window"
+
+
+def test_themes_of_the_crisis_day(filled):
+    out = kpis.themes(filled, world.config(), "2026-02-10..2026-02-11")
+    json.dumps(out, allow_nan=False)
+    assert out["n"]["window"] > 180 and not out["sampled"]
+    top = out["themes"][0]
+    assert {"battery", "exploded", "refund"} <= set(top["terms"])
+    assert top["documents"] == 180

@@ -464,3 +464,35 @@ def _crisis_kpi(store, cond, params, window, now) -> dict:
     return _kpi("crisis_incidents", r, window=window, baseline=None, n=int(scored["negative"].sum()),
                 lo_key=None, hi_key=None)
 
+
+
+#: Texts read per period for emerging themes; a larger period is sampled (reproducibly) down to this.
+THEME_SAMPLE = 20_000
+
+
+def themes(store, config, window, baseline=None, brand: str | None = None, *, top_terms: int = 30) -> dict:
+    """Emerging themes of a window against its baseline (see ``metrics.emerging_themes``), JSON-able."""
+    window = parse_period(window) if isinstance(window, str) else interval(window)
+    if baseline is None:
+        baseline = default_baseline(window)
+    else:
+        baseline = parse_period(baseline, "--baseline") if isinstance(baseline, str) else interval(baseline, "baseline")
+    store.ensure()
+    texts = {}
+    with store.read() as con:
+        reader = _Reader(con)
+        cond, params, brand_name, described = scope(reader, config, brand)
+        for name, (a, b) in (("window", window), ("baseline", baseline)):
+            # Reproducible sample: the same rows every time for the same data (hash order, not random).
+            texts[name] = reader.query(
+                f"""SELECT text FROM mentions WHERE created_at >= ? AND created_at < ? AND {cond}
+                    ORDER BY hash(source || ':' || id) LIMIT {THEME_SAMPLE}""",  # noqa: S608 - fixed cond, int
+                [_naive(a), _naive(b), *params],
+            )["text"].tolist()
+    found = metrics.emerging_themes(texts["window"], texts["baseline"], top_terms=top_terms)
+    return jsonable({
+        "window": _period(window), "baseline": _period(baseline), "brand": brand_name, "scope": described,
+        "n": {"window": len(texts["window"]), "baseline": len(texts["baseline"])},
+        "sampled": any(len(t) >= THEME_SAMPLE for t in texts.values()),
+        "themes": found.to_dict("records"),
+    })
