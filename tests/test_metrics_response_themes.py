@@ -7,6 +7,7 @@ import pytest
 
 from metrics import emerging_terms, emerging_themes, is_question, response_times
 from metrics.themes import tokenize
+from tests.evaldata import EVAL, needs
 
 
 def _thread():
@@ -82,3 +83,14 @@ def test_emerging_themes_group_co_occurring_terms():
 def test_no_window_text_means_no_themes():
     assert emerging_themes([], ["a b c"]).empty
     assert emerging_terms(["", None], ["x"]).empty
+
+
+@needs("nsmc", "ratings_test.txt")
+def test_korean_emerging_terms_on_real_reviews():
+    """Naver movie reviews: negative against positive reviews surface the words Koreans complain with."""
+    df = pd.read_csv(EVAL / "nsmc" / "ratings_test.txt", sep="\t", quoting=3).dropna().head(3000)
+    negative, positive = df[df.label == 0].document.tolist(), df[df.label == 1].document.tolist()
+    top = emerging_terms(negative, positive, top=15)["term"].tolist()
+    assert len({"쓰레기", "재미없", "지루", "짜증", "최악", "유치"} & set(top)) >= 3, top
+    top = emerging_terms(positive, negative, top=10)["term"].tolist()
+    assert len({"재밌", "최고", "감동", "재미있", "사랑"} & set(top)) >= 3, top
