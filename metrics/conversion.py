@@ -13,6 +13,9 @@ __all__ = ["conversion_change", "cac_change"]
 MODEL_FULL = "log rate ~ trend + day of week"
 MODEL_TREND = "log rate ~ trend"
 MODEL_LEVEL = "log rate ~ level"
+MODEL_WEEKDAY = "log rate ~ day of week"
+#: A trend fitted on fewer days is mostly noise, and its extrapolation would swamp the estimate.
+MIN_TREND_DAYS = 21
 
 
 def _days(daily: pd.DataFrame) -> pd.DataFrame:
@@ -64,7 +67,8 @@ def conversion_change(daily: pd.DataFrame, window, baseline=None, *, level: floa
 
         log((c_t + ½) / s_t) = a + b·t + γ_dow(t) + ε_t,   ε_t i.i.d. (0, σ²)
 
-    (day of week needs ≥ 14 baseline days with every weekday twice; the trend needs ≥ 7; with 3–6 days only
+    (day of week needs ≥ 14 baseline days with every weekday twice; the trend needs ≥ 21 days, since a
+    trend fitted on less is mostly noise and its extrapolation would swamp the estimate; otherwise only
     a level is fitted). The shape f_t = exp(x_t β̂) is calibrated so that the baseline's counterfactual
     conversions equal its actual ones (k = Σ_B c / Σ_B s·f), and the window's counterfactual is
     C_cf = Σ_W s_t·k·f_t. The estimate is C_obs / C_cf − 1, i.e. the window's rate over its counterfactual
@@ -133,8 +137,9 @@ def conversion_change(daily: pd.DataFrame, window, baseline=None, *, level: floa
     tb, tw = tb / scale, tw / scale
     dow_b, dow_w = B["date"].dt.day_of_week.to_numpy(), W["date"].dt.day_of_week.to_numpy()
     weekday = len(B) >= 14 and np.bincount(dow_b, minlength=7).min() >= 2
-    trend = len(B) >= 7
-    model = MODEL_FULL if weekday else (MODEL_TREND if trend else MODEL_LEVEL)
+    trend = len(B) >= MIN_TREND_DAYS
+    model = {(True, True): MODEL_FULL, (True, False): MODEL_WEEKDAY, (False, True): MODEL_TREND,
+             (False, False): MODEL_LEVEL}[(weekday, trend)]
     Xb, Xw = _design(tb, dow_b, trend, weekday), _design(tw, dow_w, trend, weekday)
     p = Xb.shape[1]
     df = len(B) - p

@@ -138,7 +138,7 @@ def detect_crises(
     alpha: float = 2e-5,
     min_ratio: float = 2.0,
     min_share_ratio: float = 1.75,
-    min_excess: float = 5.0,
+    min_excess: float = 8.0,
     count_share_ratio: float = 1.5,
     merge_gap: int = 2,
     drivers: bool = True,
@@ -350,7 +350,7 @@ def detect_crises(
             clean_n[idx] = np.minimum(yn[idx], mu_n[idx])
 
     var_n = vb_n + cd_n * mu_n**2
-    incidents = _incidents(counts, flagged, channel, mu_n, var_n, pi, step, merge_gap, now, freq)
+    incidents = _incidents(counts, flagged, channel, mu_n, var_n, pi, step, merge_gap, now, freq, min_excess)
     series = counts.assign(expected_negative=mu_n, expected_total=mu_t, expected_share=pi, flagged=flagged)
     if drivers and len(incidents) and {"text", "cascade_id"} & set(mentions.columns):
         found = [incident_drivers(mentions, row.start, row.end) for row in incidents.itertuples()]
@@ -409,7 +409,7 @@ def _test_day(today, windows, yn, yt, mu_n, vb_n, cd_n, pi, rho, est_pi, alpha, 
     return out
 
 
-def _incidents(counts, flagged, channel, mu_n, var_n, pi, step, merge_gap, now, freq) -> pd.DataFrame:
+def _incidents(counts, flagged, channel, mu_n, var_n, pi, step, merge_gap, now, freq, min_excess) -> pd.DataFrame:
     hot = np.flatnonzero(flagged)
     if len(hot) == 0:
         return pd.DataFrame(columns=COLUMNS)
@@ -426,6 +426,9 @@ def _incidents(counts, flagged, channel, mu_n, var_n, pi, step, merge_gap, now, 
         s, m, v = yn[seg].sum(), mu_n[seg].sum(), var_n[seg].sum()
         n = yt[seg].sum()
         ratio = s / m if m > 0 else None
+        e = (yt[seg] * pi[seg]).sum()
+        if s - min(m, e) < min_excess:  # the incident as a whole must be large, not just a window in it
+            continue
         peak = a + int(np.argmax(yn[seg] - mu_n[seg]))
         ch = int(np.bitwise_or.reduce(channel[seg]))
         start = counts.index[a]

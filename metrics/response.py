@@ -95,7 +95,7 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
     Notes
     -----
     A complaint is a negative mention by someone else than the brand; a question matches
-    :data:`QUESTION_PATTERN`. Its response is the earliest later mention by a brand account that
+    :data:`QUESTION_PATTERN`; bare reshares (``kind`` "share") are neither. Its response is the earliest later mention by a brand account that
     descends from it (a reply to it, or a reply further down its own thread). Unanswered items are not
     dropped — that would flatter the numbers — but treated as censored at ``now``: the median, P90 and
     the share within the target come from the Kaplan–Meier estimate of the time to reply. When fewer
@@ -148,6 +148,8 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
     else:
         question = np.zeros(len(m), bool)
     item = complaint | question
+    if "kind" in m.columns:  # a bare reshare repeats a complaint; it is not one to answer
+        item &= m["kind"].astype("string").fillna("").to_numpy() != "share"
     if window is not None:
         a, b = utc(window[0]), utc(window[1])
         item &= ((ts >= a) & (ts < b)).to_numpy()

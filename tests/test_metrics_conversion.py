@@ -60,7 +60,7 @@ def test_a_known_lift_with_little_noise_is_recovered():
     sessions = np.full(42, 100_000)
     rate = 0.02 * np.where(np.arange(42) >= 28, 1.3, 1.0) * np.array([1, 1.1, 1, 0.9, 1, 1.2, 1.3] * 6)
     daily = pd.DataFrame({"date": dates, "sessions": sessions, "conversions": np.round(sessions * rate)})
-    r = conversion_change(daily, ("2026-02-02", "2026-02-16"))
+    r = conversion_change(daily, ("2026-02-02", "2026-02-16"), ("2026-01-05", "2026-02-02"))
     assert r["model"] == "log rate ~ trend + day of week"
     assert r["estimate"] == pytest.approx(0.3, abs=0.01)
     assert r["ci_low"] < 0.3 < r["ci_high"]
@@ -87,13 +87,16 @@ def test_missing_data_gives_na_with_a_reason_never_nan(rows, window, baseline, r
     json.dumps(r, allow_nan=False)
 
 
-def test_a_short_baseline_drops_weekday_and_trend_terms():
-    dates = pd.date_range("2026-01-01", periods=10, freq="D")
-    daily = pd.DataFrame({"date": dates, "sessions": 1000, "conversions": [30, 31, 29, 33, 28, 30, 32, 40, 41, 39]})
-    r = conversion_change(daily, ("2026-01-08", "2026-01-11"), ("2026-01-01", "2026-01-08"))
-    assert r["model"] == "log rate ~ trend" and r["status"] == "ok"
-    r = conversion_change(daily, ("2026-01-08", "2026-01-11"), ("2026-01-04", "2026-01-08"))
-    assert r["model"] == "log rate ~ level" and r["status"] == "ok"
+@pytest.mark.parametrize("baseline_days, model", [
+    (4, "log rate ~ level"), (10, "log rate ~ level"), (14, "log rate ~ day of week"),
+    (21, "log rate ~ trend + day of week"), (28, "log rate ~ trend + day of week"),
+])
+def test_the_model_grows_with_the_baseline(baseline_days, model):
+    dates = pd.date_range("2026-01-01", periods=baseline_days + 7, freq="D")
+    rng = np.random.default_rng(baseline_days)
+    daily = pd.DataFrame({"date": dates, "sessions": 1000, "conversions": rng.poisson(30, len(dates))})
+    r = conversion_change(daily, (dates[baseline_days], dates[-1] + pd.Timedelta(days=1)), (dates[0], dates[baseline_days]))
+    assert r["model"] == model and r["status"] == "ok" and r["n_days_baseline"] == baseline_days
 
 
 def test_cac_change_and_its_na_cases():

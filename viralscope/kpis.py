@@ -390,7 +390,7 @@ def _response_kpis(store, config, cond, params, window, now) -> dict:
             f"""WITH items AS (
                     SELECT source, id, cascade_id FROM mentions
                     WHERE created_at >= ? AND created_at < ? AND {cond}
-                      AND (sentiment_label = 'negative' OR regexp_matches(text, ?, 'i'))),
+                      AND kind <> 'share' AND (sentiment_label = 'negative' OR regexp_matches(text, ?, 'i'))),
                 answered AS (
                     SELECT DISTINCT m.source, m.cascade_id FROM mentions m
                     JOIN (SELECT DISTINCT source, cascade_id FROM items) i
@@ -405,7 +405,7 @@ def _response_kpis(store, config, cond, params, window, now) -> dict:
                 SELECT m.source || ':' || m.id AS id, m.created_at,
                        CASE WHEN m.parent_resolved IS NULL THEN NULL ELSE m.source || ':' || m.parent_resolved END
                            AS parent_resolved,
-                       m.author_id, m.author_name, m.sentiment_label,
+                       m.author_id, m.author_name, m.sentiment_label, m.kind,
                        coalesce(regexp_matches(m.text, ?, 'i'), false) AS question
                 FROM mentions m JOIN wanted w ON m.source = w.source AND m.id = w.id""",  # noqa: S608
             [_naive(window[0]), _naive(window[1]), *params, QUESTION_PATTERN, *names, *names, QUESTION_PATTERN],
