@@ -166,3 +166,15 @@ def test_themes_of_the_crisis_day(filled):
     top = out["themes"][0]
     assert {"battery", "exploded", "refund"} <= set(top["terms"])
     assert top["documents"] == 180
+
+
+def test_unscored_mentions_say_so(store):
+    from viralscope import ingest
+
+    rows = pd.DataFrame({"id": [str(i) for i in range(40)], "source": "demo", "text": "Lumio lamp",
+                         "created_at": pd.date_range("2026-01-01", periods=40, freq="6h").strftime("%Y-%m-%dT%H:%M:%SZ")})
+    ingest.write_mentions(store, rows, origin="t")
+    k = kpis.compute(store, world.config(), "2026-01-06..2026-01-11")["kpis"]
+    assert k["mention_lift"]["status"] == "ok"
+    for key in kpis.UNSCORED_NA:
+        assert k[key]["reason"] == kpis.NOT_SCORED, key

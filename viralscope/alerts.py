@@ -320,8 +320,11 @@ def check(store, config, *, now=None, brand: str | None = None, notify: bool = F
         deliveries, problems = deliver(store, config, found, brand_name, target_list=target_list)
     elif notify:
         _, problems = targets(config) if target_list is None else ([], [])
+    notes = []
+    if not hourly.empty and not (hourly["sentiment_label"] != "unscored").any():
+        notes.append(kpis.NOT_SCORED)
     return kpis.jsonable({
-        "now": now, "brand": brand_name, "scope": described, "incidents": found,
+        "now": now, "brand": brand_name, "scope": described, "notes": notes, "incidents": found,
         "history": int(len(incidents) - len(recent)),
         "deliveries": [d.__dict__ for d in deliveries], "delivery_problems": problems,
     })

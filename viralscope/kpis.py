@@ -22,6 +22,10 @@ from viralscope.errors import InputError, Problem
 
 #: Days of history before a window that crisis detection reads (its baseline plus the first week).
 CRISIS_HISTORY_DAYS = 35
+NOT_SCORED = "the mentions are not scored for sentiment yet (run viralscope analyze)"
+#: KPIs that mean nothing before the sentiment stage has labelled the mentions.
+UNSCORED_NA = ("positive_mention_lift", "negative_mention_lift", "net_sentiment", "perception_change",
+               "amplification_asymmetry", "crisis_incidents")
 DEFAULT_CPM = 5.0
 
 DEFINITIONS = {
@@ -260,6 +264,11 @@ def _compute(store, config, window, baseline, brand, now) -> dict:
     kpis["earned_media_value"] = _earned_media(store, config, cond, params, window)
     kpis.update(_response_kpis(store, config, cond, params, window, now))
     kpis["crisis_incidents"] = _crisis_kpi(store, cond, params, window, now)
+    if not labels.empty and not (labels["sentiment_label"] != "unscored").any():
+        # Without labels, "no positive mentions" would be true but misleading: say what is missing.
+        for key in UNSCORED_NA:
+            kpis[key] = _kpi(key, _empty(NOT_SCORED), window=window, n=0,
+                             baseline=kpis[key]["baseline"] and baseline)
     return jsonable({
         "window": _period(window), "baseline": _period(baseline), "brand": brand_name, "scope": described,
         "n": n_pair, "kpis": kpis,

@@ -34,6 +34,8 @@ def alerts_group() -> None:
 def alerts_check(app: App, notify: bool, now: str | None, brand: str | None) -> None:
     """Detect crisis incidents in recent mentions; with --notify, deliver the new ones (each once)."""
     report = alerts.check(app.store, app.config, now=now, brand=brand, notify=notify)
+    for note in report["notes"]:
+        click.echo(f"note: {note}", err=True)
     for problem in report["delivery_problems"]:
         click.echo(f"warning: {problem}", err=True)
     click.echo(json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False))
