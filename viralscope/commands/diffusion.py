@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import click
 
-from diffusion.accounts import account_table
-from diffusion.cascades import cascade_metrics
-from diffusion.forecast import (
-    PREDICTION_COLUMNS,
-    ForecastModel,
-    completed,
-    describe_quality,
-    fit_forecast,
-    predict_forecast,
-)
 from viralscope import export as exporting
 from viralscope.cli import App, main
 from viralscope.commands.data import export_group, export_options
 from viralscope.errors import ModelError
+
+# The diffusion modules are imported inside the commands: they pull in scikit-learn and scipy, which every
+# other command (and the dashboard's subprocesses) would otherwise pay for at start-up.
 
 #: The store columns the diffusion computations read (the link columns were filled by the import).
 _COLUMNS = ["id", "source", "created_at", "parent_id", "parent_resolved", "cascade_id", "depth", "kind",
@@ -42,6 +35,8 @@ def _mentions(app: App):
 @click.pass_obj
 def export_cascades(app: App, fmt: str, out: str) -> None:
     """Every cascade: size, depth, max breadth, structural virality, depth counts, timing, original author."""
+    from diffusion.cascades import cascade_metrics
+
     df = cascade_metrics(_mentions(app))
     exporting.write_table(df, fmt, out, sheet="cascades")
     click.echo(f"wrote {len(df):,} cascades to {out}")
@@ -52,6 +47,8 @@ def export_cascades(app: App, fmt: str, out: str) -> None:
 @click.pass_obj
 def export_accounts(app: App, fmt: str, out: str) -> None:
     """Every account: mentions by kind, cascades started and their reach, re-ignitions, followers."""
+    from diffusion.accounts import account_table
+
     df = account_table(_mentions(app))
     exporting.write_table(df, fmt, out, sheet="accounts")
     click.echo(f"wrote {len(df):,} accounts to {out}")
@@ -76,6 +73,8 @@ _observe = click.option("--observe-minutes", "minutes", type=click.FloatRange(mi
 @click.pass_obj
 def forecast_fit(app: App, minutes: float, out: str, settle: str, folds: int, seed: int) -> None:
     """Learn forecasts from the completed cascades in the store and report their cross-validated quality."""
+    from diffusion.forecast import completed, describe_quality, fit_forecast
+
     model = fit_forecast(completed(_mentions(app), settle), minutes, folds=folds, seed=seed)
     model.save(out)
     click.echo(f"wrote {out}: {describe_quality(model.quality)}")
@@ -89,6 +88,8 @@ def forecast_fit(app: App, minutes: float, out: str, settle: str, folds: int, se
 def forecast_predict(app: App, model_path: str, minutes: float, out: str) -> None:
     """Forecast every cascade of the store from its first minutes (columns cascade_id, observed_size,
     predicted_size, p_double)."""
+    from diffusion.forecast import PREDICTION_COLUMNS, ForecastModel, describe_quality, predict_forecast
+
     model = ForecastModel.load(model_path)
     if abs(model.observe_minutes - minutes) > 1e-9:
         raise ModelError(f"{model_path}: the model was fitted on the first {model.observe_minutes:g} minutes, "
