@@ -36,13 +36,30 @@ def _window_mask(times: pd.Series, window) -> np.ndarray:
     return ((t >= start) & (t < end)).to_numpy()
 
 
-def average_share_depth(cascades: pd.DataFrame, window=None, *, level: float = 0.95) -> dict:
-    """Mean depth of the cascades that spread, with a confidence interval.
+def _bootstrap_means(x: np.ndarray, n_boot: int, seed: int, chunk: int = 200) -> np.ndarray:
+    """Means of ``n_boot`` bootstrap resamples of ``x``, drawn as multinomial counts of its distinct values.
+
+    Drawing how often each distinct value is taken has the same distribution as drawing rows with
+    replacement, at O(distinct values) per resample: depths repeat a lot, so a million cascades take
+    milliseconds. (The same scheme as ``metrics.average_share_depth``, so the two agree exactly.)
+    """
+    values, counts = np.unique(x, return_counts=True)
+    rng = np.random.default_rng(seed)
+    out = np.empty(n_boot)
+    for i in range(0, n_boot, chunk):
+        k = min(chunk, n_boot - i)
+        out[i:i + k] = rng.multinomial(len(x), counts / len(x), size=k) @ values / len(x)
+    return out
+
+
+def average_share_depth(cascades: pd.DataFrame, window=None, *, level: float = 0.95, n_boot: int = 2000,
+                        seed: int = 0) -> dict:
+    """Mean depth of the cascades that spread, with a bootstrap interval.
 
     .. math:: \\bar d = \\frac{1}{|C_2|} \\sum_{c \\in C_2} \\mathrm{depth}(c), \\qquad C_2 = \\{c : n_c \\ge 2\\}
 
-    The interval is Student's t on the cascade depths, :math:`\\bar d \\pm t_{m-1} s / \\sqrt{m}` with
-    m = |C_2|, cut at 1 below (a cascade that spread has depth ≥ 1).
+    Depths are few distinct small numbers with a long tail, so the interval is the percentile bootstrap
+    (resampling cascades) rather than a normal approximation.
 
     Parameters
     ----------
@@ -52,6 +69,8 @@ def average_share_depth(cascades: pd.DataFrame, window=None, *, level: float = 0
         Keep cascades that started in ``[start, end)`` (dates or times; naive means UTC).
     level : float
         Confidence level of the interval.
+    n_boot, seed : int
+        Bootstrap resamples and their seed (the same data always give the same interval).
 
     Returns
     -------
@@ -64,6 +83,8 @@ def average_share_depth(cascades: pd.DataFrame, window=None, *, level: float = 0
     S. Vosoughi, D. Roy, S. Aral, "The spread of true and false news online", Science 359 (2018) 1146–1151
     (cascade depth).
 
+    B. Efron, R. Tibshirani, "An Introduction to the Bootstrap", Chapman & Hall (1993), ch. 13.
+
     Examples
     --------
     >>> import pandas as pd
@@ -73,7 +94,7 @@ def average_share_depth(cascades: pd.DataFrame, window=None, *, level: float = 0
     >>> round(r["estimate"], 3), r["n"], r["singletons"]
     (2.0, 6, 0)
     >>> round(r["ci_low"], 2), round(r["ci_high"], 2)
-    (1.0, 3.33)
+    (1.17, 3.0)
     """
     for col in ("size", "depth", "started_at"):
         if col not in cascades.columns:
@@ -85,11 +106,11 @@ def average_share_depth(cascades: pd.DataFrame, window=None, *, level: float = 0
            "singletons": int((inside["size"] < 2).sum()), "window": window}
     if m == 0:
         return out
-    mean = float(spread.mean())
-    out["estimate"] = mean
+    out["estimate"] = float(spread.mean())
     if m >= 2:
-        half = stats.t.ppf(0.5 + level / 2, m - 1) * spread.std(ddof=1) / np.sqrt(m)
-        out["ci_low"], out["ci_high"] = max(1.0, float(mean - half)), float(mean + half)
+        boot = _bootstrap_means(spread, n_boot, seed)
+        tail = (1 - level) / 2
+        out["ci_low"], out["ci_high"] = float(np.quantile(boot, tail)), float(np.quantile(boot, 1 - tail))
     return out
 
 

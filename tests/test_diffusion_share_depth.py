@@ -32,9 +32,31 @@ def test_average_share_depth_over_cascades_that_spread():
     r = average_share_depth(c)
     depths = np.array([3, 1, 2])
     assert r["estimate"] == pytest.approx(depths.mean()) and r["n"] == 3 and r["singletons"] == 1
-    half = stats.t.ppf(0.975, 2) * depths.std(ddof=1) / np.sqrt(3)
-    assert r["ci_high"] == pytest.approx(depths.mean() + half)
-    assert r["ci_low"] == pytest.approx(max(1.0, depths.mean() - half))
+    assert 1 <= r["ci_low"] < r["estimate"] < r["ci_high"] <= 3
+
+
+def test_bootstrap_interval_covers_like_it_should():
+    # Depths drawn from a known distribution: the 95% interval covers the true mean about 95% of the time.
+    rng = np.random.default_rng(0)
+    probs = np.array([0.55, 0.25, 0.1, 0.05, 0.03, 0.02])
+    truth = float(probs @ np.arange(1, 7))
+    covered = 0
+    for i in range(200):
+        d = rng.choice(np.arange(1, 7), size=120, p=probs)
+        c = pd.DataFrame({"size": 2, "depth": d, "started_at": T0})
+        r = average_share_depth(c, n_boot=500, seed=i)
+        covered += r["ci_low"] <= truth <= r["ci_high"]
+    assert 0.88 <= covered / 200 <= 0.99
+
+
+def test_agrees_with_the_kpi_of_the_metrics_layer():
+    metrics = pytest.importorskip("metrics")
+    rng = np.random.default_rng(1)
+    c = pd.DataFrame({"size": rng.integers(1, 30, 500), "depth": rng.integers(0, 8, 500), "started_at": T0})
+    c.loc[c["size"] == 1, "depth"] = 0
+    ours, theirs = average_share_depth(c), metrics.average_share_depth(c)
+    assert (ours["estimate"], ours["ci_low"], ours["ci_high"], ours["n"]) == pytest.approx(
+        (theirs["estimate"], theirs["ci_low"], theirs["ci_high"], theirs["n"]))
 
 
 def test_average_share_depth_in_a_window():
