@@ -381,12 +381,16 @@ def cascade_members(mentions: pd.DataFrame) -> pd.DataFrame:
     r = forest.row_of_input
     parent = forest.parent[r]
     ids = forest.ids[r]
+    # Object columns keep None for "no value" (pandas would otherwise infer strings with NaN).
     return pd.DataFrame(
         {
             "source": forest.cascade_source[forest.cascade[r]],
             "id": ids,
             "cascade_id": forest.cascade_name[forest.cascade[r]],
-            "parent_resolved": np.where(parent >= 0, forest.ids[np.maximum(parent, 0)], None),
+            # Store rows keep their stored link even when the parent is not among the rows given.
+            "parent_resolved": pd.Series(
+                mentions["parent_resolved"].to_numpy(dtype=object, na_value=None) if forest.stored
+                else np.where(parent >= 0, forest.ids[np.maximum(parent, 0)], None), dtype=object, index=mentions.index),
             "depth": forest.depth[r],
             "descendants": forest.size[r] - 1,
             "cascade_size": size[forest.cascade][r],

@@ -82,11 +82,13 @@ def _seismic_tail(age: np.ndarray) -> np.ndarray:
 
 def _observe(mentions: pd.DataFrame, m: float) -> _Observed:
     forest = _Forest(mentions)
+    if (forest.root_row < 0).any():
+        # A cascade whose original post is not among the rows (a filtered subset) cannot be placed in time.
+        keep = forest.root_row[forest.cascade[forest.row_of_input]] >= 0
+        mentions = mentions[keep]
+        forest = _Forest(mentions)
     if not forest.n_cascades:
         raise InsufficientData("no cascades to forecast")
-    present = forest.root_row >= 0
-    if not present.all():
-        raise InsufficientData("some cascades lack their original post among the mentions")
     c = forest.cascade
     root_t = forest.t[forest.root_row]
     age = (forest.t - root_t[c]) / _NS_PER_MINUTE  # minutes after the post (negative in dirty data)

@@ -186,6 +186,20 @@ def test_stored_and_raw_shapes_agree_on_a_random_forest():
     assert members["descendants"].sum() == sum(len(nx.descendants(g, v)) for v in ids)
 
 
+def test_without_parent_links_every_mention_is_a_post():
+    m = pd.DataFrame({"id": ["a", "b"], "created_at": [T0, T0 + pd.Timedelta(minutes=1)], "text": ["x", "y"]})
+    c = cascade_metrics(m)
+    assert c["size"].tolist() == [1, 1] and c["cascade_id"].tolist() == ["a", "b"]
+
+
+def test_members_of_a_subset_keep_their_stored_links():
+    m = _mentions([("r", None, 0), ("a", "r", 1), ("b", "a", 2)])
+    links = resolve_links(m)
+    stored = m.assign(parent_resolved=links["parent_resolved"], cascade_id=links["cascade_id"], depth=links["depth"])
+    part = cascade_members(stored[stored["id"] != "a"])
+    assert part["parent_resolved"].tolist() == [None, "a"] and part["depth"].tolist() == [0, 2]
+
+
 def test_empty_input_gives_the_columns():
     c = cascade_metrics(pd.DataFrame({"id": [], "parent_id": [], "created_at": pd.to_datetime([], utc=True)}))
     assert list(c.columns) == CASCADE_COLUMNS and len(c) == 0

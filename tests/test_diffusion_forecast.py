@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
+from diffusion.cascades import cascade_members
 from diffusion.forecast import (
     PREDICTION_COLUMNS,
     ForecastModel,
@@ -83,6 +84,14 @@ def test_cascades_still_in_their_window_are_left_out(model):
                            "source": "x", "author_id": "u1", "kind": "post"}])
     out = predict_forecast(model, pd.concat([m, young], ignore_index=True))
     assert "young" not in set(out["cascade_id"]) and len(out) == 10
+
+
+def test_cascades_without_their_post_are_skipped(model):
+    m = synthetic_cascades(n=10, seed=10)
+    members = cascade_members(m)  # store rows carry their cascade; drop one cascade's original post
+    stored = m.assign(cascade_id=members["cascade_id"], depth=members["depth"], parent_resolved=members["parent_resolved"])
+    out = predict_forecast(model, stored[stored["id"] != "10-c3"])
+    assert "10-c3" not in set(out["cascade_id"]) and len(out) == 9
 
 
 def test_model_file_round_trip(model, tmp_path):
