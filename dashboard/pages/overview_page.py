@@ -1,0 +1,33 @@
+"""Overview: key figures and mention volume over time by brand and by source."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, components, kpi, queries, shell
+
+page = shell.start("overview")
+f, lang, t = page.filters, page.lang, page.t
+
+with page.guard():
+    config = page.q(queries.config)
+    brand = f.brands[0] if len(f.brands) == 1 else (config.brand.name if config.brand else None)
+    st.subheader(t("overview.kpis"))
+    cards = page.q(kpi.metric_kpis, f, brand)
+    if cards is None:
+        st.caption(t("overview.kpis_slot"))
+        cards = page.q(kpi.volume_kpis, f, lang)
+    components.kpi_row(cards, lang)
+
+with page.guard():
+    bucket = queries.bucket_for(f)
+    bands = [(t("overview.campaign", name=c.name), pd.Timestamp(c.start), pd.Timestamp(c.end))
+             for c in config.campaigns]
+    by_brand = page.q(queries.volume, f, "brand", bucket)
+    if by_brand.empty:
+        components.filtered_empty(lang)
+        st.stop()
+    st.plotly_chart(charts.volume(by_brand, lang, by="brand", bucket=bucket, title=t("overview.volume_brand"),
+                                  bands=bands), key="volume_brand")
+    by_source = page.q(queries.volume, f, "source", bucket)
+    st.plotly_chart(charts.volume(by_source, lang, by="source", bucket=bucket, title=t("overview.volume_source"),
+                                  stacked=True), key="volume_source")
