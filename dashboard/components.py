@@ -125,13 +125,12 @@ def mentions_table(df: pd.DataFrame, lang: str, *, key: str, selectable: bool = 
         view = view[[c for c in columns if c in view.columns]]
     labels = _labels(lang, view.columns)
     config = {c: st.column_config.TextColumn(label) for c, label in labels.items()}
-    if "created_at" in view:
-        config["created_at"] = st.column_config.DatetimeColumn(labels["created_at"], format="YYYY-MM-DD HH:mm")
+    config.update(_time_columns(view, labels))
     if "text" in view:
         config["text"] = st.column_config.TextColumn(labels["text"], width="large")
     if "link" in view:
         config["link"] = st.column_config.LinkColumn(labels["link"], display_text=i18n.t("common.open", lang))
-    for c in ("likes", "shares", "replies", "author_followers", "depth", "size", "max_breadth"):
+    for c in ("likes", "shares", "replies", "author_followers", "depth", "size", "max_depth", "max_breadth"):
         if c in view:
             config[c] = st.column_config.NumberColumn(labels.get(c, c), format="localized")
     if "sentiment_compound" in view:
@@ -170,12 +169,19 @@ def mention_detail(row, lang: str) -> None:
             st.caption(i18n.t("mentions.no_link", lang))
 
 
-def labelled(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """``df`` with column names in the interface language (``sources.col.*`` first, then ``col.*``)."""
-    names = {}
+def _time_columns(df: pd.DataFrame, labels: dict) -> dict:
+    return {c: st.column_config.DatetimeColumn(labels.get(c, c), format="YYYY-MM-DD HH:mm")
+            for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])}
+
+
+def table(df: pd.DataFrame, lang: str, *, key: str | None = None) -> None:
+    """A plain table (no mention text expected) with column names in the interface language."""
+    labels = {}
     for c in df.columns:
-        for key in (f"sources.col.{c}", f"col.{c}"):
-            if key in i18n.STRINGS:
-                names[c] = i18n.t(key, lang)
+        for k in (f"sources.col.{c}", f"col.{c}"):
+            if k in i18n.STRINGS:
+                labels[c] = i18n.t(k, lang)
                 break
-    return df.rename(columns=names)
+    config = {c: st.column_config.Column(label) for c, label in labels.items()}
+    config.update(_time_columns(df, labels))
+    st.dataframe(df, column_config=config, hide_index=True, width="stretch", key=key)

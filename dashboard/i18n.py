@@ -95,6 +95,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "col.replies": {"en": "Replies", "ko": "답글"},
     "col.cascade_id": {"en": "Cascade", "ko": "캐스케이드"},
     "col.depth": {"en": "Share order", "ko": "공유 차수"},
+    "col.max_depth": {"en": "Depth", "ko": "깊이"},
     "col.link": {"en": "Original", "ko": "원문"},
     "col.size": {"en": "Size", "ko": "크기"},
     "col.max_breadth": {"en": "Max breadth", "ko": "최대 폭"},

@@ -23,9 +23,10 @@ _TEMPLATE = go.layout.Template(
         colorway=PALETTE,
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
-        margin={"l": 8, "r": 8, "t": 36, "b": 8},
+        margin={"l": 8, "r": 8, "t": 40, "b": 8},
         hoverlabel={"font": {"family": FONT}, "bgcolor": "white"},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0, "title": None},
+        # Below the plot: a legend at the top collides with the title.
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0, "title": None},
         xaxis={"gridcolor": GRID, "linecolor": GRID, "zeroline": False, "title": None},
         yaxis={"gridcolor": GRID, "linecolor": GRID, "zeroline": False, "title": None, "rangemode": "tozero"},
         title={"font": {"size": 15, "color": INK}, "x": 0, "xanchor": "left"},

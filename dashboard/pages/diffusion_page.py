@@ -35,8 +35,8 @@ with page.guard():
         st.caption(t("diffusion.top_note"))
         top = top.reset_index(drop=True)
         components.mentions_table(
-            top, lang, key="cascades_table", selectable=False,
-            columns=["size", "depth", "max_breadth", "structural_virality", "started_at", "last_at", "source",
+            top.rename(columns={"depth": "max_depth"}), lang, key="cascades_table", selectable=False,
+            columns=["size", "max_depth", "max_breadth", "structural_virality", "started_at", "last_at", "source",
                      "author_name", "brand", "text", "sentiment_label", "link"])
 
 with page.guard():

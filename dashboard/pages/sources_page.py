@@ -11,7 +11,7 @@ f, lang, t = page.filters, page.lang, page.t
 with page.guard():
     st.subheader(t("sources.summary"))
     summary = page.q(queries.sources_summary)
-    st.dataframe(components.labelled(summary, lang), hide_index=True, width="stretch")
+    components.table(summary, lang)
     bucket = queries.bucket_for(f)
     by_source = page.q(queries.volume, f, "source", bucket)
     if by_source.empty:
@@ -26,4 +26,4 @@ with page.guard():
     if runs.empty:
         st.info(t("sources.no_runs"))
     else:
-        st.dataframe(components.labelled(runs, lang), hide_index=True, width="stretch")
+        components.table(runs, lang)

@@ -14,6 +14,9 @@ from viralscope.cli import App, main
 #: Streamlit settings we choose unless the user's environment already says otherwise (STREAMLIT_* wins).
 DEFAULTS = {
     "STREAMLIT_SERVER_HEADLESS": "true",
+    # Loopback by default (DESIGN: "Streamlit on localhost"); a reverse proxy or a container sets its own.
+    # Also spares Streamlit's look-up of the machine's public address, which a headless start would make.
+    "STREAMLIT_SERVER_ADDRESS": "127.0.0.1",
     "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
     "STREAMLIT_CLIENT_TOOLBAR_MODE": "viewer",
     "STREAMLIT_THEME_BASE": "light",

@@ -1,0 +1,162 @@
+"""Every page launches (AppTest) on a small world, a hostile world and an empty store, in both languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests import dashboard_world
+from viralscope.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "dashboard" / "app.py"
+PAGES = ["overview", "mentions", "sentiment", "diffusion", "crisis", "sources"]
+
+
+def page_file(name: str) -> str:
+    return str(ROOT / "dashboard" / "pages" / f"{name}_page.py")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> Store:
+    store = Store(tmp_path_factory.mktemp("world") / "world.duckdb", lock_timeout=30)
+    store.ensure()
+    return dashboard_world.build(store, 1_500, hostile=True)
+
+
+@pytest.fixture(scope="module")
+def unscored(tmp_path_factory) -> Store:
+    store = Store(tmp_path_factory.mktemp("unscored") / "unscored.duckdb", lock_timeout=30)
+    store.ensure()
+    return dashboard_world.build(store, 300, scored=False, runs=False)
+
+
+def run(path: str, db: Path, monkeypatch, query: dict | None = None) -> AppTest:
+    monkeypatch.setenv("VIRALSCOPE_DB", str(db))
+    at = AppTest.from_file(path, default_timeout=60)
+    if query:
+        at.query_params.update(query)
+    return at.run()
+
+
+def qp(at: AppTest, key: str) -> list[str] | None:
+    """A URL value as a list (AppTest gives one value as a string, several as a list)."""
+    value = at.query_params.get(key)
+    return None if value is None else [value] if isinstance(value, str) else list(value)
+
+
+def rendered_text(at: AppTest) -> list[str]:
+    """Everything AppTest saw rendered as Markdown (where markup would be interpreted)."""
+    out = []
+    for kind in ("markdown", "caption", "title", "subheader", "header", "info", "warning", "error", "success"):
+        out += [str(e.value) for e in getattr(at, kind)]
+    out += [str(m.label) for m in at.metric]
+    return out
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_launches_on_world(name, world, monkeypatch):
+    at = run(page_file(name), world.path, monkeypatch)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    # Hostile mention text is never part of what Streamlit renders as Markdown.
+    assert not [s for s in rendered_text(at) if "__pwned" in s or "onerror" in s]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_launches_in_korean(name, world, monkeypatch):
+    at = run(page_file(name), world.path, monkeypatch, {"lang": "ko"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value and all(ord(c) < 128 for c in at.title[0].value) is False
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_on_empty_store_shows_how_to_start(name, store, monkeypatch):
+    at = run(page_file(name), store.path, monkeypatch)
+    assert not at.exception, [e.value for e in at.exception]
+    commands = "\n".join(c.value for c in at.code)
+    assert "viralscope demo" in commands and "viralscope import" in commands and "viralscope collect" in commands
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_on_missing_store_file_does_not_create_it(name, tmp_path, monkeypatch):
+    db = tmp_path / "nothing-here.duckdb"
+    at = run(page_file(name), db, monkeypatch)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not db.exists()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_before_sentiment_has_run(name, unscored, monkeypatch):
+    at = run(page_file(name), unscored.path, monkeypatch)
+    assert not at.exception, [e.value for e in at.exception]
+    if name in ("sentiment", "crisis"):
+        assert any("viralscope analyze" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_navigation_reaches_every_page(name, world, monkeypatch):
+    monkeypatch.setenv("VIRALSCOPE_DB", str(world.path))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.switch_page(f"pages/{name}_page.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == {"overview": "Overview", "mentions": "Mentions", "sentiment": "Sentiment",
+                                 "diffusion": "Diffusion", "crisis": "Crisis", "sources": "Sources"}[name]
+
+
+def test_filters_come_from_the_url_and_go_back_to_it(world, monkeypatch):
+    at = run(page_file("overview"), world.path, monkeypatch,
+             {"from": "2026-02-01", "to": "2026-02-14", "brand": ["Lumio", "Glowly"], "source": "x"})
+    assert not at.exception
+    assert at.date_input[0].value == (__import__("datetime").date(2026, 2, 1), __import__("datetime").date(2026, 2, 14))
+    assert at.multiselect[0].value == ["Lumio", "Glowly"]
+    assert at.multiselect[1].value == ["x"]
+    assert qp(at, "brand") == ["Lumio", "Glowly"]
+    # A change in the sidebar is written back to the URL.
+    at.multiselect[2].set_value(["ko"]).run()
+    assert qp(at, "language") == ["ko"]
+    assert qp(at, "from") == ["2026-02-01"]
+
+
+def test_filters_change_the_numbers(world, monkeypatch):
+    at = run(page_file("overview"), world.path, monkeypatch)
+    everything = int(at.metric[0].value.replace(",", ""))
+    at.multiselect[0].set_value(["Lumio"]).run()
+    lumio = int(at.metric[0].value.replace(",", ""))
+    total = world.scalar("SELECT count(*) FROM mentions")
+    assert everything == total
+    assert lumio == world.scalar("SELECT count(*) FROM mentions WHERE brand = 'Lumio'")
+
+
+def test_unknown_values_in_a_link_are_ignored(world, monkeypatch):
+    at = run(page_file("overview"), world.path, monkeypatch,
+             {"from": "not-a-date", "brand": ["<script>", "Lumio"], "sentiment": ["furious", "negative"]})
+    assert not at.exception
+    assert at.multiselect[0].value == ["Lumio"]
+    assert at.multiselect[3].value == ["negative"]
+
+
+def test_mentions_search_sort_and_pages(world, monkeypatch):
+    at = run(page_file("mentions"), world.path, monkeypatch, {"q": "pwned", "sort": "likes"})
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) > 0 and (table["text"] + table["author_name"]).str.contains("pwned").all()
+    assert list(table["likes"]) == sorted(table["likes"], reverse=True)
+    # Links only for http(s): the javascript:, data: and vbscript: URLs of the hostile mentions are gone.
+    links = [v for v in table["link"] if isinstance(v, str)]
+    assert links and all(v.lower().startswith(("http://", "https://")) for v in links)
+    at.text_input[0].set_value("").run()
+    assert qp(at, "q") is None
+    at.number_input[0].set_value(2).run()
+    assert qp(at, "page") == ["2"]
+    assert not at.exception
+
+
+def test_language_switch_is_kept_in_the_url(world, monkeypatch):
+    at = run(page_file("sources"), world.path, monkeypatch)
+    at.radio[0].set_value("ko").run()
+    assert qp(at, "lang") == ["ko"]
+    assert at.title[0].value == "소스"
