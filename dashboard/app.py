@@ -3,8 +3,9 @@
 import streamlit as st
 
 from dashboard.i18n import initial_language, t
+from dashboard.theme import icon
 
-st.set_page_config(page_title="viralscope", page_icon=":material/insights:", layout="wide")
+st.set_page_config(page_title="viralscope", page_icon=icon(), layout="wide")
 lang = st.session_state.get("ui_lang") or initial_language(st.query_params.get("lang"))
 
 st.navigation([

@@ -44,6 +44,18 @@ def color_for(name: str, order: list[str] | None = None) -> str:
     return PALETTE[digest % len(PALETTE)]
 
 
+def icon():
+    """The browser tab's icon, drawn here: a Material icon would make the browser fetch it from a CDN."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle((2, 2, 62, 62), radius=14, fill=ACCENT)
+    for x, h in ((14, 18), (28, 30), (42, 42)):
+        draw.rounded_rectangle((x, 54 - h, x + 9, 54), radius=3, fill="white")
+    return img
+
+
 def figure(**layout) -> go.Figure:
     fig = go.Figure()
     fig.update_layout(template="viralscope", **layout)
