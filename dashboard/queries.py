@@ -22,7 +22,7 @@ SORTABLE = ("created_at", "likes", "shares", "replies", "author_followers", "sen
 DIMENSIONS = {"brand": "brand", "source": "source", "lang": "lang", "kind": "kind"}
 #: Orders of the top-cascades table (whitelist).
 CASCADE_ORDERS = {"size": "size DESC", "depth": "depth DESC, size DESC", "breadth": "max_breadth DESC, size DESC",
-                  "recent": "last_at DESC"}
+                  "recent": "last_at DESC, size DESC"}
 
 
 def bucket_for(f: Filters) -> str:
@@ -209,28 +209,39 @@ def top_cascades(store: Store, f: Filters, order: str = "size", limit: int = 25)
     Columns: ``source``, ``cascade_id``, ``size``, ``depth``, ``max_breadth``, ``started_at``, ``last_at``,
     and the root's ``author_name``, ``brand``, ``lang``, ``sentiment_label``, ``text``, ``url``. Only
     cascades of two or more mentions.
+
+    Cascades are aggregated from the mentions that are not roots (a cascade of one has none), and the
+    join with the roots, where the filters apply, first tries the best few thousand cascades only: with a
+    small build side DuckDB prunes the scan of the roots. Only when the filters leave fewer than ``limit``
+    of those does it join them all.
     """
     if order not in CASCADE_ORDERS:
         raise ValueError(f"unknown order {order!r}")
     cond, params = where(f, alias="r")
-    return store.query(
-        f"""WITH roots AS (
-                SELECT r.source, r.id FROM mentions r WHERE r.parent_resolved IS NULL AND {cond}
-            ), levels AS (
-                SELECT m.source, m.cascade_id, m.depth, count(*) AS n, min(m.created_at) AS first, max(m.created_at) AS last
-                FROM mentions m SEMI JOIN roots ON roots.source = m.source AND roots.id = m.cascade_id
-                GROUP BY ALL
-            ), c AS (
-                SELECT source, cascade_id, sum(n)::BIGINT AS size, max(depth) AS depth, max(n) AS max_breadth,
-                       min(first) AS started_at, max(last) AS last_at
-                FROM levels GROUP BY ALL HAVING sum(n) >= 2
-                ORDER BY {CASCADE_ORDERS[order]}, source, cascade_id LIMIT ?
-            )
-            SELECT c.*, r.author_name, r.brand, r.lang, r.sentiment_label, r.text, r.url
-            FROM c JOIN mentions r ON r.source = c.source AND r.id = c.cascade_id
-            ORDER BY {CASCADE_ORDERS[order]}, c.source, c.cascade_id""",  # noqa: S608
-        params + [int(limit)],
-    )
+    ranking = CASCADE_ORDERS[order]
+
+    def attempt(candidates: int | None) -> pd.DataFrame:
+        cap = f"ORDER BY {ranking}, source, cascade_id LIMIT {int(candidates)}" if candidates else ""
+        return store.query(
+            f"""WITH levels AS (
+                    SELECT source, cascade_id, depth, count(*) AS n, max(created_at) AS last
+                    FROM mentions WHERE depth >= 1 GROUP BY ALL
+                ), c AS (
+                    SELECT source, cascade_id, (sum(n) + 1)::BIGINT AS size, max(depth) AS depth,
+                           greatest(max(n), 1) AS max_breadth, max(last) AS last_at
+                    FROM levels GROUP BY ALL {cap}
+                )
+                SELECT c.source, c.cascade_id, c.size, c.depth, c.max_breadth, r.created_at AS started_at,
+                       c.last_at, r.author_name, r.brand, r.lang, r.sentiment_label, r.text, r.url
+                FROM c JOIN mentions r ON r.source = c.source AND r.id = c.cascade_id
+                WHERE r.parent_resolved IS NULL AND {cond}
+                ORDER BY {ranking}, c.source, c.cascade_id LIMIT ?""",  # noqa: S608
+            params + [int(limit)],
+        )
+
+    candidates = max(40 * limit, 2_000)
+    out = attempt(candidates)
+    return out if len(out) >= limit else attempt(None)
 
 
 def share_orders(store: Store, f: Filters) -> pd.DataFrame:

@@ -53,6 +53,12 @@ def dashboard(app: App, port: int | None, streamlit_args: tuple[str, ...]) -> No
     """Serve the dashboard (Streamlit, headless). Extra arguments go to `streamlit run`, e.g. --server.address."""
     argv, env = command(app, port, streamlit_args)
     click.echo(f"dashboard on the store {env['VIRALSCOPE_DB']}", err=True)
+    if hasattr(os, "execve"):
+        # Become Streamlit, so a supervisor's SIGTERM (systemd, docker, a test) reaches the server itself
+        # instead of leaving it running behind a dead parent.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(argv[0], argv, env)
     try:
         code = subprocess.call(argv, env=env)
     except KeyboardInterrupt:
