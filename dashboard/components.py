@@ -12,9 +12,9 @@ import streamlit as st
 from dashboard import fmt, i18n
 from dashboard.safety import md, safe_urls
 
-#: Units a KPI dict can carry, and how a value in that unit is written.
-_RELATIVE = {"relative", "ratio_change", "lift", "percent_change"}
-_PERCENT = {"percent", "share", "%"}
+#: Units a KPI dict can carry (those of ``viralscope.kpis``), and how a value in that unit is written.
+_RELATIVE = {"change", "relative", "lift"}
+_PERCENT = {"share", "percent", "%"}
 
 
 def format_value(value, unit: str | None, lang: str) -> str:
@@ -25,19 +25,31 @@ def format_value(value, unit: str | None, lang: str) -> str:
         return fmt.percent(value, lang, signed=True)
     if unit in _PERCENT:
         return fmt.percent(value, lang)
+    if unit in ("score", "points"):
+        return f"{value:+.2f}"
+    if unit == "ratio":
+        return f"{value:.2f}×"
+    if unit == "hops":
+        return f"{value:.2f}"
     if unit in ("minutes", "min"):
         return fmt.minutes(value, lang)
     if unit in ("count", "mentions", "accounts", ""):
         return fmt.number(value, lang) if float(value).is_integer() else fmt.number(value, lang, digits=2)
-    if unit in ("usd", "eur", "krw", "currency"):
-        return f"{fmt.compact(value, lang)} {unit.upper()}" if unit != "currency" else fmt.compact(value, lang)
+    if unit == "currency":
+        return fmt.compact(value, lang)
     return f"{fmt.number(value, lang, digits=2)} {unit}"
+
+
+def _n_text(n, lang: str) -> str:
+    if isinstance(n, dict):
+        return " / ".join(f"{fmt.number(v, lang)}" for v in n.values())
+    return fmt.number(n, lang)
 
 
 def _window_text(window, lang: str) -> str:
     if not window:
         return "—"
-    start, end = window
+    start, end = (window["start"], window["end"]) if isinstance(window, dict) else window
     # Windows are half-open: the last day shown is the day before ``end``.
     last = pd.Timestamp(end) - pd.Timedelta(days=1)
     return fmt.date_range(pd.Timestamp(start), last, lang)
@@ -46,8 +58,9 @@ def _window_text(window, lang: str) -> str:
 def kpi_card(k: dict, lang: str) -> None:
     """One KPI: value, interval, what it is computed from (window, baseline, n), how, and why n/a."""
     ok = k.get("status", "ok") == "ok" and k.get("value") is not None
+    label = i18n.t(f"kpi.{k.get('key')}.label", lang) if f"kpi.{k.get('key')}.label" in i18n.STRINGS else k.get("label")
     with st.container(border=True):
-        st.metric(md(k.get("label", k.get("key", ""))),
+        st.metric(md(label or k.get("key", "")),
                   format_value(k.get("value") if ok else None, k.get("unit"), lang),
                   help=md(k.get("definition")) if k.get("definition") else None)
         lines = []
@@ -60,7 +73,8 @@ def kpi_card(k: dict, lang: str) -> None:
         if k.get("baseline"):
             lines.append(f"{i18n.t('common.baseline', lang)}: {_window_text(k['baseline'], lang)}")
         if k.get("n") is not None:
-            lines.append(f"{i18n.t('common.n', lang)} = {fmt.number(k['n'], lang)}")
+            label = i18n.t("common.n_pair" if isinstance(k["n"], dict) else "common.n", lang)
+            lines.append(f"{label} = {_n_text(k['n'], lang)}")
         st.caption("  \n".join(lines))
 
 

@@ -144,3 +144,21 @@ def where(f: Filters, *, dates: bool = True, alias: str = "") -> tuple[str, list
             ors.append(f"{p}sentiment_label IS NULL")
         parts.append("(" + " OR ".join(ors) + ")")
     return (" AND ".join(parts) or "TRUE"), params
+
+
+def presets(span: tuple[dt.date, dt.date], campaigns=()) -> dict[str, tuple[dt.date, dt.date]]:
+    """Ready-made periods: the whole span, the last 7 / 28 / 90 days of data, and each campaign.
+
+    Keys are ``all``, ``last7``, ``last28``, ``last90`` and ``campaign:NAME``; days are both included and
+    clamped to the span (a campaign's half-open end becomes its last day).
+    """
+    lo, hi = span
+    out = {"all": (lo, hi)}
+    for days in (7, 28, 90):
+        if (hi - lo).days + 1 > days:
+            out[f"last{days}"] = (hi - dt.timedelta(days=days - 1), hi)
+    for c in campaigns:
+        start, last = max(c.start, lo), min(c.end - dt.timedelta(days=1), hi)
+        if start <= last:
+            out[f"campaign:{c.name}"] = (start, last)
+    return out

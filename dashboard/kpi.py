@@ -31,9 +31,17 @@ def volume_kpis(store: Store, f: Filters, lang: str) -> list[dict]:
     ]
 
 
+#: The Overview's headline KPIs (issue #6), in this order; the others go below them.
+HEADLINE = ("mention_lift", "positive_mention_lift", "perception_change", "average_share_depth",
+            "conversion_change", "viral_roi")
+
+
 def metric_kpis(store: Store, f: Filters, brand: str | None) -> list[dict] | None:
-    """The metrics stage's KPIs for the filtered window (None when the stage is not installed)."""
+    """The metrics stage's KPIs for the filtered window, headline ones first (None: stage not installed)."""
     compute = stages.kpis()
     if compute is None:
         return None
-    return list(compute(store, f.window, baseline=f.baseline().window, brand=brand))
+    config = queries.config(store)
+    result = compute(store, config, f.window, baseline=f.baseline().window, brand=brand)
+    cards = dict(result.get("kpis", {}))
+    return [cards.pop(k) for k in HEADLINE if k in cards] + list(cards.values())

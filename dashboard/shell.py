@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard import auth, cache, components, i18n, queries
-from dashboard.filters import LIST_KEYS, NONE, SENTIMENTS, Filters, from_query, to_query
+from dashboard.filters import LIST_KEYS, NONE, SENTIMENTS, Filters, from_query, presets, to_query
 from viralscope.errors import StoreBusy, ViralscopeError
 from viralscope.store import Store
 
@@ -114,8 +114,23 @@ def _filters(info: dict, lang: str) -> Filters:
     st.session_state["f_sentiment"] = [v for v in st.session_state["f_sentiment"] if v in SENTIMENTS]
 
     none_label = lambda v: t("filters.none") if v == NONE else v  # noqa: E731
+    periods = presets(span, cache.q(queries.config).campaigns)
+
+    def apply_preset() -> None:
+        choice = st.session_state.get("f_preset")
+        if choice in periods:
+            st.session_state["f_dates"] = periods[choice]
+        st.session_state["f_preset"] = None
+
+    def preset_label(key: str) -> str:
+        if key.startswith("campaign:"):
+            return t("overview.campaign", name=key.split(":", 1)[1])
+        return t(f"filters.period.{key}")
+
     with st.sidebar:
         st.subheader(t("filters.title"))
+        st.selectbox(t("filters.period"), list(periods), index=None, key="f_preset", format_func=preset_label,
+                     on_change=apply_preset, placeholder=t("filters.period_pick"))
         st.date_input(t("filters.dates"), key="f_dates", min_value=span[0], max_value=span[1],
                       format="YYYY-MM-DD")
         st.multiselect(t("filters.brand"), options["brand"], key="f_brand", format_func=none_label,

@@ -21,7 +21,7 @@ def _find(module: str, name: str) -> Callable | None:
 
 
 def kpis() -> Callable | None:
-    """``viralscope.kpis.compute(store, window, baseline=None, brand=None) -> list[dict]`` (metrics stage)."""
+    """``viralscope.kpis.compute(store, config, window, baseline=None, brand=None) -> {"kpis": {key: dict}}``."""
     return _find("viralscope.kpis", "compute")
 
 

@@ -205,3 +205,17 @@ def test_every_string_has_both_languages():
 
     names = lambda s: sorted(f for _, f, _, _ in string.Formatter().parse(s) if f)  # noqa: E731
     assert [k for k, v in i18n.STRINGS.items() if names(v["en"]) != names(v["ko"])] == []
+
+
+def test_ready_made_periods():
+    from viralscope.config import Campaign
+
+    camp = Campaign("Glow", dt.date(2026, 2, 2), dt.date(2026, 2, 16))
+    late = Campaign("Late", dt.date(2027, 1, 1), dt.date(2027, 2, 1))
+    from dashboard.filters import presets
+
+    p = presets(SPAN, [camp, late])
+    assert p["all"] == SPAN
+    assert p["last7"] == (dt.date(2026, 3, 29), dt.date(2026, 4, 4))
+    assert p["campaign:Glow"] == (dt.date(2026, 2, 2), dt.date(2026, 2, 15))  # half-open end
+    assert "campaign:Late" not in p and "last90" not in presets((dt.date(2026, 1, 1), dt.date(2026, 1, 31)))

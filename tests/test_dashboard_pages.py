@@ -121,11 +121,15 @@ def test_filters_come_from_the_url_and_go_back_to_it(world, monkeypatch):
     assert qp(at, "from") == ["2026-02-01"]
 
 
+def mentions_card(at: AppTest) -> int:
+    return int(next(m for m in at.metric if m.label == "Mentions").value.replace(",", ""))
+
+
 def test_filters_change_the_numbers(world, monkeypatch):
     at = run(page_file("overview"), world.path, monkeypatch)
-    everything = int(at.metric[0].value.replace(",", ""))
+    everything = mentions_card(at)
     at.multiselect[0].set_value(["Lumio"]).run()
-    lumio = int(at.metric[0].value.replace(",", ""))
+    lumio = mentions_card(at)
     total = world.scalar("SELECT count(*) FROM mentions")
     assert everything == total
     assert lumio == world.scalar("SELECT count(*) FROM mentions WHERE brand = 'Lumio'")
@@ -160,3 +164,13 @@ def test_language_switch_is_kept_in_the_url(world, monkeypatch):
     at.radio[0].set_value("ko").run()
     assert qp(at, "lang") == ["ko"]
     assert at.title[0].value == "소스"
+
+
+def test_a_ready_made_period_sets_the_dates(world, monkeypatch):
+    at = run(page_file("overview"), world.path, monkeypatch)
+    assert any("baseline" in i.value for i in at.info)  # the whole span has nothing before it
+    at.selectbox(key="f_preset").set_value("last28").run()
+    start, end = at.date_input[0].value
+    assert (end - start).days == 27 and end == __import__("datetime").date(2026, 4, 4)
+    assert qp(at, "from") == [start.isoformat()]
+    assert not any("baseline" in i.value for i in at.info)

@@ -1,22 +1,30 @@
-"""Overview: key figures and mention volume over time by brand and by source."""
+"""Overview: key figures with their intervals, and mention volume over time by brand and by source."""
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts, components, kpi, queries, shell
 
+HEADLINE = len(kpi.HEADLINE)
+
 page = shell.start("overview")
 f, lang, t = page.filters, page.lang, page.t
 
 with page.guard():
     config = page.q(queries.config)
-    brand = f.brands[0] if len(f.brands) == 1 else (config.brand.name if config.brand else None)
+    brand = f.brands[0] if len(f.brands) == 1 else None
     st.subheader(t("overview.kpis"))
+    if f.start is not None and f.start <= page.info["first"]:
+        st.info(t("overview.no_baseline"))
     cards = page.q(kpi.metric_kpis, f, brand)
     if cards is None:
         st.caption(t("overview.kpis_slot"))
-        cards = page.q(kpi.volume_kpis, f, lang)
-    components.kpi_row(cards, lang)
+    else:
+        components.kpi_row(cards[:HEADLINE], lang, per_row=3)
+        with st.expander(t("overview.more_kpis")):
+            components.kpi_row(cards[HEADLINE:], lang, per_row=3)
+    st.subheader(t("overview.volume"))
+    components.kpi_row(page.q(kpi.volume_kpis, f, lang), lang, per_row=5)
 
 with page.guard():
     bucket = queries.bucket_for(f)
