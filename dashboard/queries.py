@@ -323,27 +323,24 @@ def incident_mentions(store: Store, f: Filters, start, end, *, before_days: int 
 
 
 def sources_summary(store: Store) -> pd.DataFrame:
-    """Per source: mentions stored, first and last mention, last collection, and the collector's state."""
-    return store.query(
-        """WITH m AS (
-               SELECT source, count(*) AS mentions, min(created_at) AS first_mention,
-                      max(created_at) AS last_mention, max(first_seen_at) AS last_stored
-               FROM mentions GROUP BY source
-           ), r AS (
-               SELECT source, count(*) AS runs, max(started_at) AS last_run,
-                      arg_max(status, started_at) AS last_status,
-                      arg_max(finished_at, started_at) AS last_finished,
-                      sum(mentions_new) AS collected_new, sum(mentions_updated) AS collected_updated,
-                      sum(errors) AS errors, arg_max(last_error, started_at) AS last_error,
-                      arg_max(rate_limit, started_at) AS rate_limit
-               FROM collector_runs GROUP BY source
-           )
-           SELECT coalesce(m.source, r.source) AS source, coalesce(m.mentions, 0) AS mentions, m.first_mention,
-                  m.last_mention, m.last_stored, coalesce(r.runs, 0) AS runs, r.last_run, r.last_status,
-                  r.last_finished, r.collected_new, r.collected_updated, r.errors, r.last_error, r.rate_limit
-           FROM m FULL OUTER JOIN r ON m.source = r.source
-           ORDER BY mentions DESC, source"""
+    """Per source: the collectors' own status (last run, its state, totals) beside the mentions stored.
+
+    The run columns are ``viralscope.collecting.source_status``; this adds the first and last mention and
+    when a mention of the source was last stored (a source fed by imports has no runs but has these).
+    """
+    from viralscope.collecting import source_status
+
+    stored = store.query(
+        """SELECT source, count(*) AS mentions, min(created_at) AS first_mention, max(created_at) AS last_mention,
+                  max(first_seen_at) AS last_stored
+           FROM mentions GROUP BY source"""
     )
+    runs = source_status(store).drop(columns=["mentions_stored"], errors="ignore").rename(
+        columns={"mentions_new": "collected_new"})
+    out = stored.merge(runs, on="source", how="outer")
+    out["mentions"] = out["mentions"].fillna(0).astype("int64")
+    out["runs"] = out["runs"].fillna(0).astype("int64")
+    return out.sort_values(["mentions", "source"], ascending=[False, True]).reset_index(drop=True)
 
 
 def recent_runs(store: Store, limit: int = 50) -> pd.DataFrame:

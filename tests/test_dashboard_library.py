@@ -124,7 +124,8 @@ def test_share_orders_count_every_mention(world):
 def test_sources_summary_and_runs(world):
     summary = queries.sources_summary(world).set_index("source")
     assert summary.loc["reddit", "last_status"] == "rate_limited"
-    assert summary.loc["bluesky", "runs"] == 0
+    assert summary.loc["bluesky", "runs"] == 0 and summary.loc["bluesky", "mentions"] > 0
+    assert summary["mentions"].sum() == world.count_mentions()
     assert len(queries.recent_runs(world)) == 2
 
 

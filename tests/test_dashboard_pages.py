@@ -174,3 +174,26 @@ def test_a_ready_made_period_sets_the_dates(world, monkeypatch):
     assert (end - start).days == 27 and end == __import__("datetime").date(2026, 4, 4)
     assert qp(at, "from") == [start.isoformat()]
     assert not any("baseline" in i.value for i in at.info)
+
+
+def test_password_protection(world, monkeypatch):
+    monkeypatch.setenv("VIRALSCOPE_DASHBOARD_PASSWORD", "s3cret-😀")
+    at = run(page_file("overview"), world.path, monkeypatch)
+    assert not at.exception and not at.metric  # nothing of the store before signing in
+    assert at.text_input[0].proto.type == at.text_input[0].proto.PASSWORD
+    at.text_input[0].input("wrong")
+    at.button[0].click().run()
+    assert at.error and not at.metric
+    at.text_input[0].input("s3cret-😀")
+    at.button[0].click().run()
+    assert not at.exception and at.metric
+    assert all("s3cret" not in str(e.value) for e in [*at.markdown, *at.caption, *at.error])
+
+
+def test_diffusion_draws_the_chosen_cascade(world, monkeypatch):
+    at = run(page_file("diffusion"), world.path, monkeypatch)
+    biggest = world.scalar("SELECT max(n) FROM (SELECT count(*) AS n FROM mentions GROUP BY source, cascade_id)")
+    picker = at.selectbox(key="d_cascade")
+    assert f"Size {biggest:,} " in picker.options[0]
+    picker.set_value(1).run()
+    assert not at.exception and qp(at, "cascade")

@@ -50,8 +50,10 @@ with page.guard():
             st.caption(t("diffusion.orders_note"))
     with right:
         if not top.empty:
-            labels = {i: f"#{i + 1} · {fmt.number(r.size, lang)} · {t('col.depth')} {int(r.depth)} · "
-                         f"{fmt.date(r.started_at, lang)}" for i, r in top.iterrows()}
+            labels = {i: f"#{i + 1} · {t('col.size')} {fmt.number(size, lang)} · {t('col.max_depth')} {int(depth)}"
+                         f" · {fmt.date(started, lang)}"
+                      for i, (size, depth, started) in enumerate(zip(top["size"], top["depth"], top["started_at"],
+                                                                     strict=True))}
             wanted = page.param("cascade")
             keys = [f"{s}:{c}" for s, c in zip(top["source"], top["cascade_id"], strict=True)]
             choice = st.selectbox(t("diffusion.pick"), list(labels), format_func=labels.get,

@@ -12,6 +12,15 @@ import click
 from viralscope.cli import App, main
 
 #: Streamlit settings we choose unless the user's environment already says otherwise (STREAMLIT_* wins).
+#: Streamlit ranks the environment above its config files, so the theme is only set here when no
+#: ``.streamlit/config.toml`` (project or home) is there to choose one.
+THEME = {
+    "STREAMLIT_THEME_BASE": "light",
+    "STREAMLIT_THEME_PRIMARY_COLOR": "#4f46e5",
+    "STREAMLIT_THEME_BACKGROUND_COLOR": "#ffffff",
+    "STREAMLIT_THEME_SECONDARY_BACKGROUND_COLOR": "#f5f6fa",
+    "STREAMLIT_THEME_TEXT_COLOR": "#1f2937",
+}
 DEFAULTS = {
     "STREAMLIT_SERVER_HEADLESS": "true",
     # Loopback by default (DESIGN: "Streamlit on localhost"); a reverse proxy or a container sets its own.
@@ -19,8 +28,6 @@ DEFAULTS = {
     "STREAMLIT_SERVER_ADDRESS": "127.0.0.1",
     "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
     "STREAMLIT_CLIENT_TOOLBAR_MODE": "viewer",
-    "STREAMLIT_THEME_BASE": "light",
-    "STREAMLIT_THEME_PRIMARY_COLOR": "#4f46e5",
 }
 
 
@@ -39,6 +46,9 @@ def command(app: App, port: int | None = None, extra: tuple[str, ...] = ()) -> t
         env["VIRALSCOPE_CONFIG"] = str(Path(app.config_flag).resolve())
     for key, value in DEFAULTS.items():
         env.setdefault(key, value)
+    if not any(p.exists() for p in (Path.cwd() / ".streamlit" / "config.toml", Path.home() / ".streamlit" / "config.toml")):
+        for key, value in THEME.items():
+            env.setdefault(key, value)
     argv = [sys.executable, "-m", "streamlit", "run", str(app_path())]
     if port is not None:
         argv += ["--server.port", str(port)]

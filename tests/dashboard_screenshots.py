@@ -1,0 +1,73 @@
+"""Screenshots of the main pages for the README: ``python -m tests.dashboard_screenshots [--out DIR]``.
+
+Builds a store — the demo world through ``viralscope demo`` and ``viralscope analyze`` where those commands
+exist, else the generated world of the dashboard tests — serves it with ``viralscope dashboard`` and has
+headless Chromium photograph each page (PNG, 1440×900).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from tests import dashboard_browser as web
+from tests import dashboard_world
+from tests.dashboard_server import serving
+from viralscope.store import Store
+
+SHOTS = {  # file name -> (page, query string)
+    "overview": ("overview", ""),
+    "mentions": ("mentions", "sort=shares"),
+    "sentiment": ("sentiment", ""),
+    "diffusion": ("diffusion", ""),
+    "crisis": ("crisis", ""),
+    "sources": ("sources", ""),
+    "overview-ko": ("overview", "lang=ko"),
+}
+
+
+def _has_command(name: str) -> bool:
+    script = Path(sys.executable).with_name("viralscope")
+    out = subprocess.run([str(script), "--help"], capture_output=True, text=True)
+    return any(line.strip().startswith(name + " ") for line in out.stdout.splitlines())
+
+
+def build(db: Path, scale: int) -> str:
+    script = str(Path(sys.executable).with_name("viralscope"))
+    if _has_command("demo"):
+        subprocess.run([script, "--db", str(db), "demo", "--scale", str(scale)], check=True)
+        if _has_command("analyze"):
+            subprocess.run([script, "--db", str(db), "analyze"], check=True)
+        return "demo world"
+    store = Store(db)
+    store.ensure()
+    dashboard_world.build(store, scale)
+    return "generated world"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.dashboard_screenshots")
+    parser.add_argument("--out", default="docs/screenshots")
+    parser.add_argument("--scale", type=int, default=40_000)
+    args = parser.parse_args()
+    reason = web.why_not()
+    if reason:
+        sys.exit(f"cannot take screenshots: {reason}")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "shots.duckdb"
+        what = build(db, args.scale)
+        with serving(db) as base, web.browser(base) as (page, _watch):
+            page.set_viewport_size({"width": 1440, "height": 900})
+            for name, (route, query) in SHOTS.items():
+                web.open_page(page, base, route, query)
+                page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+                print(f"{out / name}.png ({what})")
+
+
+if __name__ == "__main__":
+    main()
