@@ -46,8 +46,14 @@ def _changes(at, i: int) -> None:
 
 
 def time_pages(db: Path, repeat: int) -> dict[str, dict[str, list[float]]]:
+    import logging
+
     import streamlit as st
     from streamlit.testing.v1 import AppTest
+
+    for name in ("streamlit", "streamlit.runtime", "streamlit.runtime.scriptrunner_utils.script_run_context",
+                 "streamlit.runtime.caching.cache_data_api"):
+        logging.getLogger(name).setLevel(logging.ERROR)  # AppTest outside a server warns on every run
 
     os.environ["VIRALSCOPE_DB"] = str(db)
     AppTest.from_file(_page("overview"), default_timeout=300).run()  # imports, not measured

@@ -111,7 +111,7 @@ def to_query(f: Filters, *, span: tuple[dt.date, dt.date] | None = None) -> dict
     return out
 
 
-def where(f: Filters, *, dates: bool = True, alias: str = "") -> tuple[str, list]:
+def where(f: Filters, *, dates: bool = True, alias: str = "", time_column: str = "created_at") -> tuple[str, list]:
     """The SQL condition (with ``?`` parameters) selecting the mentions ``f`` describes."""
     p = f"{alias}." if alias else ""
     parts: list[str] = []
@@ -119,10 +119,10 @@ def where(f: Filters, *, dates: bool = True, alias: str = "") -> tuple[str, list
     if dates:
         start, end = f.window
         if start is not None:
-            parts.append(f"{p}created_at >= ?")
+            parts.append(f"{p}{time_column} >= ?")
             params.append(start.tz_convert(None).to_pydatetime())
         if end is not None:
-            parts.append(f"{p}created_at < ?")
+            parts.append(f"{p}{time_column} < ?")
             params.append(end.tz_convert(None).to_pydatetime())
     for column, values in ((f"{p}brand", f.brands), (f"{p}source", f.sources), (f"{p}lang", f.langs)):
         if values:

@@ -13,7 +13,7 @@ from viralscope.store import Store
 
 def volume_kpis(store: Store, f: Filters, lang: str) -> list[dict]:
     """Counts of the window and of the equally long baseline before it (no model, no interval needed)."""
-    now, before = queries.totals(store, f), queries.totals(store, f.baseline())
+    now, before = queries.totals(store, f), {"mentions": queries.count_mentions(store, f.baseline())}
     window, baseline = f.window, f.baseline().window
 
     def card(key: str, value: int, n: int, *, with_baseline: bool = True) -> dict:

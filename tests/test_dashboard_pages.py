@@ -197,3 +197,13 @@ def test_diffusion_draws_the_chosen_cascade(world, monkeypatch):
     assert f"Size {biggest:,} " in picker.options[0]
     picker.set_value(1).run()
     assert not at.exception and qp(at, "cascade")
+
+
+def test_mentions_page_number_resets_when_the_selection_changes(world, monkeypatch):
+    at = run(page_file("mentions"), world.path, monkeypatch, {"page": "3"})
+    assert at.number_input[0].value == 3
+    at.multiselect[0].set_value(["Glowly"]).run()
+    assert at.number_input[0].value == 1 and qp(at, "page") is None
+    at = run(page_file("mentions"), world.path, monkeypatch, {"page": "99999"})
+    pages = -(-world.count_mentions() // 50)
+    assert not at.exception and at.number_input[0].value == pages

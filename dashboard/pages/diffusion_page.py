@@ -6,6 +6,7 @@ from dashboard import analysis, charts, components, fmt, queries, shell, stages,
 
 TOP = 25
 VIRALITY_POOL = 100
+CANDIDATES = 5_000
 
 page = shell.start("diffusion")
 f, lang, t = page.filters, page.lang, page.t
@@ -17,8 +18,16 @@ with page.guard():
                                  default=wanted if wanted in orders else "size", key="d_order") or "size"
     page.set_param("rank", order, default="size")
     st.subheader(t("diffusion.top"))
+
+    def top_of(rank: str, n: int):
+        pool = page.q(queries.cascade_candidates, rank, CANDIDATES)
+        best = queries.rank_cascades(pool, f, rank, n)
+        if len(best) < n and len(pool) == CANDIDATES:  # narrow filters: rank every matching cascade
+            best = page.q(queries.top_cascades, f, rank, n)
+        return best
+
     if order == "virality":
-        pool = page.q(queries.top_cascades, f, "size", VIRALITY_POOL)
+        pool = top_of("size", VIRALITY_POOL)
         sv = page.q(analysis.cascade_virality, list(zip(pool["source"], pool["cascade_id"], strict=True)))
         if sv is None:
             components.module_missing(lang, t("diffusion.virality_missing"), "diffusion")
@@ -28,7 +37,7 @@ with page.guard():
                              how="left").sort_values("structural_virality", ascending=False).head(TOP)
             st.caption(t("diffusion.virality_note", k=VIRALITY_POOL))
     else:
-        top = page.q(queries.top_cascades, f, order, TOP)
+        top = top_of(order, TOP)
     if top.empty:
         st.info(t("diffusion.no_cascades"))
     else:

@@ -12,14 +12,16 @@ page = shell.start("mentions")
 f, lang, t = page.filters, page.lang, page.t
 
 sort_default = "created_at"
-c1, c2, c3 = st.columns([3, 2, 1])
-search = c1.text_input(t("mentions.search"), value=page.param("q", ""), key="m_search")
 sort_options = list(queries.SORTABLE)
-sort = c2.selectbox(t("mentions.sort"), sort_options,
-                    index=sort_options.index(page.param("sort", sort_default))
-                    if page.param("sort", sort_default) in sort_options else 0,
-                    format_func=lambda c: t(f"col.{c}"), key="m_sort")
-descending = c3.toggle(t("mentions.descending"), value=page.param("asc") != "1", key="m_desc")
+# The first run of a session takes the page's state from the link; later runs keep the widgets' own.
+if "m_search" not in st.session_state:
+    st.session_state["m_search"] = page.param("q", "")
+    st.session_state["m_sort"] = page.param("sort") if page.param("sort") in sort_options else sort_default
+    st.session_state["m_desc"] = page.param("asc") != "1"
+c1, c2, c3 = st.columns([3, 2, 1])
+search = c1.text_input(t("mentions.search"), key="m_search")
+sort = c2.selectbox(t("mentions.sort"), sort_options, format_func=lambda c: t(f"col.{c}"), key="m_sort")
+descending = c3.toggle(t("mentions.descending"), key="m_desc")
 
 with page.guard():
     total = page.q(queries.count_mentions, f, search)
@@ -27,12 +29,17 @@ with page.guard():
         components.filtered_empty(lang)
         st.stop()
     pages = max(1, math.ceil(total / PAGE_SIZE))
-    try:
-        wanted = int(page.param("page", "1"))
-    except ValueError:
-        wanted = 1
-    number = st.number_input(t("mentions.page"), min_value=1, max_value=pages, value=min(max(wanted, 1), pages),
-                             step=1, key="m_page")
+    view = (f, search, sort, descending)
+    if "m_page" not in st.session_state:
+        try:
+            st.session_state["m_page"] = int(page.param("page", "1"))
+        except ValueError:
+            st.session_state["m_page"] = 1
+    elif st.session_state.get("m_view") != view:
+        st.session_state["m_page"] = 1  # another selection starts on its first page
+    st.session_state["m_view"] = view
+    st.session_state["m_page"] = min(max(int(st.session_state["m_page"]), 1), pages)
+    number = st.number_input(t("mentions.page"), min_value=1, max_value=pages, step=1, key="m_page")
     page.set_param("q", search.strip() or None)
     page.set_param("sort", sort, default=sort_default)
     page.set_param("asc", None if descending else "1")

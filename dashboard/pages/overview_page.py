@@ -30,12 +30,13 @@ with page.guard():
     bucket = queries.bucket_for(f)
     bands = [(t("overview.campaign", name=c.name), pd.Timestamp(c.start), pd.Timestamp(c.end))
              for c in config.campaigns]
-    by_brand = page.q(queries.volume, f, "brand", bucket)
+    both = page.q(queries.volume_by_brand_and_source, f, bucket)
+    by_brand = queries.split_volume(both, "brand")
     if by_brand.empty:
         components.filtered_empty(lang)
         st.stop()
     st.plotly_chart(charts.volume(by_brand, lang, by="brand", bucket=bucket, title=t("overview.volume_brand"),
                                   bands=bands), key="volume_brand")
-    by_source = page.q(queries.volume, f, "source", bucket)
+    by_source = queries.split_volume(both, "source")
     st.plotly_chart(charts.volume(by_source, lang, by="source", bucket=bucket, title=t("overview.volume_source"),
                                   stacked=True), key="volume_source")
