@@ -1,14 +1,13 @@
 """Screenshots of the main pages for the README: ``python -m tests.dashboard_screenshots [--out DIR]``.
 
-Builds a store — the demo world through ``viralscope demo`` and ``viralscope analyze`` where those commands
-exist, else the generated world of the dashboard tests — serves it with ``viralscope dashboard`` and has
-headless Chromium photograph each page (PNG, 1440×900).
+Builds the demo world (scored by the sentiment stage when installed, else as ``dashboard_world.score``
+does), serves it with ``viralscope dashboard`` and has headless Chromium photograph each page (PNG, 1440
+wide, the whole page).
 """
 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -29,23 +28,10 @@ SHOTS = {  # file name -> (page, query string)
 }
 
 
-def _has_command(name: str) -> bool:
-    script = Path(sys.executable).with_name("viralscope")
-    out = subprocess.run([str(script), "--help"], capture_output=True, text=True)
-    return any(line.strip().startswith(name + " ") for line in out.stdout.splitlines())
-
-
 def build(db: Path, scale: int) -> str:
-    script = str(Path(sys.executable).with_name("viralscope"))
-    if _has_command("demo"):
-        subprocess.run([script, "--db", str(db), "demo", "--scale", str(scale)], check=True)
-        if _has_command("analyze"):
-            subprocess.run([script, "--db", str(db), "analyze"], check=True)
-        return "demo world"
     store = Store(db)
-    store.ensure()
-    dashboard_world.build(store, scale)
-    return "generated world"
+    dashboard_world.demo(store, scale)
+    return "demo world"
 
 
 def main() -> None:

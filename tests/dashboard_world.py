@@ -132,20 +132,59 @@ def record_runs(store: Store) -> None:
         )
 
 
+def demo(store: Store, n: int = 3_000, *, hostile: bool = False, scored: bool = True) -> Store:
+    """The demo world of ``viralscope demo`` at about ``n`` mentions, plus hostile mentions if asked.
+
+    ``scored`` fills the sentiment columns as :func:`score` does, standing in for ``viralscope analyze``
+    where the sentiment stage is not installed; with it installed, its own scores are used.
+    """
+    from viralscope.demo import build_world
+    from viralscope.demo.install import install
+
+    install(store, build_world(scale=n))
+    if hostile:
+        write_hostile(store)
+    if scored:
+        analyzed = _analyze(store)
+        if not analyzed:
+            score(store)
+    return store
+
+
+def _analyze(store: Store) -> bool:
+    """Score with the sentiment stage when it is installed (True), else leave it to :func:`score`."""
+    try:
+        from sentiment import score as sentiment_score
+    except ImportError:
+        return False
+    texts = store.query("SELECT source, id, text FROM mentions")
+    scored = sentiment_score(texts["text"].tolist())
+    frame = texts[["source", "id"]].assign(compound=scored["compound"].to_numpy(), label=scored["label"].to_numpy())
+    with store.write() as con:
+        con.register("scored", frame)
+        con.execute("""UPDATE mentions m SET sentiment_compound = s.compound, sentiment_label = s.label,
+                       sentiment_scored = true, sentiment_model = 'builtin'
+                       FROM scored s WHERE m.source = s.source AND m.id = s.id""")
+    return True
+
+
+def write_hostile(store: Store) -> None:
+    """The hostile mentions; the links import refuses are then put in directly, as another writer could."""
+    ingest.write_mentions(store, hostile_frame(), origin="dashboard-test-hostile")
+    with store.write() as con:
+        for i in range(len(HOSTILE_TEXTS)):
+            con.execute("UPDATE mentions SET url = ? WHERE source = 'x' AND id = ?",
+                        [HOSTILE_URLS[i % len(HOSTILE_URLS)], f"evil{i}"])
+
+
 def build(store: Store, n: int = 2_000, *, hostile: bool = False, scored: bool = True, runs: bool = True,
           seed: int = 3) -> Store:
     """A store with ``n`` generated mentions (plus the hostile ones), scored and with collector runs."""
-    df = frame(n, seed=seed)
-    if hostile:
-        df = pd.concat([df, hostile_frame()], ignore_index=True)
-    ingest.write_mentions(store, df, origin="dashboard-test-world")
+    ingest.write_mentions(store, frame(n, seed=seed), origin="dashboard-test-world")
     if hostile:
         # Import refuses links that are not http(s); a store written by other means may still hold them,
         # so they are put in directly: the dashboard must not rely on import having checked.
-        with store.write() as con:
-            for i in range(len(HOSTILE_TEXTS)):
-                con.execute("UPDATE mentions SET url = ? WHERE source = 'x' AND id = ?",
-                            [HOSTILE_URLS[i % len(HOSTILE_URLS)], f"evil{i}"])
+        write_hostile(store)
     if scored:
         score(store)
     if runs:

@@ -1,4 +1,4 @@
-"""A real browser over every page of a store that holds hostile mentions: nothing breaks, nothing runs.
+"""A real browser over every page of the demo world with hostile mentions added: nothing breaks, nothing runs.
 
 Headless Chromium (Debian's package, driven by Playwright through ``executable_path``) opens each page of a
 dashboard started with ``viralscope dashboard`` on a free port. Screenshots are kept under
@@ -24,8 +24,7 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "browser"
 @pytest.fixture(scope="module")
 def hostile_dashboard(tmp_path_factory):
     store = Store(tmp_path_factory.mktemp("browser") / "hostile.duckdb", lock_timeout=30)
-    store.ensure()
-    dashboard_world.build(store, 1_500, hostile=True)
+    dashboard_world.demo(store, 3_000, hostile=True)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with serving(store.path, log=ARTIFACTS / "server.log") as base:
         yield base

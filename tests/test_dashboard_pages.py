@@ -27,6 +27,20 @@ def world(tmp_path_factory) -> Store:
 
 
 @pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Store:
+    """The demo world of ``viralscope demo``, scored, with the hostile mentions added."""
+    store = Store(tmp_path_factory.mktemp("demo") / "demo.duckdb", lock_timeout=30)
+    return dashboard_world.demo(store, 3_000, hostile=True)
+
+
+@pytest.fixture(scope="module")
+def demo_as_installed(tmp_path_factory) -> Store:
+    """The demo world exactly as ``viralscope demo`` leaves it (before ``viralscope analyze``)."""
+    store = Store(tmp_path_factory.mktemp("demo_raw") / "demo.duckdb", lock_timeout=30)
+    return dashboard_world.demo(store, 2_000, scored=False)
+
+
+@pytest.fixture(scope="module")
 def unscored(tmp_path_factory) -> Store:
     store = Store(tmp_path_factory.mktemp("unscored") / "unscored.duckdb", lock_timeout=30)
     store.ensure()
@@ -57,7 +71,7 @@ def rendered_text(at: AppTest) -> list[str]:
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_launches_on_world(name, world, monkeypatch):
+def test_page_launches_on_a_generated_world(name, world, monkeypatch):
     at = run(page_file(name), world.path, monkeypatch)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
@@ -66,8 +80,22 @@ def test_page_launches_on_world(name, world, monkeypatch):
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_launches_in_korean(name, world, monkeypatch):
-    at = run(page_file(name), world.path, monkeypatch, {"lang": "ko"})
+def test_page_launches_on_the_demo_world(name, demo, monkeypatch):
+    at = run(page_file(name), demo.path, monkeypatch)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert not [s for s in rendered_text(at) if "__pwned" in s or "onerror" in s]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_launches_on_the_demo_world_before_analyze(name, demo_as_installed, monkeypatch):
+    at = run(page_file(name), demo_as_installed.path, monkeypatch)
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_launches_in_korean(name, demo, monkeypatch):
+    at = run(page_file(name), demo.path, monkeypatch, {"lang": "ko"})
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value and all(ord(c) < 128 for c in at.title[0].value) is False
 
