@@ -182,5 +182,6 @@ def crisis_series(series: pd.DataFrame, incidents: pd.DataFrame | None, lang: st
         for row in incidents.itertuples():
             fig.add_vrect(x0=row.start, x1=row.end, fillcolor=theme.SENTIMENT["negative"], opacity=0.12, line_width=0)
     fig.update_layout(bargap=0)
-    _time_axis(fig, lang, "hour")
+    days = (series["t"].max() - series["t"].min()).days if len(series) else 0
+    _time_axis(fig, lang, "hour" if days <= 3 else "day")
     return fig

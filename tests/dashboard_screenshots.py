@@ -1,7 +1,7 @@
 """Screenshots of the main pages for the README: ``python -m tests.dashboard_screenshots [--out DIR]``.
 
-Builds the demo world (scored by the sentiment stage when installed, else as ``dashboard_world.score``
-does), serves it with ``viralscope dashboard`` and has headless Chromium photograph each page (PNG, 1440
+Builds the demo world (scored by the sentiment stage when it is installed; never with the tests'
+stand-in labels, which say nothing about the texts), serves it with ``viralscope dashboard`` and has headless Chromium photograph each page (PNG, 1440
 wide, the whole page).
 """
 
@@ -30,7 +30,7 @@ SHOTS = {  # file name -> (page, query string)
 
 def build(db: Path, scale: int) -> str:
     store = Store(db)
-    dashboard_world.demo(store, scale)
+    dashboard_world.demo(store, scale, stand_in=False)
     return "demo world"
 
 

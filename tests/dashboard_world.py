@@ -132,11 +132,13 @@ def record_runs(store: Store) -> None:
         )
 
 
-def demo(store: Store, n: int = 3_000, *, hostile: bool = False, scored: bool = True) -> Store:
+def demo(store: Store, n: int = 3_000, *, hostile: bool = False, scored: bool = True,
+         stand_in: bool = True) -> Store:
     """The demo world of ``viralscope demo`` at about ``n`` mentions, plus hostile mentions if asked.
 
-    ``scored`` fills the sentiment columns as :func:`score` does, standing in for ``viralscope analyze``
-    where the sentiment stage is not installed; with it installed, its own scores are used.
+    ``scored`` fills the sentiment columns: with the sentiment stage's own scores when it is installed,
+    else — only if ``stand_in`` — with :func:`score`'s labels drawn per brand, which exercise the pages
+    but say nothing about the texts (so they are never used for pictures of the product).
     """
     from viralscope.demo import build_world
     from viralscope.demo.install import install
@@ -144,10 +146,8 @@ def demo(store: Store, n: int = 3_000, *, hostile: bool = False, scored: bool = 
     install(store, build_world(scale=n))
     if hostile:
         write_hostile(store)
-    if scored:
-        analyzed = _analyze(store)
-        if not analyzed:
-            score(store)
+    if scored and not _analyze(store) and stand_in:
+        score(store)
     return store
 
 
