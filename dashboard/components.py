@@ -58,11 +58,15 @@ def _window_text(window, lang: str) -> str:
 def kpi_card(k: dict, lang: str) -> None:
     """One KPI: value, interval, what it is computed from (window, baseline, n), how, and why n/a."""
     ok = k.get("status", "ok") == "ok" and k.get("value") is not None
-    label = i18n.t(f"kpi.{k.get('key')}.label", lang) if f"kpi.{k.get('key')}.label" in i18n.STRINGS else k.get("label")
+    key = k.get("key")
+    label = i18n.t(f"kpi.{key}.label", lang) if f"kpi.{key}.label" in i18n.STRINGS else k.get("label")
+    definition = k.get("definition")
+    if lang == "ko" and f"kpi.{key}.def_ko" in i18n.STRINGS:  # the metrics module defines in English
+        definition = i18n.STRINGS[f"kpi.{key}.def_ko"]["ko"]
     with st.container(border=True):
-        st.metric(md(label or k.get("key", "")),
+        st.metric(md(label or key or ""),
                   format_value(k.get("value") if ok else None, k.get("unit"), lang),
-                  help=md(k.get("definition")) if k.get("definition") else None)
+                  help=md(definition) if definition else None)
         lines = []
         if ok and k.get("ci_low") is not None and k.get("ci_high") is not None:
             lines.append(f"{i18n.t('common.ci', lang)}: {format_value(k['ci_low'], k.get('unit'), lang)} … "

@@ -58,12 +58,25 @@ def test_hostile_mentions_shown_as_text(hostile_dashboard):
         web.open_page(page, hostile_dashboard, "mentions", "q=%3Cscript%3Ewindow")
         grid = page.locator("[data-testid=stDataFrame]").first
         box = grid.bounding_box()
-        # The row-selection checkbox of the first row: the grid is a canvas, so click by position.
-        page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
-        web.settle(page)
+        # The row-selection checkbox of the first row: the grid is a canvas, so click by position (the
+        # canvas may still be laying out on the first try).
+        for _ in range(5):
+            page.mouse.move(box["x"] + 18, box["y"] + 35 + 17)
+            page.wait_for_timeout(300)
+            page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+            web.settle(page)
+            if page.locator("[data-testid=stText]").count():
+                break
         _check(page, watch, "mentions-hostile-selected")
         # The selected mention in full, shown literally as the text it is.
         assert page.locator("[data-testid=stText]").first.inner_text() == dashboard_world.HOSTILE_TEXTS[0]
+        # The brand filter offers the hostile brand: its option is plain text.
+        page.locator("[data-testid=stMultiSelect]").first.click()
+        page.wait_for_selector("[role=option]")
+        options = page.locator("[role=option]").all_inner_texts()
+        assert dashboard_world.HOSTILE_BRAND in options
+        _check(page, watch, "brand-options")
+        page.keyboard.press("Escape")
         web.open_page(page, hostile_dashboard, "diffusion", "rank=size")
         for chart in page.locator(".js-plotly-plot").all()[:3]:  # hover labels carry author names
             b = chart.bounding_box()
