@@ -55,11 +55,3 @@ def drivers(store: Store, f: Filters, start, end) -> dict | None:
     if find is None:
         return None
     return find(queries.incident_mentions(store, f, start, end), start, end)
-
-
-def responses(store: Store, f: Filters, accounts: tuple[str, ...]) -> dict | None:
-    """Response times of the brand's accounts to complaints and questions created in the window."""
-    measure = stages.response_times()
-    if measure is None:
-        return None
-    return measure(queries.thread_mentions(store, f), list(accounts), f.window)

@@ -424,18 +424,3 @@ def hourly_negatives(store: Store, f: Filters) -> pd.DataFrame:
             FROM mentions WHERE {cond} AND sentiment_label IS NOT NULL GROUP BY ALL ORDER BY t""",  # noqa: S608
         params,
     )
-
-
-def thread_mentions(store: Store, f: Filters, limit: int = 1_000_000) -> pd.DataFrame:
-    """Mentions of the cascades that have a root or reply in the window: what response times walk through."""
-    cond, params = where(f)
-    return store.query(
-        f"""WITH c AS (SELECT DISTINCT source, cascade_id FROM mentions WHERE {cond} AND kind IN ('post', 'reply', 'quote'))
-            SELECT m.source || ':' || m.id AS id, m.created_at,
-                   CASE WHEN m.parent_resolved IS NOT NULL THEN m.source || ':' || m.parent_resolved END AS parent_resolved,
-                   m.author_id, m.author_name, m.sentiment_label,
-                   CASE WHEN m.kind = 'share' THEN '' ELSE m.text END AS text  -- a reshare repeats its parent
-            FROM mentions m SEMI JOIN c ON c.source = m.source AND c.cascade_id = m.cascade_id
-            LIMIT ?""",  # noqa: S608
-        params + [int(limit)],
-    )

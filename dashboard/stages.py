@@ -34,10 +34,6 @@ def incident_drivers() -> Callable | None:
     return _find("metrics", "incident_drivers")
 
 
-def response_times() -> Callable | None:
-    return _find("metrics", "response_times")
-
-
 def cascade_metrics() -> Callable | None:
     """``diffusion.cascade_metrics(mentions) -> DataFrame per cascade`` (DESIGN's Python API)."""
     return _find("diffusion", "cascade_metrics")

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import dashboard_world
+from viralscope import ingest
 from viralscope.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -235,3 +236,37 @@ def test_mentions_page_number_resets_when_the_selection_changes(world, monkeypat
     at = run(page_file("mentions"), world.path, monkeypatch, {"page": "99999"})
     pages = -(-world.count_mentions() // 50)
     assert not at.exception and at.number_input[0].value == pages
+
+
+@pytest.fixture(scope="module")
+def burst(tmp_path_factory) -> Store:
+    """A generated world with a burst of complaints: 120 negative mentions in two hours of a quiet night."""
+    import pandas as pd
+
+    store = Store(tmp_path_factory.mktemp("burst") / "burst.duckdb", lock_timeout=30)
+    store.ensure()
+    dashboard_world.build(store, 3_000, runs=False)
+    start = pd.Timestamp("2026-03-20 02:00", tz="UTC")
+    complaints = pd.DataFrame({
+        "id": [f"burst{i}" for i in range(120)], "source": "x", "brand": "Lumio", "lang": "en", "kind": "post",
+        "created_at": [start + pd.Timedelta(minutes=i) for i in range(120)],
+        "text": [f"login outage again, refund please #{i}" for i in range(120)],
+        "author_id": [f"angry{i}" for i in range(120)],
+    })
+    ingest.write_mentions(store, complaints, origin="burst")
+    with store.write() as con:
+        con.execute("UPDATE mentions SET sentiment_label = 'negative', sentiment_compound = -0.8 "
+                    "WHERE id LIKE 'burst%'")
+    return store
+
+
+def test_crisis_incident_drivers_on_request(burst, monkeypatch):
+    from dashboard import stages
+
+    if stages.detect_crises() is None:
+        pytest.skip("the metrics module is not installed")
+    at = run(page_file("crisis"), burst.path, monkeypatch)
+    assert not at.exception
+    assert "c_incident" in [s.key for s in at.selectbox]
+    at.button(key="c_find").click().run()
+    assert not at.exception and len(at.dataframe) >= 3  # timeline, cascades, terms

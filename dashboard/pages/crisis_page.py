@@ -1,8 +1,9 @@
 """Crisis: live status, negative mentions against the seasonal expectation, incidents, drivers, response times."""
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import analysis, charts, components, fmt, queries, shell, stages
+from dashboard import analysis, charts, components, fmt, kpi, queries, shell, stages
 
 page = shell.start("crisis")
 f, lang, t = page.filters, page.lang, page.t
@@ -35,37 +36,37 @@ with page.guard():
         st.subheader(t("crisis.timeline"))
         if incidents.empty:
             st.caption(t("crisis.none"))
-        for i, row in incidents.iloc[::-1].iterrows():
-            title = (f"{fmt.datetime(row['start'], lang)} – {fmt.datetime(row['end'], lang)} · "
-                     f"{t('crisis.severity.' + row['severity'])} · {row['ratio']:.1f}×")
-            with st.expander(title, expanded=i == len(incidents) - 1):
-                found = page.q(analysis.drivers, f, row["start"], row["end"])
-                if found:
-                    c1, c2 = st.columns(2)
-                    c1.caption(t("crisis.cascades"))
-                    c1.dataframe(found.get("cascades", []), hide_index=True, width="stretch")
-                    c2.caption(t("crisis.terms"))
-                    c2.dataframe(found.get("terms", []), hide_index=True, width="stretch")
+        else:
+            latest_first = incidents.iloc[::-1].reset_index(drop=True)
+            timeline = latest_first[["start", "end", "severity", "ratio", "negatives", "expected", "channel"]].assign(
+                severity=latest_first["severity"].map(lambda v: t(f"crisis.severity.{v}")))
+            components.table(timeline, lang, key="incidents")
+            labels = {i: f"{fmt.datetime(r['start'], lang)} · {t('crisis.severity.' + r['severity'])} · "
+                         f"{r['ratio']:.1f}×" for i, r in latest_first.iterrows()}
+            # Drivers read the texts of the incident's mentions (seconds at a million mentions): only for the
+            # incident chosen, and only when asked.
+            choice = st.selectbox(t("crisis.drivers"), list(labels), format_func=labels.get, key="c_incident")
+            row = latest_first.iloc[choice]
+            wanted = st.session_state.setdefault("c_drivers", set())
+            key = (str(row["start"]), str(row["end"]), f)
+            if key not in wanted and st.button(t("crisis.find_drivers"), key="c_find"):
+                wanted.add(key)
+            found = page.q(analysis.drivers, f, row["start"], row["end"]) if key in wanted else None
+            if found:
+                c1, c2 = st.columns(2)
+                c1.caption(t("crisis.cascades"))
+                c1.dataframe(pd.DataFrame(found.get("cascades", [])), hide_index=True, width="stretch")
+                c2.caption(t("crisis.terms"))
+                c2.dataframe(pd.DataFrame(found.get("terms", [])), hide_index=True, width="stretch")
 
 with page.guard():
     st.subheader(t("crisis.response"))
-    if stages.response_times() is None:
+    config = page.q(queries.config)
+    brand = f.brands[0] if len(f.brands) == 1 else None
+    cards = page.q(kpi.metric_kpis, f, brand)  # the same call as the Overview's: one computation, cached
+    if cards is None:
         components.module_missing(lang, t("crisis.response"), "metrics")
+    elif not config.brand_accounts:
+        st.info(t("crisis.no_accounts"))
     else:
-        config = page.q(queries.config)
-        if not config.brand_accounts:
-            st.info(t("crisis.no_accounts"))
-        else:
-            r = page.q(analysis.responses, f, tuple(config.brand_accounts))
-            components.kpi_row([
-                {"key": "median", "label": t("crisis.response_median"), "value": r.get("estimate"),
-                 "ci_low": r.get("ci_low"), "ci_high": r.get("ci_high"), "unit": "minutes",
-                 "status": r.get("status", "ok"), "reason": r.get("reason"), "window": f.window, "n": r.get("n"),
-                 "definition": t("crisis.response_def")},
-                {"key": "p90", "label": t("crisis.response_p90"), "value": r.get("p90_minutes"), "unit": "minutes",
-                 "status": "ok" if r.get("p90_minutes") is not None else "n/a", "window": f.window, "n": r.get("n"),
-                 "definition": t("crisis.response_def")},
-                {"key": "within", "label": t("crisis.response_within"), "value": r.get("share_within"),
-                 "unit": "percent", "status": "ok" if r.get("share_within") is not None else "n/a",
-                 "window": f.window, "n": r.get("n"), "definition": t("crisis.response_def")},
-            ], lang, per_row=3)
+        components.kpi_row([c for c in cards if c["key"] in kpi.RESPONSE], lang, per_row=3)
