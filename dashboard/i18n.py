@@ -286,6 +286,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "crisis.none": {"en": "No incident in this period.", "ko": "이 기간에 사건이 없습니다."},
     "crisis.drivers": {"en": "What drives it", "ko": "원인"},
     "crisis.find_drivers": {"en": "Find the cascades and terms driving it", "ko": "원인 캐스케이드와 단어 찾기"},
+    "crisis.compute_response": {"en": "Compute response times for this view", "ko": "이 화면의 응답 시간 계산"},
     "crisis.cascades": {"en": "Cascades", "ko": "캐스케이드"},
     "crisis.terms": {"en": "Emerging terms", "ko": "급증 단어"},
     "crisis.incident": {"en": "Incident", "ko": "사건"},

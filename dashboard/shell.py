@@ -40,7 +40,16 @@ class Page:
 
     def q(self, fn: Callable, *args, **kwargs):
         """A cached read: ``fn(store, *args, **kwargs)``, recomputed after the store's next write."""
-        return cache.q(fn, *args, **kwargs)
+        out = cache.q(fn, *args, **kwargs)
+        st.session_state.setdefault("_computed", set()).add(self._key(fn, args, kwargs))
+        return out
+
+    def computed(self, fn: Callable, *args, **kwargs) -> bool:
+        """True when this session has already read ``fn(store, *args)`` at the store's current version."""
+        return self._key(fn, args, kwargs) in st.session_state.get("_computed", set())
+
+    def _key(self, fn: Callable, args: tuple, kwargs: dict) -> tuple:
+        return (fn.__module__, fn.__name__, self.store.version(), repr(args), repr(sorted(kwargs.items())))
 
     def param(self, key: str, default: str | None = None) -> str | None:
         """A page's own value in the URL (search text, sort, selected cascade …)."""

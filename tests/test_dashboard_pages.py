@@ -270,3 +270,19 @@ def test_crisis_incident_drivers_on_request(burst, monkeypatch):
     assert "c_incident" in [s.key for s in at.selectbox]
     at.button(key="c_find").click().run()
     assert not at.exception and len(at.dataframe) >= 3  # timeline, cascades, terms
+
+
+def test_crisis_response_times_come_with_the_overview_kpis(demo, monkeypatch):
+    from dashboard import stages
+
+    if stages.kpis() is None:
+        pytest.skip("the metrics module is not installed")
+    at = run(page_file("crisis"), demo.path, monkeypatch)
+    assert not at.exception and not [m for m in at.metric if "response" in m.label.lower()]
+    at.button(key="c_response").click().run()
+    assert not at.exception and len([m for m in at.metric if "esponse" in m.label or "1 hour" in m.label]) == 3
+    # Through navigation: after the Overview the Crisis page shows them at once (the same cached KPIs).
+    monkeypatch.setenv("VIRALSCOPE_DB", str(demo.path))
+    nav = AppTest.from_file(str(APP), default_timeout=60).run()
+    nav.switch_page("pages/crisis_page.py").run()
+    assert not nav.exception and len([m for m in nav.metric if "esponse" in m.label or "1 hour" in m.label]) == 3

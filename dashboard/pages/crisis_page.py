@@ -63,10 +63,12 @@ with page.guard():
     st.subheader(t("crisis.response"))
     config = page.q(queries.config)
     brand = f.brands[0] if len(f.brands) == 1 else None
-    cards = page.q(kpi.metric_kpis, f, brand)  # the same call as the Overview's: one computation, cached
-    if cards is None:
+    if stages.kpis() is None:
         components.module_missing(lang, t("crisis.response"), "metrics")
     elif not config.brand_accounts:
         st.info(t("crisis.no_accounts"))
-    else:
+    elif page.computed(kpi.metric_kpis, f, brand) or st.button(t("crisis.compute_response"), key="c_response"):
+        # The KPIs of the Overview (one cached computation, seconds at a million mentions): shown at once
+        # when this session has them already, else on request.
+        cards = page.q(kpi.metric_kpis, f, brand)
         components.kpi_row([c for c in cards if c["key"] in kpi.RESPONSE], lang, per_row=3)
