@@ -612,7 +612,20 @@ def predict_forecast(model: ForecastModel, mentions: pd.DataFrame, *, now=None) 
 
     Examples
     --------
-    See :func:`fit_forecast`; ``predict_forecast(model, mentions)`` on another set of cascades.
+    >>> import numpy as np, pandas as pd
+    >>> def cascades(n, seed):  # shares arriving exponentially, quickly for some posts, slowly for others
+    ...     rng, rows = np.random.default_rng(seed), []
+    ...     for c in range(n):
+    ...         t0 = pd.Timestamp("2026-01-05", tz="UTC") + pd.Timedelta(hours=c)
+    ...         rows.append({"id": f"{seed}-{c}", "parent_id": None, "created_at": t0})
+    ...         rows += [{"id": f"{seed}-{c}-{i}", "parent_id": f"{seed}-{c}",
+    ...                   "created_at": t0 + pd.Timedelta(minutes=m)}
+    ...                  for i, m in enumerate(rng.exponential(rng.uniform(15, 300), rng.integers(20, 60)))]
+    ...     return pd.DataFrame(rows)
+    >>> model = fit_forecast(cascades(60, seed=0), observe_minutes=60, folds=2)
+    >>> out = predict_forecast(model, cascades(5, seed=1))
+    >>> list(out.columns), len(out), bool((out["predicted_size"] >= out["observed_size"]).all())
+    (['cascade_id', 'observed_size', 'predicted_size', 'p_double', 'source'], 5, True)
     """
     m = model.observe_minutes
     obs = _observe(mentions, m)
