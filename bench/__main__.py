@@ -2,7 +2,9 @@
 
     python -m bench                 # everything
     python -m bench import demo     # only bench_import.py and bench_demo.py
-    python -m bench --quick         # smaller sizes, for a smoke run
+    python -m bench --quick         # smaller sizes, one repetition, for a smoke run
+
+Each module runs in a process of its own, so its peak memory is its own.
 """
 
 from __future__ import annotations
@@ -11,33 +13,55 @@ import argparse
 import importlib
 import json
 import pkgutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import bench
 
+RESULTS = Path("bench/results")
 
-def main() -> None:
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("only", nargs="*", help="module names without the bench_ prefix")
     parser.add_argument("--quick", action="store_true", help="small sizes, one repetition")
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions of each figure (default 3)")
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: run one module in this process
+    return parser
 
+
+def _run_one(name: str, args) -> None:
+    module = importlib.import_module(f"bench.{name}")
+    report = {}
+    for result in module.run(args):
+        print("  " + result.line(), flush=True)
+        report[result.name] = {**result.summary, "unit": result.unit, "target": result.target, **result.extra}
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+def main() -> None:
+    args = _parser().parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    if args.one:
+        _run_one(args.one, args)
+        return
     names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
     if args.only:
         names = [n for n in names if n.removeprefix("bench_") in args.only]
-    out_dir = Path("bench/results")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    report = {}
+    started = time.strftime("%Y-%m-%d %H:%M:%S")
+    failed = []
     for name in names:
-        module = importlib.import_module(f"bench.{name}")
         print(f"== {name.removeprefix('bench_')}", flush=True)
-        for result in module.run(args):
-            print("  " + result.line(), flush=True)
-            report[f"{name}:{result.name}"] = {**result.summary, "unit": result.unit, **result.extra}
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    (out_dir / f"bench-{stamp}.json").write_text(json.dumps(report, indent=2))
+        command = [sys.executable, "-m", "bench", "--one", name, "--repeat", str(args.repeat)]
+        if args.quick:
+            command.append("--quick")
+        if subprocess.run(command).returncode:
+            failed.append(name)
+    print(f"started {started}, finished {time.strftime('%Y-%m-%d %H:%M:%S')}; results in {RESULTS}/")
+    if failed:
+        sys.exit(f"failed: {', '.join(failed)}")
 
 
 if __name__ == "__main__":

@@ -47,10 +47,12 @@ class InputError(ViralscopeError):
 
     shown = 3
 
-    def __init__(self, problems: list[Problem] | Problem):
+    def __init__(self, problems: list[Problem] | Problem, *, total: int | None = None):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         if not self.problems:
             raise ValueError("InputError needs at least one problem")
+        #: How many problems there are in all (``problems`` may hold only the first ones).
+        self.total = max(total or 0, len(self.problems))
         super().__init__(self._summary())
 
     @property
@@ -59,8 +61,8 @@ class InputError(ViralscopeError):
 
     def _summary(self) -> str:
         head = "; ".join(str(p) for p in self.problems[: self.shown])
-        rest = len(self.problems) - self.shown
-        return f"{head} (and {rest} more problems, {len(self.problems)} in all)" if rest > 0 else head
+        rest = self.total - min(self.shown, len(self.problems))
+        return f"{head} (and {rest} more, {self.total} problems in all)" if rest > 0 else head
 
 
 class ConfigError(ViralscopeError):

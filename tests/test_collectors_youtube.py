@@ -1,0 +1,108 @@
+"""YouTube: search, video details, comment threads and their replies; the daily quota counted in the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from collectors.youtube import YouTube
+from tests.mockserver import FAST, MockServer, Status, fixture
+from viralscope import collecting, ingest
+
+SINCE = dt.datetime(2026, 1, 12, tzinfo=dt.UTC)
+UNTIL = dt.datetime(2026, 1, 13, tzinfo=dt.UTC)
+KEY = "AIzaSy-test-key-0000"
+V1, V3, T1 = "k3Lum1oGl0w", "Kr4Lum10Unb", "UgzQ1lumioTopA4AaABAg"
+
+
+@pytest.fixture
+def key(monkeypatch):
+    monkeypatch.setenv("YOUTUBE_API_KEY", KEY)
+
+
+def videos(req):
+    known = {v["id"]: v for f in (f"videos_{V1},Fst1v4lVl0g", f"videos_{V3}") for v in fixture("youtube", f)["items"]}
+    items = [known[i] for i in req.query["id"].split(",") if i in known]
+    return {"kind": "youtube#videoListResponse", "items": items, "pageInfo": {"totalResults": len(items)}}
+
+
+def routes():
+    return {
+        "/youtube/v3/search": lambda req: fixture("youtube", "search_page2" if req.query.get("pageToken") else "search_page1"),
+        "/youtube/v3/videos": videos,
+        "/youtube/v3/commentThreads": lambda req: fixture("youtube", f"comment_threads_{req.query['videoId']}"),
+        "/youtube/v3/comments": lambda req: fixture("youtube", f"comments_{req.query['parentId']}"),
+    }
+
+
+def payload():
+    return {"videos": fixture("youtube", f"videos_{V1},Fst1v4lVl0g"),
+            "threads": {V1: {"pages": [fixture("youtube", f"comment_threads_{V1}")],
+                             "replies": {T1: fixture("youtube", f"comments_{T1}")}}}}
+
+
+def test_parse_videos_threads_and_replies():
+    got = {m.id: m for m in YouTube.parse(payload())}
+    video = got[V1]
+    assert (video.kind, video.likes, video.replies, video.media, video.extra["views"]) == ("post", 2210, 3, True, 48210)
+    assert video.text.startswith("Lumio Glow review: the best local-API lamp?\n\nI tested")
+    assert video.url == f"https://www.youtube.com/watch?v={V1}"
+    top = got[T1]
+    assert (top.kind, top.parent_id, top.replies, top.author_id) == ("reply", V1, 7, "UCdana")
+    assert top.url == f"https://www.youtube.com/watch?v={V1}&lc={T1}"
+    replies = [m for m in got.values() if m.parent_id == T1]
+    assert len(replies) == 7  # five inline, two more from comments.list, none twice
+    assert got[f"{T1}.A0"].author_name == "@LumioOfficial"
+
+
+def test_collect_through_local_server(store, key):
+    with MockServer(routes()) as server:
+        result = collecting.collect(store, YouTube(FAST, base_url=server.url), "lumio OR 루미오", since=SINCE, until=UNTIL)
+    assert result.status == "ok", result.message
+    ids = set(store.query("SELECT id FROM mentions")["id"])
+    assert ids == {V1, V3, T1, f"{T1}.A0", f"{T1}.A4", f"{T1}.A5", "UgyKr1topC4AaABAg", "UgyKr1topC4AaABAg.B0"}
+    searches = [r for r in server.requests if r.path.endswith("/search")]
+    assert len(searches) == 2 and searches[0].query["q"] == "lumio|루미오"  # one search for both words
+    assert searches[0].query["publishedAfter"] == "2026-01-12T00:00:00Z"
+    assert searches[1].query["pageToken"] == "CAIQAA"
+    # No comments fetched for the festival video: it does not match.
+    assert {r.query.get("videoId") for r in server.requests if r.path.endswith("commentThreads")} == {V1, V3}
+    assert all(r.headers["x-goog-api-key"] == KEY and KEY not in r.path for r in server.requests)
+    day = YouTube(FAST).counter_keys()[0]
+    assert ingest.read_cursor(store, "youtube", day) == "205"  # 2 searches × 100 + 5 calls × 1
+    limits = json.loads(store.query("SELECT rate_limit FROM collector_runs")["rate_limit"][0])
+    assert limits == {"quota": 10000, "quota_used": 205}
+    depth = store.query("SELECT id, depth FROM mentions").set_index("id")["depth"]
+    assert depth[f"{T1}.A5"] == 2 and depth[T1] == 1
+
+
+def test_quota_stops_before_it_is_passed_and_resumes(store, key):
+    with MockServer(routes()) as server:
+        first = collecting.collect(store, YouTube({**FAST, "daily_quota": 150}, base_url=server.url), "lumio OR 루미오",
+                                   since=SINCE, until=UNTIL)
+        assert first.status == "rate_limited" and "daily quota (150 units, 103 spent)" in first.message
+        assert len([r for r in server.requests if r.path.endswith("/search")]) == 1
+        assert store.count_mentions() == 5  # the first page: the review, its matching comments
+        second = collecting.collect(store, YouTube({**FAST, "daily_quota": 1000}, base_url=server.url), "lumio OR 루미오",
+                                    since=SINCE, until=UNTIL)
+    assert second.status == "ok" and store.count_mentions() == 8
+    assert [r.query.get("pageToken") for r in server.requests if r.path.endswith("/search")] == [None, "CAIQAA"]
+    assert ingest.read_cursor(store, "youtube", YouTube(FAST).counter_keys()[0]) == "205"
+
+
+def test_quota_exceeded_answer_is_rate_limited(store, key):
+    with MockServer(routes()) as server:
+        server.inject("/youtube/v3/search", Status(403, body=fixture("youtube", "quota_exceeded")))
+        result = collecting.collect(store, YouTube(FAST, base_url=server.url), "lumio", since=SINCE, until=UNTIL)
+    assert result.status == "rate_limited" and "quotaExceeded" in result.message
+
+
+def test_follow_named_videos(store, key):
+    with MockServer(routes()) as server:
+        src = YouTube({**FAST, "videos": [V1]}, base_url=server.url)
+        assert src.plan(__import__("collectors").parse_query("lumio")) == ["lumio", f"video:{V1}"]
+        payloads = list(src.fetch(f"video:{V1}", SINCE, UNTIL))
+    got = {m.id for p in payloads for m in YouTube.parse(p.payload)}
+    assert {V1, T1, "UgwQ2notbrandB4AaABAg", f"{T1}.A6"} <= got
