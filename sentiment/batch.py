@@ -41,8 +41,9 @@ def _scorers():
 def label_of(compound) -> np.ndarray | str:
     """VADER's rule: positive if compound ≥ 0.05, negative if ≤ −0.05, neutral otherwise."""
     c = np.asarray(compound, dtype=float)
-    out = _LABELS[np.where(c >= 0.05, 2, np.where(c <= -0.05, 0, 1))]
-    return out if out.ndim else str(out)
+    if c.ndim == 0:
+        return "positive" if c >= 0.05 else "negative" if c <= -0.05 else "neutral"
+    return _LABELS[np.where(c >= 0.05, 2, np.where(c <= -0.05, 0, 1))]
 
 
 def score_one(text: str, lang: str | None = None) -> tuple[float, str, bool]:
@@ -70,6 +71,8 @@ def _score_chunk(job: tuple[list[tuple[str, str | None]], frozenset]) -> list[tu
     """Detect and score a chunk of distinct texts; texts of languages in ``skip`` are left for a trained model
     (their ``scored`` is None)."""
     pairs, skip = job
+    if not skip:
+        return [score_one(text, hint) for text, hint in pairs]
     out: list[tuple[float, str, bool | None]] = []
     for text, hint in pairs:
         lang = hint or detect(text)
@@ -160,8 +163,12 @@ def _run(pairs: list[tuple[str, str | None]], skip: frozenset, workers: int | No
         return _score_chunk((pairs, skip))
     import multiprocessing as mp
 
-    # forkserver/spawn, not fork: the caller may hold threads (DuckDB, Arrow) that a fork would copy mid-flight.
-    ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+    # fork: workers inherit the built scorers and never re-import the caller's __main__ (spawn would re-run a
+    # script that lacks an ``if __name__ == "__main__"`` guard). The workers run pure-Python scoring only.
+    if "fork" not in mp.get_all_start_methods():
+        return _score_chunk((pairs, skip))
+    _scorers()
+    ctx = mp.get_context("fork")
     jobs = [(pairs[i : i + _CHUNK], skip) for i in range(0, len(pairs), _CHUNK)]
     out: list = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -126,7 +127,7 @@ class TextClassifier:
                 text = z["terms"].tobytes().decode("utf-8")
                 terms = text.split("\x00") if text else []
                 idf, coef, intercept = z["idf"], z["coef"], z["intercept"]
-        except (OSError, KeyError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except (OSError, EOFError, KeyError, ValueError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
             raise ValueError(f"not a readable model: {exc}") from exc
         return cls(
             vocabulary={t: i for i, t in enumerate(terms)},

@@ -96,17 +96,19 @@ def load_emoji_valence() -> dict[str, float]:
 
 
 def _char_class(chars) -> re.Pattern:
-    """A regex matching any of ``chars``, written as ranges: a class listing thousands of astral-plane
-    characters one by one is scanned linearly by ``re`` and made emoji lookup slower than scoring."""
+    """A regex that finds candidates for ``chars``: a few wide ranges around them (callers check the
+    character itself). ``re`` scans a class of a thousand astral-plane characters, or of hundreds of ranges,
+    slowly enough to make emoji lookup cost more than scoring; a handful of ranges is cheap."""
     codes = sorted(ord(c) for c in chars)
-    parts, start, prev = [], codes[0], codes[0]
-    for c in codes[1:] + [-1]:
-        if c == prev + 1:
+    ranges, start, prev = [], codes[0], codes[0]
+    for c in codes[1:]:
+        if c - prev < 512:
             prev = c
             continue
-        parts.append(re.escape(chr(start)) if start == prev else f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
+        ranges.append((start, prev))
         start = prev = c
-    return re.compile("[" + "".join(parts) + "]")
+    ranges.append((start, prev))
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]")
 
 
 def _strip_punc(token: str) -> str:
@@ -173,7 +175,7 @@ class EnglishScorer:
         self._fix_negation = "negation" in self.fixes
         self._fix_long = "long" in self.fixes
         self._fix_tokens = "tokens" in self.fixes
-        self._tokens: dict[str, tuple[str, str, bool, bool]] = {}
+        self._tokens: dict[str, tuple[str, str, bool, bool, bool]] = {}
         # Emoji, emoticons and laughter: paralinguistic marks that negation words do not reverse ("Nope :-)").
         self._symbols = frozenset(w for w in self.lexicon if not any(c.isalpha() for c in w)) | _LAUGHTER
         if "tokens" in self.fixes:
@@ -195,8 +197,11 @@ class EnglishScorer:
         names = self._names
 
         def sub(m: re.Match) -> str:
+            name = names.get(m.group())
+            if name is None:
+                return m.group()
             start = m.start()
-            return (" " if start > 0 and text[start - 1] != " " else "") + names[m.group()]
+            return (" " if start > 0 and text[start - 1] != " " else "") + name
 
         return self._emoji_re.sub(sub, text)
 
@@ -211,9 +216,15 @@ class EnglishScorer:
         if not self._fix_emoji:
             return self._replace_emoji_vader(text).strip()
         text = _EMOJI_NOISE.sub(" ", text)
-        emoji, names = self.emoji, self._names
-        text = self._emoji_re.sub(lambda m: f" {m.group()} " if m.group() in emoji else f" {names[m.group()]} ", text)
+        text = self._emoji_re.sub(self._emoji_token, text)
         return text.strip()
+
+    def _emoji_token(self, m: re.Match) -> str:
+        char = m.group()
+        if char in self.emoji:
+            return f" {char} "
+        name = self._names.get(char)
+        return char if name is None else f" {name} "
 
     # -- scoring -------------------------------------------------------------------------------------
 
@@ -248,8 +259,9 @@ class EnglishScorer:
         cache = self._tokens
         return [(cache.get(t) or self._token(t))[1] for t in self._prepare(text).split()]
 
-    def _token(self, tok: str) -> tuple[str, str, bool, bool]:
-        """(word, lookup form, all capitals, ends a clause) of one whitespace token; cached, tokens repeat."""
+    def _token(self, tok: str) -> tuple[str, str, bool, bool, bool]:
+        """(word, lookup form, all capitals, ends a clause, a word some rule looks for) of one whitespace token;
+        cached, since tokens repeat."""
         lex = self.lexicon
         if self._fix_tokens:
             word = _strip_punc_known(tok, lex)
@@ -259,7 +271,13 @@ class EnglishScorer:
         else:
             word = _strip_punc(tok)
             low = word.lower()
-        info = (word, low, word.isupper(), tok[-1] in _CLAUSE_TAIL and _ends_with(tok, _CLAUSE_END))
+        info = (
+            word,
+            low,
+            word.isupper(),
+            tok[-1] in _CLAUSE_TAIL and _ends_with(tok, _CLAUSE_END),
+            low in _RULE_WORDS or "n't" in low,
+        )
         self._tokens[tok] = info
         return info
 
@@ -270,12 +288,12 @@ class EnglishScorer:
             total *= LONG_ITEMS / items
         return total
 
-    def _sentiments(self, infos: list[tuple[str, str, bool, bool]]) -> tuple[list[float], list[str]]:
+    def _sentiments(self, infos: list[tuple[str, str, bool, bool, bool]]) -> tuple[list[float], list[str]]:
         """One valence per token, as VADER's loop produces them (0 for tokens without sentiment), and the
         lower-cased tokens."""
         lex = self.lexicon
         n = len(infos)
-        words, lower, upper, ends = (list(column) for column in zip(*infos, strict=True))
+        words, lower, upper, ends, ruled = (list(column) for column in zip(*infos, strict=True))
         fix_neg = self._fix_negation
         phrase = _phrases(lower) if fix_neg and not _PHRASE_START.isdisjoint(lower) else {}
         sentiments: list[float] = [0] * n
@@ -291,7 +309,7 @@ class EnglishScorer:
             if i in phrase:
                 sentiments[i] = phrase[i]
             elif fix_neg:
-                sentiments[i] = self._valence_fixed(i, lex[lw], words, lower, upper, cap_diff, ends, phrase)
+                sentiments[i] = self._valence_fixed(i, lex[lw], words, lower, upper, cap_diff, ends, phrase, ruled)
             else:
                 sentiments[i] = self._valence_vader(i, lex[lw], words, lower, upper, cap_diff)
         if fix_neg or self._fix_long:
@@ -325,7 +343,7 @@ class EnglishScorer:
                     valence = _special_idioms(valence, lower, i)
         return _least(valence, lower, i, lex)
 
-    def _valence_fixed(self, i, base, words, lower, upper, cap_diff, ends, phrase) -> float:
+    def _valence_fixed(self, i, base, words, lower, upper, cap_diff, ends, phrase, ruled) -> float:
         """The same rules, with negation scoped to the clause, symbols never negated, strong negatives shifted."""
         lex = self.lexicon
         n = len(words)
@@ -334,6 +352,11 @@ class EnglishScorer:
         lo = i
         while lo > 0 and i - lo < 3 and not ends[lo - 1] and lower[lo] != "but":
             lo -= 1
+        if not (lower[i] == "no" or any(ruled[lo:i]) or not _IDIOM_WORDS.isdisjoint(lower[max(i - 3, 0) : i + 3])):
+            # No word before it that any rule looks at: only capitals can change the valence (the common case).
+            if upper[i] and cap_diff:
+                return base + _C if base > 0 else base - _C
+            return base
         symbol = lower[i] in self._symbols
         valence = base
         if (
@@ -497,6 +520,14 @@ def _ends_with(token: str, marks: frozenset) -> bool:
 
 
 _CANT = frozenset(["can't", "cant", "cannot"])
+# Every word a rule looks for before a sentiment word (intensifiers, negations, "no", "least", "never so",
+# "without doubt", "so"/"this", "couldn't be more"); a sentiment word with none of them before it keeps its
+# lexicon valence.
+_RULE_WORDS = (
+    frozenset(_BOOST)
+    | _NEGATE
+    | frozenset("no least never so this without doubt or nor at very be more could can".split())
+)
 _PHRASE_START = frozenset(["can't", "cant", "cannot", "can", "no", "don't", "dont", "do", "couldn't", "couldnt"])
 _COULDNT_BE = frozenset(["couldn't", "couldnt"])
 _TOP = frozenset(["happier", "better"])

@@ -38,14 +38,10 @@ _PREFIX_BOOST = 0.6
 _RUNS = re.compile(r"([ㅋㅎㅉㅡㅗ^;])\1{2,}")
 _TEARS = re.compile(r"[ㅠㅜ]+(?:\.[ㅠㅜ]+)?|(?<![a-z])tt(?![a-z])")
 _NOISE = re.compile("[\ufe0e\ufe0f\u200d\u20e3\U0001f3fb-\U0001f3ff]")
-_HANGUL_OR_ALNUM = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣA-Za-z0-9]")
 _CLAUSE = re.compile(r"[.,!?~\n;:]")
-_EXTRA = re.compile(
-    r"(?P<c>지만|그러나|그런데|근데|그치만|불구하고|는데|\bbut\b)"
-    r"|(?P<w>[a-z]+(?:'[a-z]+)?)"
-    r"|(?P<r>(?<![\d.])(?P<n>\d{1,2})\s?점(?:\s?만점에\s?(?P<of>\d{1,2}(?:\.\d)?)\s?점)?)"
-)
-_PRE_NEG = re.compile(r"(?:^|[\s.,!?~])(?:안|못)\s+$")
+_CONTRAST = r"지만|그러나|그런데|근데|그치만|불구하고|는데|\bbut\b"
+_RATING = r"(?P<r>(?<![\d.])(?P<n>\d{1,2})\s?점(?:\s?만점에\s?(?P<of>\d{1,2}(?:\.\d)?)\s?점)?)"
+_LATIN_WORD = r"[a-z]+(?:'[a-z]+)?"
 _P_NEG = re.compile(
     r"(?:하|했|하였|스럽|스러웠|었|았|였)?\s?(?:지|진|지는|지도|지가|지를|질|지만은)\s*(?:않|안|못|마)"
     r"|[가-힣]{0,2}\s?(?:게|것이|거|건|거는|부분이|장면이|데가|곳이|점이|점은)\s*(?:하나도|1도|전혀|별로|진짜|정말)?\s*(?:없|업)"
@@ -72,7 +68,7 @@ def load_lexicon() -> dict[str, tuple[float, str, float]]:
     return out
 
 
-def _pattern_regex(patterns) -> re.Pattern:
+def _pattern_regex(patterns) -> str:
     """One regex matching any pattern, longest first, built as a trie.
 
     A plain alternation of some 500 words makes ``re`` try each word at every position; factoring common
@@ -85,7 +81,7 @@ def _pattern_regex(patterns) -> re.Pattern:
         for unit in _units(pat):
             node = node.setdefault(unit, {})
         node[""] = {}
-    return re.compile(_trie_to_regex(trie))
+    return _trie_to_regex(trie)
 
 
 def _units(pattern: str) -> list[str]:
@@ -120,7 +116,9 @@ class KoreanScorer:
         raw = load_lexicon()
         self.lexicon = {p.replace(" ", ""): v for p, v in raw.items()}
         self.emoji = load_emoji_valence()
-        self._re = _pattern_regex(list(raw) + list(self.emoji))
+        self._re = re.compile(
+            f"(?P<c>{_CONTRAST})|(?P<t>{_pattern_regex(list(raw) + list(self.emoji))})|{_RATING}|(?P<w>{_LATIN_WORD})"
+        )
         for e, v in self.emoji.items():
             self.lexicon[e] = (v, "X", v)
         if english_lexicon is None:
@@ -163,28 +161,23 @@ class KoreanScorer:
         position of the last contrast marker (−1 if none)."""
         lex = self.lexicon
         items: list[tuple[int, float]] = []
-        rated: list[tuple[int, int]] = []
         contrast = -1
         eng = self.english
-        # One pass for what is not in the lexicon: written ratings, English words, contrast markers.
-        for m in _EXTRA.finditer(t):
-            kind = m.lastgroup
-            if kind == "c":
-                contrast = m.start()
-            elif kind == "w":
-                v = eng.get(m.group())
-                if v:
-                    items.append((m.start(), v))
-            else:
-                v = _rating(m)
-                if v:
-                    items.append((m.start(), v))
-                    rated.append(m.span())
         skip_until = -1
         modifier: tuple[int, float] | None = None  # (end position, scalar) of a pending intensifier
+        # One pass finds lexicon entries, contrast markers, written ratings and English words, leftmost first.
         for m in self._re.finditer(t):
             s, e = m.span()
-            if s < skip_until or (rated and any(a <= s < b for a, b in rated)):
+            if s < skip_until:
+                continue
+            group = m.lastgroup
+            if group != "t":
+                if group == "c":
+                    contrast = s
+                else:
+                    v = eng.get(m.group()) if group == "w" else _rating(m)
+                    if v:
+                        items.append((s, v))
                 continue
             key = m.group()
             if " " in key or "\t" in key or "\n" in key:
@@ -198,7 +191,7 @@ class KoreanScorer:
                 continue
             if kind == "P":
                 # 안/못 right before the stem, spaced or not ("안 좋다", "안좋다"), or 지 않 after it.
-                if (s >= 1 and t[s - 1] in "안못") or _PRE_NEG.search(t[max(0, s - 6) : s]):
+                if s >= 1 and (t[s - 1] in "안못" or (t[s - 1].isspace() and _negator_before(t, s))):
                     valence = negated
                 else:
                     neg = _P_NEG.match(t, e)
@@ -217,7 +210,7 @@ class KoreanScorer:
                 if len(gap) <= 8 and not _CLAUSE.search(gap):
                     valence += modifier[1] if valence > 0 else -modifier[1]
                 modifier = None
-            if s >= 1 and t[s - 1] in _PREFIXES and (s == 1 or not _HANGUL_OR_ALNUM.match(t[s - 2])):
+            if s >= 1 and t[s - 1] in _PREFIXES and (s == 1 or not t[s - 2].isalnum()):
                 valence += _PREFIX_BOOST if valence > 0 else -_PREFIX_BOOST
             items.append((s, valence))
         return items, contrast
@@ -235,4 +228,12 @@ def _rating(m: re.Match) -> float:
 
 
 def _whole_word(t: str, s: int, e: int) -> bool:
-    return (s == 0 or not _HANGUL_OR_ALNUM.match(t[s - 1])) and (e >= len(t) or not _HANGUL_OR_ALNUM.match(t[e]))
+    return (s == 0 or not t[s - 1].isalnum()) and (e >= len(t) or not t[e].isalnum())
+
+
+def _negator_before(t: str, s: int) -> bool:
+    """True when the word before position ``s`` (past the spaces) is 안 or 못 on its own: "안 좋다"."""
+    k = s
+    while k > 0 and t[k - 1].isspace():
+        k -= 1
+    return k >= 1 and t[k - 1] in "안못" and (k == 1 or not t[k - 2].isalnum())

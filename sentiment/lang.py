@@ -22,12 +22,10 @@ HANGUL_WEIGHT = 2.5
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|@\w+")
 _NOISY = re.compile(r"@|http|www\.")
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_NOT_LATIN = re.compile(r"[^A-Za-z\u00c0-\u024f]+")
 _FOREIGN_LATIN = re.compile(r"[\u00c0-\u024f]")
-_LETTER = re.compile(r"[^\W\d_]")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
-# Everything but letters and the apostrophe separates words.
-_SEPARATORS = {c: " " for c in range(0x250) if not (chr(c).isalpha() or chr(c) == "'")}
+_WORD = re.compile(r"[a-z\u00c0-\u024f']+")
 
 _EN = frozenset(
     """the a an and or but of to in on at for with from by about as into than then this that these those is
@@ -35,7 +33,7 @@ _EN = frozenset(
     us them my your his its our their mine yours not no yes very so just really what which who whom whose
     when where why how all any some there here if because while would could should will can can't don't
     doesn't didn't isn't wasn't won't i'm it's that's you're i've i'll let's up out over too also only
-    get got like love good bad great best worst well much more most""".split()
+    get got like love good bad great best worst well much more most em""".split()
 )
 # Function words of other Latin-script languages, minus any that are also English words.
 _OTHER = {
@@ -101,10 +99,10 @@ def detect(text: str) -> str:
     if hangul * (HANGUL_WEIGHT + 1) >= len(text):
         # Even if every other character were a letter, Hangul would carry half of the weighted letters.
         return "ko"
-    letters = len(_LETTER.findall(text))
+    letters = sum(map(str.isalpha, text))
     if letters == 0:
         return "und"
-    latin = len(_LATIN.findall(text))
+    latin = len(_NOT_LATIN.sub("", text))
     other = letters - hangul - latin
     weighted = hangul * HANGUL_WEIGHT
     total = weighted + latin + other
@@ -116,7 +114,7 @@ def detect(text: str) -> str:
 
 
 def _latin(lower: str, foreign_share: float) -> str:
-    return latin_words(lower.translate(_SEPARATORS).split(), foreign_share, "¡" in lower or "¿" in lower)
+    return latin_words(_WORD.findall(lower), foreign_share, "¡" in lower or "¿" in lower)
 
 
 def latin_words(words, foreign_share: float = 0.0, inverted_marks: bool = False) -> str:
