@@ -8,7 +8,9 @@ the same texts one by one.
 
 from __future__ import annotations
 
+import os
 import random
+import resource
 import time
 
 from bench.harness import Result, peak_rss_mb
@@ -81,16 +83,19 @@ def run(args) -> list[Result]:
     distinct = len(set(texts))
     analyzer = SentimentIntensityAnalyzer()
 
-    vader_s, ours_s, ratio = [], [], []
+    vader_s, ours_s, ratio, vader_cpu, ours_cpu, cpu_ratio = [], [], [], [], [], []
     result = None
     for _ in range(times):
-        start = time.perf_counter()
+        cpu, start = _cpu(), time.perf_counter()
         baseline = [analyzer.polarity_scores(t)["compound"] for t in texts]
         vader_s.append(time.perf_counter() - start)
-        start = time.perf_counter()
+        vader_cpu.append(_cpu() - cpu)
+        cpu, start = _cpu(), time.perf_counter()
         result = score(texts)
         ours_s.append(time.perf_counter() - start)
+        ours_cpu.append(_cpu() - cpu)
         ratio.append(vader_s[-1] / ours_s[-1])
+        cpu_ratio.append(vader_cpu[-1] / ours_cpu[-1])
     del baseline
 
     # Equality with one-by-one scoring, on a random sample of rows (every row when --quick).
@@ -100,9 +105,18 @@ def run(args) -> list[Result]:
     batched = result["compound"].to_numpy()[list(rows)]
     equal = bool(np.array_equal(one_by_one, batched))
 
-    note = f"n={n:,}, distinct={distinct:,}, equal to one-by-one: {equal}"
+    note = f"n={n:,}, distinct={distinct:,}, equal to one-by-one: {equal}, load average {os.getloadavg()[0]:.1f}"
     return [
         Result("vader_loop_seconds", vader_s, "s", note=note),
         Result("score_seconds", ours_s, "s", note=f"peak RSS {peak_rss_mb():.0f} MB"),
         Result("speedup_vs_vader", ratio, "x", target=">= 4", extra={"equal_one_by_one": equal, "n": n}),
+        Result("vader_loop_cpu_seconds", vader_cpu, "s"),
+        Result("score_cpu_seconds", ours_cpu, "s", note="this process and its workers"),
+        Result("cpu_speedup_vs_vader", cpu_ratio, "x", note="CPU time: what the ratio is when cores are not shared"),
     ]
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the scoring workers)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime

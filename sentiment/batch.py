@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from sentiment.lang import _ASCII_LETTER, _NOISY, detect, latin_words, normalize_lang
+from sentiment.lang import _NOISY, detect, latin_words, normalize_lang, script_of
 from sentiment.text import clean
 
 __all__ = ["score", "score_one", "label_of", "BUILTIN_MODELS", "PARALLEL_MIN"]
@@ -49,13 +49,16 @@ def label_of(compound) -> np.ndarray | str:
 def score_one(text: str, lang: str | None = None) -> tuple[float, str, bool]:
     """(compound, lang, scored) of one cleaned text with the built-in scorers; ``lang`` None means detect."""
     english, korean = _scorers()
-    if lang is None and text.isascii() and _ASCII_LETTER.search(text) and not _NOISY.search(text):
-        # Plain ASCII with letters is English or another Latin-script language: score it as English and
-        # let the words the scorer already split decide, rather than tokenising twice.
-        compound, words = english.compound_and_words(text)
-        if latin_words(words) == "en":
-            return compound, "en", True
-        return 0.0, "other", False
+    if lang is None and not _NOISY.search(text):
+        script, foreign_share = script_of(text)
+        if script == "latin":
+            # English or another Latin-script language: score it as English and let the words the scorer
+            # split decide (detect() decides on the same words), rather than tokenising twice.
+            compound, words = english.compound_and_words(text)
+            if latin_words(words, foreign_share, "¡" in text or "¿" in text) == "en":
+                return compound, "en", True
+            return 0.0, "other", False
+        lang = script
     lang = lang or detect(text)
     if lang == "en":
         return english.compound(text), lang, True

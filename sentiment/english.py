@@ -8,21 +8,27 @@ sentence of the VADER gold standard); each fix below can be switched off on its 
     Emoji are matched after variation selectors (U+FE0E/U+FE0F), skin tones and zero-width joiners are
     removed, so ❤️ scores like ❤; emoji get a valence of their own (``data/emoji_valence.txt``, our
     ratings on VADER's −4..4 scale) instead of VADER's reading of their CLDR names, which misses 😡, 🤬
-    and scores 🔥 as negative ("fire"); they are tokens of their own even when glued to a word; curly
-    apostrophes and HTML entities (``&lt;3``) are normalised before tokenising.
+    and 🤮, barely reads 💓 and scores 🔥 as negative ("fire"); they are tokens of their own even when
+    glued to a word.
+``tokens``
+    Curly apostrophes (``don’t``: VADER misses the negation) and HTML entities from APIs (``&lt;3``) are
+    normalised; two-letter words keep their punctuation in VADER, hiding "Ha!", "ok." and "xD." from the
+    lexicon, and now only emoticons do; "D:" (horror) keeps its own rating, which a later lexicon line for
+    "d:" overwrites in VADER; elongated words are read ("soooo goooood").
 ``negation``
     Negation and intensifiers do not reach across clause punctuation or "but" ("Nothing, everything is
-    great" is not a negated "great"); emoticons and emoji are never negated ("Nope :-)"); negating a
-    strongly negative word gives faint praise rather than strong praise ("not the worst" is about
-    neutral, "not bad" mildly positive); a negation word does not negate another ("NO NO NO");
-    fixed phrases VADER reads backwards: "can't wait", "couldn't be happier/better", "can't recommend …
-    enough", "no issues", "don't waste your money".
+    great" is not a negated "great"); emoticons, emoji and laughter are never negated ("Nope :-)");
+    negating a strongly negative word gives faint praise rather than strong praise ("not the worst" is
+    about neutral, "not bad" mildly positive); a negation belongs to the first sentiment word after it
+    ("DON'T CARE DON'T CARE"), and "no" does not negate "no" ("NO NO NO"); fixed phrases VADER reads
+    backwards: "can't wait", "couldn't be happier/better", "can't recommend … enough", "no issues",
+    "don't waste your money". VADER's "but" rule applies by position (VADER finds each value with
+    ``list.index``, so repeated values can be weighted at the wrong place).
 ``long``
     Long texts do not saturate: VADER normalises the plain sum of valences, so a review with twenty mild
     words scores ±0.99 whatever their balance. Beyond ``LONG_ITEMS`` sentiment-bearing words the sum is
     scaled to that many items (the mean valence times ``LONG_ITEMS``), so the compound of a long text
-    says how positive it is on balance rather than how long it is; "but" weighs the clauses around it
-    within its own sentence only.
+    says how positive it is on balance rather than how long it is.
 
 References
 ----------

@@ -132,9 +132,7 @@ class KoreanScorer:
         t = text.lower()
         if not t.isascii():
             t = _NOISE.sub("", t)
-        tears = len(_TEARS.findall(t))
-        if tears:
-            t = _TEARS.sub(" ", t)
+        t, tears = _TEARS.subn(" ", t)
         t = _RUNS.sub(r"\1\1", t)
         items, contrast = self._items(t)
         if not items:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["detect", "latin_words", "normalize_lang", "LANGS", "HANGUL_WEIGHT"]
+__all__ = ["detect", "latin_words", "normalize_lang", "script_of", "LANGS", "HANGUL_WEIGHT"]
 
 #: The language codes this module returns.
 LANGS = ("en", "ko", "other", "und")
@@ -25,7 +25,6 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _NOT_LATIN = re.compile(r"[^A-Za-z\u00c0-\u024f]+")
 _FOREIGN_LATIN = re.compile(r"[\u00c0-\u024f]")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
-_WORD = re.compile(r"[a-z\u00c0-\u024f']+")
 
 _EN = frozenset(
     """the a an and or but of to in on at for with from by about as into than then this that these those is
@@ -84,37 +83,38 @@ def normalize_lang(value) -> str | None:
 
 def detect(text: str) -> str:
     """``en``, ``ko``, ``other`` or ``und`` for one (already cleaned) text."""
-    if not text:
-        return "und"
     if _NOISY.search(text):
         text = _NOISE.sub(" ", text)
-    if text.isascii():
-        if not _ASCII_LETTER.search(text):
-            return "und"
-        # The words English scoring reads (so score() and detect() agree on every text).
-        from sentiment.english import default_scorer
+    script, foreign_share = script_of(text)
+    if script != "latin":
+        return script
+    # The words English scoring reads (so score() and detect() agree on every text).
+    from sentiment.english import default_scorer
 
-        return latin_words(default_scorer().words(text))
+    return latin_words(default_scorer().words(text), foreign_share, "¡" in text or "¿" in text)
+
+
+def script_of(text: str) -> tuple[str, float]:
+    """("ko" | "other" | "und" | "latin", share of Latin letters that English does not use) of a text whose
+    URLs and handles are already removed; "latin" texts are told apart by ``latin_words``."""
+    if text.isascii():
+        return ("latin" if _ASCII_LETTER.search(text) else "und"), 0.0
     hangul = len(_HANGUL.findall(text))
     if hangul * (HANGUL_WEIGHT + 1) >= len(text):
         # Even if every other character were a letter, Hangul would carry half of the weighted letters.
-        return "ko"
+        return "ko", 0.0
     letters = sum(map(str.isalpha, text))
     if letters == 0:
-        return "und"
+        return "und", 0.0
     latin = len(_NOT_LATIN.sub("", text))
     other = letters - hangul - latin
     weighted = hangul * HANGUL_WEIGHT
     total = weighted + latin + other
     if hangul and weighted * 2 >= total:
-        return "ko"
+        return "ko", 0.0
     if latin * 2 < total:
-        return "other"
-    return _latin(text.lower(), len(_FOREIGN_LATIN.findall(text)) / max(latin, 1))
-
-
-def _latin(lower: str, foreign_share: float) -> str:
-    return latin_words(_WORD.findall(lower), foreign_share, "¡" in lower or "¿" in lower)
+        return "other", 0.0
+    return "latin", len(_FOREIGN_LATIN.findall(text)) / max(latin, 1)
 
 
 def latin_words(words, foreign_share: float = 0.0, inverted_marks: bool = False) -> str:

@@ -136,3 +136,34 @@ def test_an_unreadable_model_is_a_model_error(store):
 def test_empty_store(store):
     assert scoring.score_store(store).mentions == 0
     assert scoring.corrections(store).empty
+
+
+# -- views for the dashboard --------------------------------------------------------------------------------
+
+
+def test_counts_per_bucket_and_group(store):
+    from viralscope.sentiment_views import mentions_with_sentiment, sentiment_counts
+
+    rows = _mentions()
+    rows["created_at"] = ["2026-01-05T10:00:00Z"] * 4 + ["2026-01-06T09:00:00+09:00"] * 2 + ["2026-01-07T00:00:00Z"]
+    rows["brand"] = ["Lumio"] * 5 + [None, "Lumio"]
+    write_mentions(store, rows, origin="test")
+    before = sentiment_counts(store)
+    assert before["unscored"].sum() == 7 and before["mentions"].sum() == 7
+    scoring.score_store(store)
+    daily = sentiment_counts(store, freq="day", by="lang")
+    first = daily[daily["bucket"] == pd.Timestamp("2026-01-05", tz="UTC")].set_index("group")
+    assert first.loc["en", ["positive", "negative", "mentions"]].tolist() == [1, 1, 2]
+    assert first.loc["ko", ["positive", "negative"]].tolist() == [1, 1]
+    assert daily["not_scored"].sum() == 2 and daily["unscored"].sum() == 0  # "Das ist sehr gut" and ""
+    by_brand = sentiment_counts(store, freq="week", by="brand", start="2026-01-05", end="2026-01-06")
+    assert by_brand["mentions"].sum() == 4 and set(by_brand["group"]) == {"Lumio"}
+    assert sentiment_counts(store, lang="ko")["mentions"].sum() == 2  # "ko-KR" is Korean too
+    worst = mentions_with_sentiment(store, order="most_negative", limit=2)
+    assert worst["compound"].tolist() == sorted(_sentiment(store)["compound"])[:2]
+    assert set(worst["id"]) == {"2", "4"}
+    scoring.save_correction(store, "x", "2", "positive")
+    corrected = mentions_with_sentiment(store, label="positive")
+    assert corrected.set_index("id").loc["2", "corrected"] == True  # noqa: E712
+    with pytest.raises(ValueError):
+        sentiment_counts(store, freq="minute")
