@@ -9,7 +9,7 @@ starting them costs less than it saves.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
@@ -100,6 +100,7 @@ def score(
     lang: str | Sequence | None = None,
     models: Mapping[str, object] | None = None,
     workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Sentiment of every text, in input order.
 
@@ -111,6 +112,7 @@ def score(
     models : optional {language: trained classifier} (``sentiment.TextClassifier``); texts of those
         languages are scored by the classifier instead of the built-in scorer.
     workers : processes to use; None picks all cores for batches of ``PARALLEL_MIN`` distinct texts or more.
+    progress : optional ``progress(done, total)``, called as chunks of distinct texts are scored.
 
     Returns
     -------
@@ -122,16 +124,16 @@ def score(
     index = texts.index if isinstance(texts, pd.Series) else None
     raw = texts.tolist() if isinstance(texts, pd.Series) else list(texts)
     n = len(raw)
-    cleaned = [clean(t) for t in raw]
     hints = _langs_of(lang, n)
+    codes, texts_u = _distinct_texts(raw)
     if hints is None:
-        codes, uniques = pd.factorize(pd.Series(cleaned, dtype=object), sort=False)
-        pairs = [(t, None) for t in uniques]
+        pairs = [(t, None) for t in texts_u]
     else:
-        keys = pd.MultiIndex.from_arrays([cleaned, [h or "" for h in hints]])
-        codes, uniques = pd.factorize(keys, sort=False)
-        pairs = [(t, h or None) for t, h in uniques]
-    compound, langs, scored, model = _score_unique(pairs, models or {}, workers)
+        hint_codes, hints_u = pd.factorize(pd.Series([h or "" for h in hints], dtype=object), sort=False)
+        width = max(len(hints_u), 1)
+        codes, keys = pd.factorize(codes.astype(np.int64) * width + hint_codes, sort=False)
+        pairs = [(texts_u[k // width], hints_u[k % width] or None) for k in keys]
+    compound, langs, scored, model = _score_unique(pairs, models or {}, workers, progress)
     c = compound[codes]
     out = pd.DataFrame(
         {"compound": c, "label": label_of(c), "lang": langs[codes], "scored": scored[codes], "model": model[codes]}
@@ -141,10 +143,24 @@ def score(
     return out
 
 
-def _score_unique(pairs, models, workers):
+def _distinct_texts(raw: list) -> tuple[np.ndarray, list[str]]:
+    """Codes into the distinct texts (cleaned); each raw value is cleaned once, missing ones are ''."""
+    try:
+        codes, uniques = pd.factorize(pd.Series(raw, dtype=object), sort=False)
+    except TypeError:  # unhashable values: clean everything first
+        codes, uniques = pd.factorize(pd.Series([clean(t) for t in raw], dtype=object), sort=False)
+        return codes, list(uniques)
+    texts = [clean(t) for t in uniques]
+    if (codes < 0).any():  # None, NaN, NA
+        codes = np.where(codes < 0, len(texts), codes)
+        texts.append("")
+    return codes, texts
+
+
+def _score_unique(pairs, models, workers, progress=None):
     m = len(pairs)
     trained = {lg: clf for lg, clf in models.items() if clf is not None}
-    results = _run(pairs, frozenset(trained), workers)
+    results = _run(pairs, frozenset(trained), workers, progress)
     compound = np.fromiter((r[0] for r in results), dtype=float, count=m)
     langs = np.array([r[1] for r in results], dtype=object) if m else np.empty(0, dtype=object)
     scored = np.fromiter((bool(r[2]) for r in results), dtype=bool, count=m)
@@ -158,23 +174,27 @@ def _score_unique(pairs, models, workers):
     return compound, langs, scored, model
 
 
-def _run(pairs: list[tuple[str, str | None]], skip: frozenset, workers: int | None):
+def _run(pairs: list[tuple[str, str | None]], skip: frozenset, workers: int | None, progress=None):
     cpus = os.cpu_count() or 1
     if workers is None:
         workers = cpus if len(pairs) >= PARALLEL_MIN else 1
-    if workers <= 1 or len(pairs) < _CHUNK:
-        return _score_chunk((pairs, skip))
+    jobs = [(pairs[i : i + _CHUNK], skip) for i in range(0, len(pairs), _CHUNK)]
+    out: list = []
     import multiprocessing as mp
 
     # fork: workers inherit the built scorers and never re-import the caller's __main__ (spawn would re-run a
     # script that lacks an ``if __name__ == "__main__"`` guard). The workers run pure-Python scoring only.
-    if "fork" not in mp.get_all_start_methods():
-        return _score_chunk((pairs, skip))
+    if workers <= 1 or len(jobs) < 2 or "fork" not in mp.get_all_start_methods():
+        parts = map(_score_chunk, jobs)
+        for part in parts:
+            out.extend(part)
+            if progress is not None:
+                progress(len(out), len(pairs))
+        return out
     _scorers()
-    ctx = mp.get_context("fork")
-    jobs = [(pairs[i : i + _CHUNK], skip) for i in range(0, len(pairs), _CHUNK)]
-    out: list = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
         for part in pool.map(_score_chunk, jobs):
             out.extend(part)
+            if progress is not None:
+                progress(len(out), len(pairs))
     return out

@@ -39,9 +39,9 @@ _RUNS = re.compile(r"([ㅋㅎㅉㅡㅗ^;])\1{2,}")
 _TEARS = re.compile(r"[ㅠㅜ]+(?:\.[ㅠㅜ]+)?|(?<![a-z])tt(?![a-z])")
 _NOISE = re.compile("[\ufe0e\ufe0f\u200d\u20e3\U0001f3fb-\U0001f3ff]")
 _CLAUSE = re.compile(r"[.,!?~\n;:]")
-_CONTRAST = r"지만|그러나|그런데|근데|그치만|불구하고|는데|\bbut\b"
-_RATING = r"(?P<r>(?<![\d.])(?P<n>\d{1,2})\s?점(?:\s?만점에\s?(?P<of>\d{1,2}(?:\.\d)?)\s?점)?)"
-_LATIN_WORD = r"[a-z]+(?:'[a-z]+)?"
+# Contrast markers (and the English "but"): what comes after the last one weighs more.
+_CONTRAST = frozenset(["지만", "그러나", "그런데", "근데", "그치만", "불구하고", "는데"])
+_RATING_PARTS = re.compile(r"(\d{1,2})\s?점(?:\s?만점에\s?(\d{1,2}(?:\.\d)?)\s?점)?")
 _P_NEG = re.compile(
     r"(?:하|했|하였|스럽|스러웠|었|았|였)?\s?(?:지|진|지는|지도|지가|지를|질|지만은)\s*(?:않|안|못|마)"
     r"|[가-힣]{0,2}\s?(?:게|것이|거|건|거는|부분이|장면이|데가|곳이|점이|점은)\s*(?:하나도|1도|전혀|별로|진짜|정말)?\s*(?:없|업)"
@@ -68,12 +68,14 @@ def load_lexicon() -> dict[str, tuple[float, str, float]]:
     return out
 
 
-def _pattern_regex(patterns) -> str:
-    """One regex matching any pattern, longest first, built as a trie.
+def _pattern_regex(patterns) -> re.Pattern:
+    """One regex for everything the scorer looks for, longest match first, built as a trie.
 
-    A plain alternation of some 500 words makes ``re`` try each word at every position; factoring common
-    prefixes (좋|좋아하 → 좋(?:아하)?) lets it follow a single path. A space in a pattern matches any
-    spacing, none included. Greedy optional tails make the longest pattern win, as in the plain alternation.
+    Lexicon entries, emoji and contrast markers form a trie (좋|좋아하 → 좋(?:아하)?); written ratings and
+    English words are added as one branch per first digit or letter. Every top-level branch starts with a
+    literal character, which lets ``re`` skip positions where nothing can start in C rather than trying
+    hundreds of branches at each of them. A space in a pattern matches any spacing, none included; greedy
+    optional tails make the longest pattern win.
     """
     trie: dict = {}
     for pat in patterns:
@@ -81,7 +83,13 @@ def _pattern_regex(patterns) -> str:
         for unit in _units(pat):
             node = node.setdefault(unit, {})
         node[""] = {}
-    return _trie_to_regex(trie)
+    branches = _trie_branches(trie)
+    # "10점", "1점", "10점 만점에 8점", not preceded by a digit or a decimal point.
+    branches += [
+        rf"{d}(?<![\d.]{d})\d?\s?점(?:\s?만점에\s?\d{{1,2}}(?:\.\d)?\s?점)?" for d in "0123456789"
+    ]
+    branches += [rf"{c}[a-z]*(?:'[a-z]+)?" for c in "abcdefghijklmnopqrstuvwxyz"]
+    return re.compile("|".join(branches))
 
 
 def _units(pattern: str) -> list[str]:
@@ -95,18 +103,16 @@ def _units(pattern: str) -> list[str]:
     return out
 
 
+def _trie_branches(node: dict) -> list[str]:
+    return [(r"\s*" if unit == " " else re.escape(unit)) + _trie_to_regex(node[unit]) for unit in sorted(k for k in node if k)]
+
+
 def _trie_to_regex(node: dict) -> str:
-    ends = "" in node
-    branches = []
-    for unit in sorted(k for k in node if k):
-        head = r"\s*" if unit == " " else re.escape(unit)
-        branches.append(head + _trie_to_regex(node[unit]))
+    branches = _trie_branches(node)
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if ends:
-        return f"(?:{body})?"
-    return body
+    return f"(?:{body})?" if "" in node else body
 
 
 class KoreanScorer:
@@ -116,9 +122,7 @@ class KoreanScorer:
         raw = load_lexicon()
         self.lexicon = {p.replace(" ", ""): v for p, v in raw.items()}
         self.emoji = load_emoji_valence()
-        self._re = re.compile(
-            f"(?P<c>{_CONTRAST})|(?P<t>{_pattern_regex(list(raw) + list(self.emoji))})|{_RATING}|(?P<w>{_LATIN_WORD})"
-        )
+        self._re = _pattern_regex(list(raw) + list(self.emoji) + list(_CONTRAST))
         for e, v in self.emoji.items():
             self.lexicon[e] = (v, "X", v)
         if english_lexicon is None:
@@ -168,18 +172,27 @@ class KoreanScorer:
             s, e = m.span()
             if s < skip_until:
                 continue
-            group = m.lastgroup
-            if group != "t":
-                if group == "c":
+            first = t[s]
+            if first.isdigit():
+                v = _rating(m.group())
+                if v:
+                    items.append((s, v))
+                continue
+            if "a" <= first <= "z":
+                word = m.group()
+                if word == "but":
                     contrast = s
                 else:
-                    v = eng.get(m.group()) if group == "w" else _rating(m)
+                    v = eng.get(word)
                     if v:
                         items.append((s, v))
                 continue
             key = m.group()
             if " " in key or "\t" in key or "\n" in key:
                 key = "".join(key.split())
+            if key in _CONTRAST:
+                contrast = s
+                continue
             valence, kind, negated = lex[key]
             if kind == "S":
                 continue
@@ -214,12 +227,13 @@ class KoreanScorer:
         return items, contrast
 
 
-def _rating(m: re.Match) -> float:
+def _rating(text: str) -> float:
     """Valence of a score written as numbers: "10점", "1점", "10점 만점에 8점" (0 when it says nothing)."""
-    if m.group("of") is not None:
-        share = float(m.group("of")) / max(float(m.group("n")), 1.0)
+    m = _RATING_PARTS.fullmatch(text)
+    if m.group(2) is not None:
+        share = float(m.group(2)) / max(float(m.group(1)), 1.0)
     else:
-        share = {10: 1.0, 0: 0.0, 1: 0.1}.get(int(m.group("n")))
+        share = {10: 1.0, 0: 0.0, 1: 0.1}.get(int(m.group(1)))
         if share is None:
             return 0.0
     return 1.5 if share >= 0.8 else -2.0 if share <= 0.4 else 0.0

@@ -126,3 +126,13 @@ def test_a_trained_model_takes_over_its_language_only():
     assert out["label"].tolist() == ["positive", "positive"]
     other = score(["Das ist gut"], models={"other": model})
     assert other["scored"].tolist() == [True] and other["model"].tolist() == ["sentiment-ko@v1"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_reaches_the_number_of_distinct_texts(monkeypatch, workers):
+    monkeypatch.setattr(batch, "_CHUNK", 40)
+    calls = []
+    texts = [f"good {i % 150}" for i in range(400)]
+    score(texts, workers=workers, progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (150, 150) and len(calls) == 4
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)

@@ -87,8 +87,13 @@ class ScoreSummary:
         )
 
 
-def score_store(store: Store, rescore: bool = False, *, workers: int | None = None) -> ScoreSummary:
-    """Score every unscored mention (``rescore=True``: every mention) except those an analyst labelled."""
+def score_store(
+    store: Store, rescore: bool = False, *, workers: int | None = None, progress=None
+) -> ScoreSummary:
+    """Score every unscored mention (``rescore=True``: every mention) except those an analyst labelled.
+
+    ``progress(done, total)`` is called as distinct texts are scored (for a progress bar).
+    """
     started = time.perf_counter()
     store.ensure()
     where = "sentiment_model IS DISTINCT FROM ?" + ("" if rescore else " AND sentiment_label IS NULL")
@@ -96,7 +101,7 @@ def score_store(store: Store, rescore: bool = False, *, workers: int | None = No
     if todo.empty:
         return ScoreSummary(rescore=rescore, seconds=time.perf_counter() - started)
     models = active_classifiers(store)
-    result = score(todo["text"], lang=todo["lang"].tolist(), models=models, workers=workers)
+    result = score(todo["text"], lang=todo["lang"].tolist(), models=models, workers=workers, progress=progress)
     batch = pd.DataFrame(
         {
             "source": todo["source"].to_numpy(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from viralscope import modelstore, scoring, sentiment_training
+from viralscope import cli, modelstore, scoring, sentiment_training
 from viralscope.cli import App, main
 
 
@@ -51,7 +51,16 @@ def evaluate(app: App, labels: str) -> None:
 @click.pass_obj
 def rescore(app: App) -> None:
     """Score every mention again with what is active now (analysts' corrections are kept)."""
-    click.echo(scoring.score_store(app.store, rescore=True).line())
+    from tqdm import tqdm
+
+    with tqdm(total=0, unit="texts", disable=not cli.progress_enabled(), leave=False) as bar:
+
+        def advance(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        summary = scoring.score_store(app.store, rescore=True, progress=advance)
+    click.echo(summary.line())
 
 
 @sentiment_group.command("models")
