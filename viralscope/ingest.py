@@ -134,14 +134,15 @@ def _write(store: Store, clean: pd.DataFrame, *, origin: str, cursors=None) -> I
         if len(staged):
             con.register("staged", staged)
             summary.updated = _update_existing(con, now)
-            is_new = con.execute(
-                "SELECT s.source, s.id FROM staged s ANTI JOIN mentions m ON m.source = s.source AND m.id = s.id"
-            ).df()
-            summary.inserted = len(is_new)
+            con.execute(
+                "CREATE TEMP TABLE is_new AS SELECT s.source, s.id FROM staged s "
+                "ANTI JOIN mentions m ON m.source = s.source AND m.id = s.id"
+            )
+            summary.inserted = con.execute("SELECT count(*) FROM is_new").fetchone()[0]
             if summary.inserted or summary.updated:
                 # Links are resolved over the stored and the new mentions together, so new rows are
                 # inserted with their cascade already built and stored rows change only where they must.
-                con.register("links", _resolve_sources(con, staged, is_new))
+                con.register("links", _resolve_sources(con, staged))
                 con.execute(
                     f"""INSERT INTO mentions ({", ".join(_COLUMNS)}, parent_resolved, cascade_id, depth, link_flag,
                                               first_seen_at, updated_at)
@@ -171,16 +172,18 @@ def _write(store: Store, clean: pd.DataFrame, *, origin: str, cursors=None) -> I
     return summary
 
 
-def _resolve_sources(con, staged: pd.DataFrame, is_new: pd.DataFrame) -> pd.DataFrame:
+def _resolve_sources(con, staged: pd.DataFrame) -> pd.DataFrame:
     """Resolved links of every mention of each source the batch touches (stored ones and new ones)."""
-    cols = ["id", "parent_id", "created_at"]
     frames = []
     for source in staged["source"].unique():
-        stored = con.execute("SELECT id, parent_id, created_at FROM mentions WHERE source = ?", [source]).df()
-        new_ids = is_new.loc[is_new["source"] == source, "id"]
-        new = staged.loc[(staged["source"] == source) & staged["id"].isin(new_ids), cols]
-        both = pd.concat([stored.astype({"id": "str", "parent_id": "str"}), new], ignore_index=True) if len(stored) else new
-        frames.append(resolve_links(both.reset_index(drop=True)).assign(source=source))
+        both = con.execute(
+            """SELECT id, parent_id, created_at FROM mentions WHERE source = $1
+               UNION ALL
+               SELECT s.id, s.parent_id, s.created_at FROM staged s
+               SEMI JOIN is_new n ON n.source = s.source AND n.id = s.id WHERE s.source = $1""",
+            [source],
+        ).df()
+        frames.append(resolve_links(both).assign(source=source))
     return pd.concat(frames, ignore_index=True)
 
 

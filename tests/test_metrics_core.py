@@ -1,0 +1,144 @@
+"""Mention lift, net sentiment, perception change, share of voice, earned media, amplification, depth."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from metrics import (
+    amplification_asymmetry,
+    average_share_depth,
+    earned_media_value,
+    mention_lift,
+    net_sentiment,
+    perception_change,
+    rate_ratio,
+    share_of_voice,
+)
+from viralscope.errors import InputError
+
+
+def _daily(counts, start="2026-01-01", label=None):
+    df = pd.DataFrame({"created_at": pd.date_range(start, periods=len(counts), freq="D"), "count": counts})
+    if label is not None:
+        df["sentiment_label"] = label
+    return df
+
+
+def test_rate_ratio_matches_the_exact_conditional_binomial_interval():
+    r = rate_ratio(30, 10, 15, 10)
+    ci = stats.binomtest(30, 45).proportion_ci(method="exact")
+    assert r["ci_low"] == pytest.approx(ci.low / (1 - ci.low))
+    assert r["ci_high"] == pytest.approx(ci.high / (1 - ci.high))
+    assert r["p_value"] == pytest.approx(stats.binomtest(30, 45, 0.5).pvalue, rel=1e-6)
+
+
+def test_mention_lift_counts_mentions_per_day_and_labels():
+    rows = pd.DataFrame({
+        "created_at": ["2026-01-01 10:00"] * 4 + ["2026-01-02 09:00"] * 2 + ["2026-01-03 12:00"] * 6,
+        "sentiment_label": ["positive", "negative", "neutral", "positive", "positive", "neutral"]
+        + ["positive"] * 5 + ["negative"],
+    })
+    r = mention_lift(rows, ("2026-01-03", "2026-01-04"), ("2026-01-01", "2026-01-03"))
+    assert r["n_window"] == 6 and r["n_baseline"] == 6
+    assert r["estimate"] == pytest.approx(6 / 1 / (6 / 2) - 1)
+    pos = mention_lift(rows, ("2026-01-03", "2026-01-04"), ("2026-01-01", "2026-01-03"), label="positive")
+    assert pos["estimate"] == pytest.approx(5 / (3 / 2) - 1) and pos["label"] == "positive"
+
+
+def test_mention_lift_widens_for_overdispersed_baselines():
+    calm = mention_lift(_daily([100] * 7 + [150] * 7), ("2026-01-08", "2026-01-15"))
+    wild = mention_lift(_daily([40, 160, 70, 130, 100, 20, 180] + [150] * 7), ("2026-01-08", "2026-01-15"))
+    assert calm["estimate"] == pytest.approx(wild["estimate"]) == pytest.approx(0.5)
+    assert calm["dispersion"] == 1 and wild["dispersion"] > 10
+    assert wild["ci_high"] - wild["ci_low"] > 2 * (calm["ci_high"] - calm["ci_low"])
+    assert calm["ci_low"] > 0 and wild["ci_low"] < 0.5 < wild["ci_high"]
+
+
+def test_poisson_lift_intervals_cover_in_simulation():
+    rng = np.random.default_rng(3)
+    hits = 0
+    for _ in range(300):
+        counts = np.concatenate([rng.poisson(20, 14), rng.poisson(30, 14)])
+        r = mention_lift(_daily(counts), ("2026-01-15", "2026-01-29"))
+        hits += r["ci_low"] <= 0.5 <= r["ci_high"]
+    assert hits / 300 >= 0.93
+
+
+@pytest.mark.parametrize("baseline_counts", [[0] * 7, []])
+def test_mention_lift_without_baseline_mentions_is_na_not_infinite(baseline_counts):
+    df = _daily(baseline_counts + [5] * 7, start="2026-01-01" if baseline_counts else "2026-01-08")
+    r = mention_lift(df, ("2026-01-08", "2026-01-15"))
+    assert r["status"] == "n/a" and r["estimate"] is None and "baseline" in r["reason"]
+    json.dumps(r, allow_nan=False)
+
+
+def test_an_empty_window_is_a_lift_of_minus_100_percent():
+    r = mention_lift(_daily([5] * 7 + [0] * 7), ("2026-01-08", "2026-01-15"))
+    assert r["estimate"] == -1 and r["ci_low"] == -1 and r["ci_high"] < 0
+
+
+def test_window_errors_name_the_problem():
+    with pytest.raises(InputError, match="window: end"):
+        mention_lift(_daily([1]), ("2026-01-02", "2026-01-01"))
+    with pytest.raises(InputError, match="created_at: column missing"):
+        mention_lift(pd.DataFrame({"x": [1]}), ("2026-01-01", "2026-01-02"))
+
+
+def test_net_sentiment_and_perception_change():
+    rows = pd.DataFrame({
+        "created_at": ["2026-01-01"] * 3 + ["2026-01-02"] * 3,
+        "sentiment_label": ["positive", "negative", "neutral"] * 2,
+        "count": [30, 30, 40, 60, 20, 20],
+    })
+    ns = net_sentiment(rows, ("2026-01-02", "2026-01-03"))
+    assert ns["estimate"] == pytest.approx(0.5) and ns["n"] == 80
+    assert -1 <= ns["ci_low"] < 0.5 < ns["ci_high"] <= 1
+    pc = perception_change(rows, ("2026-01-02", "2026-01-03"))
+    assert pc["estimate"] == pytest.approx(0.5) and pc["net_baseline"] == 0
+    assert pc["ci_low"] > 0
+    only_neutral = rows.assign(sentiment_label="neutral")
+    assert net_sentiment(only_neutral, ("2026-01-02", "2026-01-03"))["status"] == "n/a"
+    assert perception_change(rows[rows.created_at == "2026-01-02"], ("2026-01-02", "2026-01-03"))["reason"] == (
+        "no positive or negative mentions in the baseline")
+
+
+def test_share_of_voice():
+    rows = pd.DataFrame({"created_at": ["2026-01-01"] * 4, "brand": ["A", "B", "C", None], "count": [50, 30, 20, 99]})
+    r = share_of_voice(rows, "A", ("2026-01-01", "2026-01-02"))
+    assert r["estimate"] == pytest.approx(0.5) and r["n"] == 100
+    assert r["shares"] == {"A": 0.5, "B": 0.3, "C": 0.2}
+    assert share_of_voice(rows, "A", ("2026-01-01", "2026-01-02"), brands=["A"])["reason"].startswith("only one brand")
+    assert share_of_voice(rows, "A", ("2026-02-01", "2026-02-02"))["status"] == "n/a"
+
+
+def test_earned_media_value_is_a_labelled_estimate():
+    r = earned_media_value(pd.DataFrame({"author_followers": [1000, -5, None]}), cpm=10)
+    assert r["estimate"] == 10.0 and r["label"] == "estimate" and "CPM 10" in r["assumptions"]
+    assert r["ci_low"] is None
+    assert earned_media_value(pd.DataFrame({"author_followers": []}), cpm=10)["status"] == "n/a"
+
+
+def test_amplification_asymmetry_from_mentions():
+    mentions = pd.DataFrame({
+        "id": ["n1", "a", "b", "c", "n2", "d", "p1", "e", "p2", "z"],
+        "cascade_id": ["n1", "n1", "n1", "n1", "n2", "n2", "p1", "p1", "p2", "z"],
+        "sentiment_label": ["negative", "x", "x", "x", "negative", "x", "positive", "x", "positive", "neutral"],
+        "depth": [0, 1, 2, 1, 0, 1, 0, 1, 0, 0],
+    })
+    r = amplification_asymmetry(mentions)
+    assert r["mean_negative"] == 3 and r["mean_positive"] == 1.5 and r["estimate"] == 2
+    assert r["ci_low"] <= 2 <= r["ci_high"]
+    assert amplification_asymmetry(mentions, seed=0) == r  # seeded: the same data, the same interval
+    one_each = mentions[mentions.cascade_id.isin(["n1", "p1"])]
+    assert amplification_asymmetry(one_each)["status"] == "n/a"
+
+
+def test_average_share_depth_ignores_singletons():
+    r = average_share_depth(pd.DataFrame({"size": [1, 1, 4, 10], "depth": [0, 0, 1, 5]}))
+    assert r["estimate"] == 3 and r["n"] == 2
+    assert average_share_depth(pd.DataFrame({"size": [1], "depth": [0]}))["status"] == "n/a"

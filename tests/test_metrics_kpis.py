@@ -1,0 +1,180 @@
+"""The KPI composition over a store: every KPI with its interval, window, baseline, n and definition; n/a cases."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import metrics
+from tests import metrics_world as world
+from viralscope import kpis
+from viralscope.cli import main
+
+KEYS = {"key", "label", "value", "ci_low", "ci_high", "unit", "status", "reason", "window", "baseline", "n",
+        "definition", "display"}
+CAMPAIGN = "2026-02-02..2026-02-16"
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory):
+    from viralscope.store import Store
+
+    store = Store(tmp_path_factory.mktemp("kpis") / "store.duckdb", lock_timeout=30)
+    store.ensure()
+    world.build(store, crisis_at="2026-02-10 03:00")
+    return store
+
+
+def test_every_kpi_is_reported_with_its_interval_window_baseline_and_n(filled):
+    out = kpis.compute(filled, world.config(), CAMPAIGN)
+    json.dumps(out, allow_nan=False)
+    assert out["window"] == {"start": "2026-02-02T00:00:00+00:00", "end": "2026-02-16T00:00:00+00:00"}
+    assert out["baseline"] == {"start": "2026-01-19T00:00:00+00:00", "end": "2026-02-02T00:00:00+00:00"}
+    assert out["brand"] == "Lumio" and out["scope"] == "mentions of Lumio"
+    assert set(out["kpis"]) == set(kpis.DEFINITIONS)
+    for key, k in out["kpis"].items():
+        assert KEYS <= set(k), key
+        assert k["status"] in ("ok", "n/a")
+        assert (k["reason"] is None) == (k["status"] == "ok"), key
+        if k["status"] == "ok" and k["ci_low"] is not None:
+            assert k["ci_low"] <= k["value"] <= k["ci_high"], key
+    lift = out["kpis"]["positive_mention_lift"]
+    assert lift["status"] == "ok" and lift["ci_low"] > 0  # the campaign raised positive mentions
+    assert out["kpis"]["mention_lift"]["value"] > 0
+    crisis = out["kpis"]["crisis_incidents"]
+    assert crisis["value"] == 1
+    assert crisis["details"]["incidents"][0]["start"] == "2026-02-10T03:00:00+00:00"
+    assert out["kpis"]["conversion_change"]["status"] == "ok"
+    assert out["kpis"]["viral_roi"]["details"]["campaign"] == "Glow"
+    assert out["kpis"]["share_of_voice"]["value"] == pytest.approx(
+        out["kpis"]["share_of_voice"]["details"]["shares"]["Lumio"])
+    assert out["kpis"]["answered_within_1h"]["status"] == "ok"
+
+
+def test_sql_aggregates_match_the_metrics_on_raw_rows(filled):
+    """The KPIs (counted in SQL) and the metrics on every loaded row agree number for number."""
+    out = kpis.compute(filled, world.config(), CAMPAIGN)["kpis"]
+    raw = filled.mentions(["created_at", "sentiment_label"], where="brand = ?", params=["Lumio"])
+    window, baseline = ("2026-02-02", "2026-02-16"), ("2026-01-19", "2026-02-02")
+    for key, label in (("mention_lift", None), ("negative_mention_lift", "negative")):
+        r = metrics.mention_lift(raw, window, baseline, label=label)
+        assert out[key]["value"] == pytest.approx(r["estimate"])
+        assert out[key]["n"] == {"window": r["n_window"], "baseline": r["n_baseline"]}
+        assert out[key]["ci_low"] == pytest.approx(r["ci_low"], rel=1e-6)
+    assert out["net_sentiment"]["value"] == pytest.approx(metrics.net_sentiment(raw, window)["estimate"])
+    assert out["perception_change"]["value"] == pytest.approx(
+        metrics.perception_change(raw, window, baseline)["estimate"])
+
+
+def test_an_empty_store_gives_na_with_reasons_never_a_crash(store):
+    out = kpis.compute(store, world.config(), "2026-02-02..2026-02-09")
+    text = json.dumps(out, allow_nan=False)
+    assert "NaN" not in text and "Infinity" not in text
+    for key, k in out["kpis"].items():
+        assert k["status"] == "n/a" and k["reason"], key
+        assert k["value"] is None and k["display"] == "n/a", key
+
+
+@pytest.mark.parametrize("window, baseline", [
+    ("2026-02-10..2026-02-11", None),                       # a single day
+    ("2026-02-10T06:30..2026-02-10T07:45", None),            # part of an hour
+    ("2026-01-05..2026-01-12", None),                        # nothing before: no baseline
+    ("2026-03-01..2026-03-08", "2026-02-01..2026-02-02"),    # an empty window after the data
+])
+def test_edge_windows_are_na_or_finite(filled, window, baseline):
+    out = kpis.compute(filled, world.config(), window, baseline)
+    json.dumps(out, allow_nan=False)
+    for k in out["kpis"].values():
+        assert k["status"] in ("ok", "n/a")
+        if k["status"] == "n/a":
+            assert k["reason"] and k["value"] is None
+
+
+def test_no_baseline_mentions_means_na_lift(filled):
+    k = kpis.compute(filled, world.config(), "2026-01-05..2026-01-12")["kpis"]
+    assert k["mention_lift"]["status"] == "n/a"
+    assert "baseline" in k["mention_lift"]["reason"]
+    assert k["conversion_change"]["reason"].startswith("the baseline has 0 days")
+
+
+def test_zero_sessions_are_na(store):
+    from viralscope import ingest
+
+    days = pd.date_range("2026-01-01", periods=20, freq="D").strftime("%Y-%m-%d")
+    ingest.write_conversions(store, pd.DataFrame({"date": days, "sessions": 0, "conversions": 0}), origin="c.csv")
+    k = kpis.compute(store, world.config(), "2026-01-11..2026-01-21")["kpis"]
+    assert k["conversion_change"]["reason"] == "no days with sessions in the window"
+    assert k["viral_roi"]["status"] == "n/a"
+
+
+def test_parse_period():
+    a, b = kpis.parse_period("2026-02-02..2026-02-16T12:00+09:00")
+    assert a == pd.Timestamp("2026-02-02", tz="UTC") and b == pd.Timestamp("2026-02-16 03:00", tz="UTC")
+    for bad in ("2026-02-02", "2026-02-16..2026-02-02", "yesterday..today", "..2026-01-01"):
+        with pytest.raises(Exception, match="--window"):
+            kpis.parse_period(bad)
+
+
+def _toml(tmp_path):
+    path = tmp_path / "viralscope.toml"
+    path.write_text(
+        '[brand]\nname = "Lumio"\naccounts = ["lumio_care"]\n[[competitors]]\nname = "Brightly"\n'
+        '[[campaigns]]\nname = "Glow"\nstart = 2026-02-02\nend = 2026-02-16\ncost = 2000.0\n'
+        'value_per_conversion = 40.0\n'
+    )
+    return str(path)
+
+
+def test_cli_prints_every_kpi_as_json(filled, tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(main, ["--db", str(filled.path), "--config", _toml(tmp_path), "metrics",
+                               "--window", CAMPAIGN, "--baseline", "2026-01-05..2026-02-02"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["baseline"]["start"] == "2026-01-05T00:00:00+00:00"
+    assert out["kpis"]["conversion_change"]["n"]["days_baseline"] == 28
+    assert out["kpis"]["conversion_change"]["details"]["model"] == "log rate ~ trend + day of week"
+    res = runner.invoke(main, ["--db", str(filled.path), "--config", _toml(tmp_path), "metrics",
+                               "--window", CAMPAIGN, "--brand", "Brightly"])
+    assert res.exit_code == 0 and json.loads(res.output)["brand"] == "Brightly"
+
+
+def test_cli_rejects_a_bad_window_in_one_line(filled, tmp_path):
+    res = CliRunner().invoke(main, ["--db", str(filled.path), "metrics", "--window", "2026-02-16..2026-02-02"])
+    assert res.exit_code == 1
+    assert res.output.strip().startswith("error: --window: end") and len(res.output.strip().splitlines()) == 1
+
+
+def test_without_configuration_the_kpis_cover_all_mentions(filled):
+    from viralscope.config import Config
+
+    out = kpis.compute(filled, Config(), CAMPAIGN)
+    assert out["brand"] is None and out["scope"] == "all mentions"
+    assert out["kpis"]["mention_lift"]["status"] == "ok"
+    assert out["kpis"]["share_of_voice"]["reason"].startswith("share of voice needs a brand")
+    assert out["kpis"]["response_time_median"]["reason"] == "no brand accounts are configured ([brand] accounts)"
+    assert out["kpis"]["viral_roi"]["reason"] == "no configured campaign overlaps the window"
+
+
+def test_themes_of_the_crisis_day(filled):
+    out = kpis.themes(filled, world.config(), "2026-02-10..2026-02-11")
+    json.dumps(out, allow_nan=False)
+    assert out["n"]["window"] > 180 and not out["sampled"]
+    top = out["themes"][0]
+    assert {"battery", "exploded", "refund"} <= set(top["terms"])
+    assert top["documents"] == 180
+
+
+def test_unscored_mentions_say_so(store):
+    from viralscope import ingest
+
+    rows = pd.DataFrame({"id": [str(i) for i in range(40)], "source": "demo", "text": "Lumio lamp",
+                         "created_at": pd.date_range("2026-01-01", periods=40, freq="6h").strftime("%Y-%m-%dT%H:%M:%SZ")})
+    ingest.write_mentions(store, rows, origin="t")
+    k = kpis.compute(store, world.config(), "2026-01-06..2026-01-11")["kpis"]
+    assert k["mention_lift"]["status"] == "ok"
+    for key in kpis.UNSCORED_NA:
+        assert k[key]["reason"] == kpis.NOT_SCORED, key

@@ -1,0 +1,517 @@
+"""The KPIs of a window, computed once for the CLI, the dashboard and the weekly report alike.
+
+``compute(store, config, window, baseline=None, brand=None)`` counts what SQL can count in DuckDB (mentions
+per hour and label, cascade sizes, followers, the daily business table), hands those small frames to the
+pure functions of ``metrics`` and returns a JSON-able dict. Each KPI says what it is computed from: its
+window, baseline, n and a one-line definition; a KPI that cannot be computed is ``"n/a"`` with the reason,
+never NaN or infinity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+import metrics
+from metrics._common import default_baseline, interval, utc
+from metrics.response import QUESTION_PATTERN
+from viralscope.errors import InputError, Problem
+
+#: Days of history before a window that crisis detection reads (its baseline plus the first week).
+CRISIS_HISTORY_DAYS = 35
+NOT_SCORED = "the mentions are not scored for sentiment yet (run viralscope analyze)"
+#: KPIs that mean nothing before the sentiment stage has labelled the mentions.
+UNSCORED_NA = ("positive_mention_lift", "negative_mention_lift", "net_sentiment", "perception_change",
+               "amplification_asymmetry", "crisis_incidents")
+DEFAULT_CPM = 5.0
+
+DEFINITIONS = {
+    "mention_lift": ("Mention lift", "change",
+                     "mentions per day in the window ÷ mentions per day in the baseline − 1; 95% exact Poisson "
+                     "rate-ratio interval widened by the baseline's day-to-day dispersion"),
+    "positive_mention_lift": ("Positive mention lift", "change",
+                              "the mention lift of mentions labelled positive"),
+    "negative_mention_lift": ("Negative mention lift", "change",
+                              "the mention lift of mentions labelled negative"),
+    "net_sentiment": ("Net sentiment", "score",
+                      "(positive − negative) ÷ (positive + negative) in the window; Wilson interval"),
+    "perception_change": ("Net sentiment change", "points",
+                          "net sentiment in the window − net sentiment in the baseline; Newcombe interval"),
+    "share_of_voice": ("Share of voice", "share",
+                       "the brand's mentions ÷ all tracked brands' mentions in the window; Wilson interval"),
+    "average_share_depth": ("Average share depth", "hops",
+                            "mean of the deepest share order over cascades (≥ 2 mentions) rooted in the window; "
+                            "bootstrap interval"),
+    "amplification_asymmetry": ("Amplification asymmetry", "ratio",
+                                "mean cascade size of negative-rooted ÷ positive-rooted posts in the window; "
+                                "bootstrap interval"),
+    "conversion_change": ("Conversion change", "change",
+                          "conversion rate in the window ÷ its counterfactual (fitted on the baseline with "
+                          "day of week and trend) − 1; interval from the day-to-day variation of the rate"),
+    "cac_change": ("CAC change", "change", "(spend ÷ new customers) in the window ÷ the same in the baseline − 1"),
+    "viral_roi": ("Viral ROI", "change",
+                  "(incremental conversions × value per conversion − campaign cost) ÷ cost; the conversion "
+                  "change interval carried through"),
+    "earned_media_value": ("Earned media value (estimate)", "currency",
+                           "estimated impressions (followers of each mention's author) × CPM ÷ 1000"),
+    "response_time_median": ("Median response time", "minutes",
+                             "median time from a complaint or question to a brand account's reply in its "
+                             "thread (Kaplan–Meier: unanswered ones count as still waiting)"),
+    "response_time_p90": ("Response time P90", "minutes",
+                          "time by which 90% of complaints and questions had a brand reply"),
+    "answered_within_1h": ("Answered within 1 hour", "share",
+                           "share of complaints and questions with a brand reply within 60 minutes"),
+    "crisis_incidents": ("Crisis incidents", "count",
+                         "incidents in the window: hours whose negative mentions (count or share) are far and "
+                         "significantly above the seasonal baseline"),
+}
+
+
+# -- windows -----------------------------------------------------------------------------------------
+
+
+def parse_period(text: str, what: str = "--window") -> tuple[pd.Timestamp, pd.Timestamp]:
+    """``START..END`` (ISO dates or datetimes; naive means UTC) as a half-open UTC interval."""
+    parts = str(text).split("..")
+    if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+        raise InputError(Problem(what, None, None, f"{text!r} is not START..END (e.g. 2026-02-02..2026-02-16)"))
+    bounds = []
+    for part in parts:
+        try:
+            bounds.append(utc(dt.datetime.fromisoformat(part.strip())))
+        except ValueError:
+            raise InputError(Problem(what, None, None, f"{part.strip()!r} is not an ISO date or datetime")) from None
+    return interval(tuple(bounds), what)
+
+
+def _period(p) -> dict | None:
+    return None if p is None else {"start": p[0].isoformat(), "end": p[1].isoformat()}
+
+
+# -- JSON ----------------------------------------------------------------------------------------------
+
+
+def jsonable(obj):
+    """Plain JSON types only: NaN and infinity become None, times become ISO strings."""
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set | np.ndarray):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, pd.Timestamp | dt.datetime | dt.date):
+        return obj.isoformat()
+    if isinstance(obj, bool | np.bool_):
+        return bool(obj)
+    if isinstance(obj, int | np.integer):
+        return int(obj)
+    if isinstance(obj, float | np.floating):
+        return float(obj) if math.isfinite(obj) else None
+    if obj is None or isinstance(obj, str):
+        return obj
+    if obj is pd.NA or obj is pd.NaT:
+        return None
+    return str(obj)
+
+
+def _display(value, lo, hi, unit: str, currency: str = "") -> str:
+    def fmt(x):
+        if unit == "change":
+            return f"{x * 100:+.1f}%"
+        if unit == "share":
+            return f"{x * 100:.1f}%"
+        if unit in ("score", "points"):
+            return f"{x:+.2f}"
+        if unit == "ratio":
+            return f"{x:.2f}×"
+        if unit == "hops":
+            return f"{x:.2f}"
+        if unit == "minutes":
+            return f"{x:.0f} min"
+        if unit == "currency":
+            return f"{x:,.0f} {currency}".strip()
+        return f"{x:,.0f}"
+
+    if value is None:
+        return "n/a"
+    text = fmt(value)
+    if lo is not None and hi is not None:
+        text += f" (95% CI {fmt(lo)} to {fmt(hi)})"
+    return text
+
+
+def _kpi(key, result: dict, *, window, baseline, n, value_key="estimate", lo_key="ci_low", hi_key="ci_high",
+         currency="", extra_definition="") -> dict:
+    label, unit, definition = DEFINITIONS[key]
+    status = result.get("status", "n/a")
+    value = result.get(value_key) if status == "ok" else None
+    lo = result.get(lo_key) if status == "ok" and lo_key else None
+    hi = result.get(hi_key) if status == "ok" and hi_key else None
+    if status == "ok" and value is None:
+        status = "n/a"
+    details = {k: v for k, v in result.items() if k not in ("estimate", "ci_low", "ci_high", "status", "reason")}
+    out = {
+        "key": key, "label": label, "value": value, "ci_low": lo, "ci_high": hi, "unit": unit,
+        "status": status, "reason": None if status == "ok" else (result.get("reason") or "not computable"),
+        "window": _period(window), "baseline": _period(baseline), "n": n,
+        "definition": definition + extra_definition, "display": _display(value, lo, hi, unit, currency),
+        "details": details,
+    }
+    return jsonable(out)
+
+
+# -- scope ---------------------------------------------------------------------------------------------
+
+
+def scope(store, config, brand: str | None) -> tuple[str, list, str | None, str]:
+    """SQL condition for the mentions the KPIs are about, its parameters, the brand and a description."""
+    if brand:
+        return "brand = ?", [brand], brand, f"mentions of {brand}"
+    name = config.brand.name if config is not None and config.brand else None
+    if name and store.scalar("SELECT count(*) FROM mentions WHERE brand = ?", [name]):
+        return "brand = ?", [name], name, f"mentions of {name}"
+    return "TRUE", [], name, "all mentions"
+
+
+def _hourly_labels(store, cond, params, start, end, origin) -> pd.DataFrame:
+    """Mentions per bin and label; bins of an hour (or a minute when a bound is not on the hour grid)."""
+    width = "1 hour"
+    bounds = [b for b in (start, end)]
+    if any(((b - origin) % pd.Timedelta(hours=1)) != pd.Timedelta(0) for b in bounds):
+        width = "1 minute"
+    return store.query(
+        f"""SELECT time_bucket(INTERVAL '{width}', created_at, ?::TIMESTAMP) AS created_at,
+                   coalesce(sentiment_label, 'unscored') AS sentiment_label, count(*) AS count
+            FROM mentions WHERE created_at >= ? AND created_at < ? AND {cond}
+            GROUP BY ALL ORDER BY 1""",  # noqa: S608 - cond is one of the fixed conditions of scope
+        [_naive(origin), _naive(start), _naive(end), *params],
+    )
+
+
+class _Reader:
+    """The store's ``query``/``scalar`` over one read-only connection: opening one costs ~60 ms, and the
+    KPIs need a dozen queries. The connection is held only while ``compute`` runs (a second or two)."""
+
+    def __init__(self, con):
+        self.con = con
+
+    def query(self, sql: str, params=None) -> pd.DataFrame:
+        df = self.con.execute(sql, params or []).df()
+        for col in df.columns:
+            if pd.api.types.is_datetime64_dtype(df[col]) and getattr(df[col].dt, "tz", None) is None:
+                df[col] = df[col].dt.tz_localize("UTC")
+        return df
+
+    def scalar(self, sql: str, params=None):
+        row = self.con.execute(sql, params or []).fetchone()
+        return None if row is None else row[0]
+
+
+def _naive(ts: pd.Timestamp) -> dt.datetime:
+    """DuckDB's TIMESTAMP column holds UTC without a zone: compare with naive UTC datetimes."""
+    return ts.tz_convert("UTC").tz_localize(None).to_pydatetime()
+
+
+# -- the KPIs ------------------------------------------------------------------------------------------
+
+
+def compute(store, config, window, baseline=None, brand: str | None = None, *, now=None) -> dict:
+    """Every KPI of ``window`` against ``baseline`` (default: the equally long period just before).
+
+    ``window``/``baseline`` are ``(start, end)`` pairs or ``"START..END"`` strings. ``brand`` restricts the
+    mentions to one tracked brand (default: the configured brand when mentions carry it, else all).
+    """
+    window = parse_period(window) if isinstance(window, str) else interval(window)
+    if baseline is None:
+        baseline = default_baseline(window)
+    else:
+        baseline = parse_period(baseline, "--baseline") if isinstance(baseline, str) else interval(baseline, "baseline")
+    store.ensure()
+    with store.read() as con:
+        return _compute(_Reader(con), config, window, baseline, brand, now)
+
+
+def _compute(store, config, window, baseline, brand, now) -> dict:
+    cond, params, brand_name, described = scope(store, config, brand)
+    start, end = min(window[0], baseline[0]), max(window[1], baseline[1])
+    labels = _hourly_labels(store, cond, params, start, end, window[0])
+    ctx = {"window": window, "baseline": baseline}
+
+    def n_of(period):
+        if labels.empty:
+            return 0
+        t = labels["created_at"]
+        return int(labels.loc[(t >= period[0]) & (t < period[1]), "count"].sum())
+
+    nw, nb = n_of(window), n_of(baseline)
+    n_pair = {"window": nw, "baseline": nb}
+    kpis = {}
+    for key, label in (("mention_lift", None), ("positive_mention_lift", "positive"),
+                       ("negative_mention_lift", "negative")):
+        r = metrics.mention_lift(labels, window, baseline, label=label) if not labels.empty else \
+            _empty("no mentions in the window or the baseline")
+        kpis[key] = _kpi(key, r, n={"window": r.get("n_window", nw), "baseline": r.get("n_baseline", nb)}, **ctx)
+
+    r = metrics.net_sentiment(labels, window) if not labels.empty else _empty("no mentions in the window")
+    kpis["net_sentiment"] = _kpi("net_sentiment", r, window=window, baseline=None, n=r.get("n", 0))
+    r = metrics.perception_change(labels, window, baseline) if not labels.empty else _empty("no mentions")
+    kpis["perception_change"] = _kpi("perception_change", r, n={"window": r.get("n_window", 0),
+                                                                "baseline": r.get("n_baseline", 0)}, **ctx)
+    kpis["share_of_voice"] = _share_of_voice(store, config, brand_name, window)
+    kpis.update(_cascade_kpis(store, cond, params, window))
+    kpis.update(_business_kpis(store, config, window, baseline))
+    kpis["earned_media_value"] = _earned_media(store, config, cond, params, window)
+    kpis.update(_response_kpis(store, config, cond, params, window, now))
+    kpis["crisis_incidents"] = _crisis_kpi(store, cond, params, window, now)
+    if not labels.empty and not (labels["sentiment_label"] != "unscored").any():
+        # Without labels, "no positive mentions" would be true but misleading: say what is missing.
+        for key in UNSCORED_NA:
+            kpis[key] = _kpi(key, _empty(NOT_SCORED), window=window, n=0,
+                             baseline=kpis[key]["baseline"] and baseline)
+    return jsonable({
+        "window": _period(window), "baseline": _period(baseline), "brand": brand_name, "scope": described,
+        "n": n_pair, "kpis": kpis,
+    })
+
+
+def _empty(reason: str) -> dict:
+    return {"status": "n/a", "reason": reason, "estimate": None}
+
+
+def _share_of_voice(store, config, brand_name, window) -> dict:
+    tracked = [b.name for b in config.brands] if config is not None else []
+    if not brand_name or len(tracked) < 2:
+        r = _empty("share of voice needs a brand and at least one competitor in the configuration")
+        return _kpi("share_of_voice", r, window=window, baseline=None, n=0)
+    marks = ", ".join("?" for _ in tracked)
+    counts = store.query(
+        f"""SELECT min(created_at) AS created_at, brand, count(*) AS count FROM mentions
+            WHERE created_at >= ? AND created_at < ? AND brand IN ({marks})
+            GROUP BY brand, date_trunc('day', created_at)""",  # noqa: S608 - placeholders only
+        [_naive(window[0]), _naive(window[1]), *tracked],
+    )
+    r = metrics.share_of_voice(counts, brand_name, window, brands=tracked)
+    return _kpi("share_of_voice", r, window=window, baseline=None, n=r.get("n", 0))
+
+
+def _cascade_kpis(store, cond, params, window) -> dict:
+    built = store.scalar("SELECT count(*) FROM mentions WHERE cascade_id IS NOT NULL") or 0
+    cascades = store.query(
+        f"""WITH roots AS (
+                SELECT source, id, sentiment_label FROM mentions
+                WHERE coalesce(depth, 0) = 0 AND created_at >= ? AND created_at < ? AND {cond})
+            SELECT r.sentiment_label, count(m.id) AS size, coalesce(max(m.depth), 0) AS depth
+            FROM roots r JOIN mentions m ON m.source = r.source AND m.cascade_id = r.id
+            GROUP BY r.source, r.id, r.sentiment_label""",  # noqa: S608 - cond is fixed by scope
+        [_naive(window[0]), _naive(window[1]), *params],
+    )
+    out = {}
+    if not built:
+        reason = _empty("cascades are not built yet (import or analyze the mentions)")
+        depth = asym = reason
+    elif cascades.empty:
+        depth = asym = _empty("no original posts in the window")
+    else:
+        depth = metrics.average_share_depth(cascades)
+        asym = metrics.amplification_asymmetry(cascades)
+    out["average_share_depth"] = _kpi("average_share_depth", depth, window=window, baseline=None,
+                                      n=int(depth.get("n") or 0))
+    out["amplification_asymmetry"] = _kpi(
+        "amplification_asymmetry", asym, window=window, baseline=None,
+        n={"negative": asym.get("n_negative", 0), "positive": asym.get("n_positive", 0)},
+    )
+    return out
+
+
+def _campaign(config, window):
+    """The one configured campaign that overlaps the window most (None when none does)."""
+    best, overlap = None, pd.Timedelta(0)
+    for c in (config.campaigns if config is not None else ()):
+        a, b = max(utc(c.start), window[0]), min(utc(c.end), window[1])
+        if b - a > overlap:
+            best, overlap = c, b - a
+    return best
+
+
+def _business_kpis(store, config, window, baseline) -> dict:
+    daily = store.query(
+        "SELECT * FROM conversions WHERE date >= ? AND date < ? ORDER BY date",
+        [_naive(min(window[0], baseline[0]).floor("D")), _naive(max(window[1], baseline[1]))],
+    )
+    out = {}
+    if daily.empty:
+        change = _empty("no conversion data (import-conversions) in the window or the baseline")
+    else:
+        change = metrics.conversion_change(daily, window, baseline)
+    out["conversion_change"] = _kpi(
+        "conversion_change", change, window=window, baseline=baseline,
+        n={"days_window": change.get("n_days_window", 0), "days_baseline": change.get("n_days_baseline", 0),
+           "sessions_window": change.get("sessions_window", 0)},
+    )
+    cac = _empty("no spend or new-customer data") if daily.empty or "spend" not in daily else \
+        metrics.cac_change(daily, window, baseline)
+    out["cac_change"] = _kpi("cac_change", cac, window=window, baseline=baseline,
+                             n={"new_customers_window": cac.get("new_customers_window", 0),
+                                "new_customers_baseline": cac.get("new_customers_baseline", 0)})
+    campaign = _campaign(config, window)
+    note = ""
+    if campaign is None:
+        roi = _empty("no configured campaign overlaps the window")
+    else:
+        vpc, note = campaign.value_per_conversion, f"; campaign {campaign.name}"
+        if vpc is None and not daily.empty and daily["revenue"].notna().any():
+            b = daily[(daily["date"] >= baseline[0]) & (daily["date"] < baseline[1])]
+            if b["conversions"].sum() > 0 and b["revenue"].notna().any():
+                vpc = float(b["revenue"].sum() / b["conversions"].sum())
+                note += f"; value per conversion = baseline revenue per conversion ({vpc:.2f})"
+        roi = metrics.viral_roi(change, cost=campaign.cost, value_per_conversion=vpc)
+        roi["campaign"] = campaign.name
+    out["viral_roi"] = _kpi("viral_roi", roi, window=window, baseline=baseline,
+                            n={"days_window": change.get("n_days_window", 0)}, extra_definition=note,
+                            currency=campaign.currency if campaign else "")
+    return out
+
+
+def _earned_media(store, config, cond, params, window) -> dict:
+    row = store.query(
+        f"""SELECT coalesce(sum(author_followers), 0) AS author_followers, count(*) AS count FROM mentions
+            WHERE created_at >= ? AND created_at < ? AND {cond}""",  # noqa: S608 - cond is fixed by scope
+        [_naive(window[0]), _naive(window[1]), *params],
+    )
+    settings = (config.raw.get("metrics", {}) if config is not None else {}) or {}
+    cpm = float(settings.get("cpm", DEFAULT_CPM))
+    currency = str(settings.get("currency", "USD"))
+    r = metrics.earned_media_value(row, cpm=cpm, reach_rate=float(settings.get("reach_rate", 1.0)))
+    return _kpi("earned_media_value", r, window=window, baseline=None, n=int(row["count"].iat[0]),
+                currency=currency, extra_definition=f" (CPM {cpm:g} {currency}, configurable as [metrics] cpm)")
+
+
+def _response_kpis(store, config, cond, params, window, now) -> dict:
+    accounts = list(config.brand_accounts) if config is not None else []
+    threads = pd.DataFrame()
+    if accounts:
+        names = [str(x).strip().lstrip("@").lower() for x in accounts]
+        # One case-insensitive pattern, applied only to the threads' own mentions: string functions over
+        # every author of a million mentions cost more than the rest of the query.
+        account = "^@?(" + "|".join(re.escape(n) for n in names) + ")$"
+        # Complaints and questions of the window, plus every mention of the threads where a brand account
+        # speaks (the paths from its replies up to the complaints); other threads cannot hold an answer.
+        threads = store.query(
+            f"""WITH items AS (
+                    SELECT source, id, cascade_id, question FROM (
+                        SELECT source, id, cascade_id, sentiment_label,
+                               coalesce(regexp_matches(text, ?, 'i'), false) AS question
+                        FROM mentions
+                        WHERE created_at >= ? AND created_at < ? AND {cond} AND kind <> 'share')
+                    WHERE sentiment_label = 'negative' OR question),
+                threads AS MATERIALIZED (
+                    SELECT m.source, m.cascade_id, m.author_id, m.author_name FROM mentions m
+                    SEMI JOIN items i ON m.source = i.source AND m.cascade_id = i.cascade_id
+                    WHERE m.kind <> 'share'),
+                answered AS (
+                    SELECT DISTINCT source, cascade_id FROM threads
+                    WHERE regexp_full_match(author_id, ?, 'i') OR regexp_full_match(author_name, ?, 'i')),
+                wanted AS (
+                    -- Only the window's complaints and questions can be items (response_times counts no
+                    -- other), so the question flag is read once, there, and the text is not read again.
+                    SELECT source, id, bool_or(question) AS question FROM (
+                        SELECT source, id, question FROM items
+                        UNION ALL
+                        SELECT m.source, m.id, false FROM mentions m
+                        SEMI JOIN answered a ON m.source = a.source AND m.cascade_id = a.cascade_id)
+                    GROUP BY source, id)
+                SELECT m.source || ':' || m.id AS id, m.created_at,
+                       CASE WHEN m.parent_resolved IS NULL THEN NULL ELSE m.source || ':' || m.parent_resolved END
+                           AS parent_resolved,
+                       m.author_id, m.author_name, m.sentiment_label, m.kind, w.question
+                FROM mentions m JOIN wanted w ON m.source = w.source AND m.id = w.id""",  # noqa: S608
+            [QUESTION_PATTERN, _naive(window[0]), _naive(window[1]), *params, account, account],
+        )
+    if not accounts:
+        r = _empty("no brand accounts are configured ([brand] accounts)")
+    elif threads.empty:
+        r = _empty("no complaints or questions in the window")
+    else:
+        last = store.scalar("SELECT max(created_at) FROM mentions")
+        end = utc(now) if now is not None else (utc(last) if last is not None else window[1])
+        r = metrics.response_times(threads, accounts, window, now=end)
+    n = int(r.get("n") or 0)
+    share = dict(r, estimate=r.get("share_within"), status="ok" if r.get("share_within") is not None and n else "n/a")
+    p90 = dict(r, estimate=r.get("p90_minutes"))
+    if r.get("status") == "ok" and r.get("p90_minutes") is None:
+        p90 = dict(p90, status="n/a", reason="fewer than 90% of complaints and questions have been answered")
+    elif r.get("status") != "ok" and r.get("reason", "").startswith("fewer than half"):
+        p90 = dict(p90, status="n/a", reason="fewer than 90% of complaints and questions have been answered")
+    return {
+        "response_time_median": _kpi("response_time_median", r, window=window, baseline=None, n=n),
+        "response_time_p90": _kpi("response_time_p90", p90, window=window, baseline=None, n=n, lo_key=None, hi_key=None),
+        "answered_within_1h": _kpi("answered_within_1h", share, window=window, baseline=None, n=n,
+                                   lo_key=None, hi_key=None),
+    }
+
+
+def hourly_for_crises(store, cond: str = "TRUE", params=(), *, since, until) -> pd.DataFrame:
+    """Hourly mentions per label in ``[since, until)`` — what ``metrics.detect_crises`` needs, counted in SQL."""
+    return store.query(
+        f"""SELECT date_trunc('hour', created_at) AS created_at, coalesce(sentiment_label, 'unscored')
+                   AS sentiment_label, count(*) AS count
+            FROM mentions WHERE created_at >= ? AND created_at < ? AND {cond}
+            GROUP BY ALL ORDER BY 1""",  # noqa: S608 - cond is fixed by the caller (brand = ? or TRUE)
+        [_naive(since), _naive(until), *params],
+    )
+
+
+def _crisis_kpi(store, cond, params, window, now) -> dict:
+    until = window[1] if now is None else min(window[1], utc(now))
+    hourly = hourly_for_crises(store, cond, params, since=window[0] - pd.Timedelta(days=CRISIS_HISTORY_DAYS),
+                               until=until)
+    if hourly.empty:
+        r = _empty("no mentions before or in the window")
+        return _kpi("crisis_incidents", r, window=window, baseline=None, n=0)
+    incidents, series = metrics.detect_crises(hourly, now=until if until > hourly["created_at"].max() else None,
+                                              drivers=False, with_series=True)
+    scored = series[(series.index >= window[0]) & series["expected_negative"].notna()]
+    if scored.empty:
+        r = _empty("crisis detection needs at least 7 days of mentions before the window")
+        return _kpi("crisis_incidents", r, window=window, baseline=None, n=0)
+    inside = incidents[(incidents["end"] > window[0]) & (incidents["start"] < window[1])] if len(incidents) else incidents
+    r = {"status": "ok", "estimate": float(len(inside)), "hours_scored": int(len(scored)),
+         "incidents": [{k: row[k] for k in ("start", "end", "peak", "severity", "ratio", "channel")}
+                       for _, row in inside.iterrows()]}
+    return _kpi("crisis_incidents", r, window=window, baseline=None, n=int(scored["negative"].sum()),
+                lo_key=None, hi_key=None)
+
+
+
+#: Texts read per period for emerging themes; a larger period is sampled (reproducibly) down to this.
+THEME_SAMPLE = 20_000
+
+
+def themes(store, config, window, baseline=None, brand: str | None = None, *, top_terms: int = 30) -> dict:
+    """Emerging themes of a window against its baseline (see ``metrics.emerging_themes``), JSON-able."""
+    window = parse_period(window) if isinstance(window, str) else interval(window)
+    if baseline is None:
+        baseline = default_baseline(window)
+    else:
+        baseline = parse_period(baseline, "--baseline") if isinstance(baseline, str) else interval(baseline, "baseline")
+    store.ensure()
+    texts = {}
+    with store.read() as con:
+        reader = _Reader(con)
+        cond, params, brand_name, described = scope(reader, config, brand)
+        for name, (a, b) in (("window", window), ("baseline", baseline)):
+            # Reproducible sample: the same rows every time for the same data (hash order, not random).
+            texts[name] = reader.query(
+                f"""SELECT text FROM mentions WHERE created_at >= ? AND created_at < ? AND {cond}
+                    ORDER BY hash(source || ':' || id) LIMIT {THEME_SAMPLE}""",  # noqa: S608 - fixed cond, int
+                [_naive(a), _naive(b), *params],
+            )["text"].tolist()
+    found = metrics.emerging_themes(texts["window"], texts["baseline"], top_terms=top_terms)
+    return jsonable({
+        "window": _period(window), "baseline": _period(baseline), "brand": brand_name, "scope": described,
+        "n": {"window": len(texts["window"]), "baseline": len(texts["baseline"])},
+        "sampled": any(len(t) >= THEME_SAMPLE for t in texts.values()),
+        "themes": found.to_dict("records"),
+    })
