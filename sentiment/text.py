@@ -40,7 +40,7 @@ def clean(value) -> str:
         value = value.decode("utf-8", errors="replace")
     elif not isinstance(value, str):
         value = str(value)
-    if not value.isascii() or _BAD.search(value):
+    if _BAD.search(value):
         value = _BAD.sub(_replacement, value)
     return value
 
