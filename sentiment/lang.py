@@ -130,6 +130,11 @@ def latin_words(words, foreign_share: float = 0.0, inverted_marks: bool = False)
     best = max(counts)
     # Letters English does not use (or ¡ ¿) weigh like two function words; one stray word is not enough.
     marked = foreign_share > 0.05 or inverted_marks
-    if best + (2 if marked else 0) > en and (best >= 2 or marked):
+    other = best + (2 if marked else 0)
+    # A text that mixes languages ("I favorited a video -- El Último de la Fila") is read as English while
+    # English carries at least half as many function words as the other language: the English scorer
+    # reads its English words and passes over the rest, which is no invention.
+    english_enough = en >= 2 and other <= 2 * en
+    if other > en and (best >= 2 or marked) and not english_enough:
         return "other"
     return "en"
