@@ -4,7 +4,9 @@ The script decides first: Hangul (syllables and the jamo of ㅋㅋ/ㅠㅠ) makes
 least half of the text's letters, a Hangul syllable counting as much as ``HANGUL_WEIGHT`` Latin letters
 (a syllable holds two or three sounds). Kana, Han, Cyrillic, Arabic and every other script make it
 ``other``. Latin-script text is English unless the function words of another Latin-script language
-outnumber the English ones, or letters that English does not use (ñ, ß, ç, ã, ő …) are common in it.
+outnumber the English ones, or letters that English does not use (ñ, ß, ç, ã, ő …) are common in it; a
+mixed text stays English while it has at least two English function words and the other language no
+more than twice as many.
 URLs, @handles and e-mail addresses are ignored; a text with no letters left (emoji, numbers, punctuation,
 empty) is ``und``, undetermined.
 """
