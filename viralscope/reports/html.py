@@ -55,7 +55,8 @@ HEADERS = {
     "max_breadth": "max breadth", "structural_virality": "structural virality", "p_holm": "p (Holm)",
     "url": "link",
 }
-_SAFE_URL = re.compile(r"^https?://[^\s\"'<>`]+$", re.I)
+#: A link is drawn only for these; quotes and brackets in one are escaped like any attribute value.
+_SAFE_URL = re.compile(r"^https?://[^\s/]+\S*$", re.I)
 
 
 def _missing(v) -> bool:
