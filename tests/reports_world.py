@@ -54,7 +54,7 @@ def unscored_store(tmp_path_factory):
     from viralscope.demo.install import install
 
     store = Store(tmp_path_factory.mktemp("unscored") / "demo.duckdb", lock_timeout=30)
-    world = build_world(days=35, scale=8000)
+    world = build_world(days=56, scale=8000)
     install(store, world)
     return store, parse_config(world.config, "demo")
 

@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing as mp
+import os
+import sys
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +27,7 @@ from metrics._common import utc
 from viralscope import __version__, kpis, privacy
 from viralscope.errors import InsufficientData
 from viralscope.reports.week import iso_week, week_label
+from viralscope.store import Store
 
 __all__ = ["SECTIONS", "Section", "WeeklyReport", "build"]
 
@@ -224,7 +229,7 @@ def _volume(ctx: _Ctx) -> tuple[pd.DataFrame, Section]:
     if not scored:
         for lab in ("positive", "neutral", "negative", "net_sentiment"):
             df[lab] = pd.Series([None] * len(df), dtype="Int64" if lab != "net_sentiment" else float)
-    notes = () if scored else (kpis.NOT_SCORED,)
+    notes = () if scored or not df["mentions"].sum() else (kpis.NOT_SCORED,)
     return df[VOLUME_COLUMNS], Section("volume", "", (), notes=notes)
 
 
@@ -427,6 +432,8 @@ NOTABLE_COLUMNS = ["tone", "rank", "created_at", "source", "id", "author_id", "a
 
 
 def _notable(ctx: _Ctx, result: dict) -> tuple[pd.DataFrame, Section]:
+    if not result["n"]["window"]:
+        return _empty(NOTABLE_COLUMNS), Section("notable", "", (), "n/a", "no mentions in this week")
     if result["kpis"]["net_sentiment"]["reason"] == kpis.NOT_SCORED:
         return _empty(NOTABLE_COLUMNS), Section("notable", "", (), "n/a", kpis.NOT_SCORED)
     accounts = [privacy._account(a) for a in privacy.brand_accounts(ctx.config)] or [""]
@@ -458,35 +465,85 @@ def _notable(ctx: _Ctx, result: dict) -> tuple[pd.DataFrame, Section]:
 # -- the report ----------------------------------------------------------------------------------------
 
 
+class _Inline:
+    """The executor interface, running each call at once in this process."""
+
+    def submit(self, fn, *args):
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:  # handed back through the future, as a pool would
+            future.set_exception(exc)
+        return future
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _pool(parallel: bool | None):
+    """One forked worker for the emerging themes (seconds of tokenizing at a million mentions, holding the
+    GIL much of the time, and independent of everything else), or inline calls. Fork only on Linux, where
+    it is safe and cheap: the worker inherits the imported modules, and the Korean tokenizer's first load
+    happens there while this process counts the rest."""
+    if parallel is None:
+        parallel = sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
+    if not parallel or "fork" not in mp.get_all_start_methods():
+        return _Inline()
+    return ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
+
+
+def _worker_store(path, lock_timeout) -> Store:
+    store = Store(path, lock_timeout=lock_timeout)
+    # The parent has made the tables and holds a read connection meanwhile: ensure() would wait for a
+    # read-write open that cannot come until the parent is done.
+    store._ready = True
+    return store
+
+
+def _themes_job(path, lock_timeout, config, window, baseline, brand):
+    return _themes(_worker_store(path, lock_timeout), config, window, baseline, brand)
+
+
 def build(store, config, week: str, *, brand: str | None = None, include_authors: bool = False,
-          now=None) -> WeeklyReport:
+          now=None, parallel: bool | None = None) -> WeeklyReport:
     """The weekly report of ISO ``week`` (``YYYY-Www`` or ``last``) against the week before.
 
     Authors are pseudonymised unless ``include_authors`` (see :mod:`viralscope.privacy`). ``now`` is the
     generation time shown in the report (default: the current time); it changes nothing else.
+    ``parallel`` computes the themes in a worker process meanwhile (default: on Linux with more than one
+    core; pass False from a multi-threaded host such as the dashboard).
     """
     window = iso_week(week)
     baseline = (window[0] - pd.Timedelta(days=7), window[0])
     label = week_label(window[0])
-    result = kpis.compute(store, config, window, baseline, brand)
+    store.ensure()
+    # Before any worker starts: this may write the store's pseudonym key (one short write).
     pseudonymizer = privacy.for_store(store, config, include_authors=include_authors)
-    themes_table, themes_section = _themes(store, config, window, baseline, brand)
-    tables: dict[str, pd.DataFrame] = {"kpis": kpi_table(result), "themes": themes_table}
-    done: dict[str, Section] = {"themes": themes_section}
-    trait_summary = None
-    with store.read() as con:
-        reader = kpis._Reader(con)
-        cond, params, brand_name, _ = kpis.scope(reader, config, brand)
-        ctx = _Ctx(reader, config, window, baseline, cond, params, brand_name)
-        tables["volume"], done["volume"] = _volume(ctx)
-        built = bool(reader.scalar("SELECT count(*) FROM mentions WHERE cascade_id IS NOT NULL"))
-        members = _window_members(ctx) if built else pd.DataFrame()
-        tables["cascades"], done["cascades"] = _cascades(ctx, members, built)
-        found, done["triggers"], trait_summary = _triggers(ctx, members, built)
-        tables.update(found)
-        tables["incidents"], done["incidents"] = _incidents(ctx, result)
-        tables["conversions"], done["business"] = _business(ctx)
-        tables["notable_mentions"], done["notable"] = _notable(ctx, result)
+    job = (str(store.path), store.lock_timeout, config, window, baseline, brand)
+    done: dict[str, Section] = {}
+    tables: dict[str, pd.DataFrame] = {}
+    with _pool(parallel) as pool:
+        themes_future = pool.submit(_themes_job, *job)
+        result = kpis.compute(store, config, window, baseline, brand)
+        with store.read() as con:
+            reader = kpis._Reader(con)
+            cond, params, brand_name, _ = kpis.scope(reader, config, brand)
+            ctx = _Ctx(reader, config, window, baseline, cond, params, brand_name)
+            tables["volume"], done["volume"] = _volume(ctx)
+            built = bool(reader.scalar("SELECT count(*) FROM mentions WHERE cascade_id IS NOT NULL"))
+            members = _window_members(ctx) if built else pd.DataFrame()
+            tables["cascades"], done["cascades"] = _cascades(ctx, members, built)
+            found, done["triggers"], trait_summary = _triggers(ctx, members, built)
+            tables.update(found)
+            del members
+            tables["incidents"], done["incidents"] = _incidents(ctx, result)
+            tables["conversions"], done["business"] = _business(ctx)
+            tables["notable_mentions"], done["notable"] = _notable(ctx, result)
+        tables["themes"], done["themes"] = themes_future.result()
+    tables["kpis"] = kpi_table(result)
     for name in ("cascades", "trigger_accounts", "notable_mentions"):
         tables[name] = privacy.protect(tables[name], pseudonymizer)
     sections = []
