@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from tests.reports_world import hostile_store  # noqa: F401 - fixture
-from viralscope import ingest, privacy, reports
+from viralscope import ingest, privacy
 from viralscope.cli import main
 from viralscope.store import Store
 
