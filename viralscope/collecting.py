@@ -300,6 +300,11 @@ def _collect_search(store, src: Source, search: str, filt: Filter, result: RunRe
 # -- collector_runs ------------------------------------------------------------------------------------
 
 
+def _stamp() -> dt.datetime:
+    """When a run starts or ends, to the microsecond (runs in the same second must still be ordered)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
 def _start_run(store: Store, result: RunResult) -> None:
     store.ensure()
     with store.write() as con:
@@ -311,7 +316,7 @@ def _start_run(store: Store, result: RunResult) -> None:
         con.execute(
             "INSERT INTO collector_runs (run_id, source, query, started_at, status, mentions_new, mentions_updated,"
             " pages, errors) VALUES (?, ?, ?, ?, 'running', 0, 0, 0, 0)",
-            [result.run_id, result.source, result.query, _now().replace(tzinfo=None)],
+            [result.run_id, result.source, result.query, _stamp()],
         )
 
 
@@ -321,7 +326,7 @@ def _finish_run(store: Store, result: RunResult) -> None:
             """UPDATE collector_runs SET finished_at = ?, status = ?, mentions_new = ?, mentions_updated = ?,
                    pages = ?, errors = ?, last_error = ?, rate_limit = ? WHERE run_id = ?""",
             [
-                _now().replace(tzinfo=None), result.status, result.new, result.updated, result.pages,
+                _stamp(), result.status, result.new, result.updated, result.pages,
                 result.errors + (1 if result.status in ("failed", "rate_limited") else 0),
                 result.message or None, json.dumps(result.rate_limit) if result.rate_limit else None,
                 result.run_id,
@@ -334,7 +339,7 @@ def record_skip(store: Store, name: str, message: str, query: str = "") -> RunRe
     result = RunResult(name, query, status="skipped", message=message)
     store.ensure()
     with store.write() as con:
-        now = _now().replace(tzinfo=None)
+        now = _stamp()
         con.execute(
             "INSERT INTO collector_runs (run_id, source, query, started_at, finished_at, status, mentions_new,"
             " mentions_updated, pages, errors, last_error) VALUES (?, ?, ?, ?, ?, 'skipped', 0, 0, 0, 0, ?)",

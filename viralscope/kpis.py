@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -392,32 +393,41 @@ def _response_kpis(store, config, cond, params, window, now) -> dict:
     threads = pd.DataFrame()
     if accounts:
         names = [str(x).strip().lstrip("@").lower() for x in accounts]
-        marks = ", ".join("?" for _ in names)
+        # One case-insensitive pattern, applied only to the threads' own mentions: string functions over
+        # every author of a million mentions cost more than the rest of the query.
+        account = "^@?(" + "|".join(re.escape(n) for n in names) + ")$"
         # Complaints and questions of the window, plus every mention of the threads where a brand account
         # speaks (the paths from its replies up to the complaints); other threads cannot hold an answer.
         threads = store.query(
             f"""WITH items AS (
-                    SELECT source, id, cascade_id FROM mentions
-                    WHERE created_at >= ? AND created_at < ? AND {cond}
-                      AND kind <> 'share' AND (sentiment_label = 'negative' OR regexp_matches(text, ?, 'i'))),
+                    SELECT source, id, cascade_id, question FROM (
+                        SELECT source, id, cascade_id, sentiment_label,
+                               coalesce(regexp_matches(text, ?, 'i'), false) AS question
+                        FROM mentions
+                        WHERE created_at >= ? AND created_at < ? AND {cond} AND kind <> 'share')
+                    WHERE sentiment_label = 'negative' OR question),
+                threads AS MATERIALIZED (
+                    SELECT m.source, m.cascade_id, m.author_id, m.author_name FROM mentions m
+                    SEMI JOIN items i ON m.source = i.source AND m.cascade_id = i.cascade_id
+                    WHERE m.kind <> 'share'),
                 answered AS (
-                    SELECT DISTINCT m.source, m.cascade_id FROM mentions m
-                    JOIN (SELECT DISTINCT source, cascade_id FROM items) i
-                      ON m.source = i.source AND m.cascade_id = i.cascade_id
-                    WHERE lower(ltrim(m.author_id, '@')) IN ({marks})
-                       OR lower(ltrim(m.author_name, '@')) IN ({marks})),
+                    SELECT DISTINCT source, cascade_id FROM threads
+                    WHERE regexp_full_match(author_id, ?, 'i') OR regexp_full_match(author_name, ?, 'i')),
                 wanted AS (
-                    SELECT source, id FROM items
-                    UNION
-                    SELECT m.source, m.id FROM mentions m
-                    JOIN answered a ON m.source = a.source AND m.cascade_id = a.cascade_id)
+                    -- Only the window's complaints and questions can be items (response_times counts no
+                    -- other), so the question flag is read once, there, and the text is not read again.
+                    SELECT source, id, bool_or(question) AS question FROM (
+                        SELECT source, id, question FROM items
+                        UNION ALL
+                        SELECT m.source, m.id, false FROM mentions m
+                        SEMI JOIN answered a ON m.source = a.source AND m.cascade_id = a.cascade_id)
+                    GROUP BY source, id)
                 SELECT m.source || ':' || m.id AS id, m.created_at,
                        CASE WHEN m.parent_resolved IS NULL THEN NULL ELSE m.source || ':' || m.parent_resolved END
                            AS parent_resolved,
-                       m.author_id, m.author_name, m.sentiment_label, m.kind,
-                       coalesce(regexp_matches(m.text, ?, 'i'), false) AS question
+                       m.author_id, m.author_name, m.sentiment_label, m.kind, w.question
                 FROM mentions m JOIN wanted w ON m.source = w.source AND m.id = w.id""",  # noqa: S608
-            [_naive(window[0]), _naive(window[1]), *params, QUESTION_PATTERN, *names, *names, QUESTION_PATTERN],
+            [QUESTION_PATTERN, _naive(window[0]), _naive(window[1]), *params, account, account],
         )
     if not accounts:
         r = _empty("no brand accounts are configured ([brand] accounts)")

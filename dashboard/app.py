@@ -1,0 +1,20 @@
+"""The dashboard's entry point: the pages and the navigation between them (``viralscope dashboard`` runs it)."""
+
+import streamlit as st
+
+from dashboard.i18n import initial_language, t
+from dashboard.theme import icon
+
+st.set_page_config(page_title="viralscope", page_icon=icon(), layout="wide")
+lang = st.session_state.get("ui_lang") or initial_language(st.query_params.get("lang"))
+
+st.navigation([
+    st.Page("pages/overview_page.py", title=t("nav.overview", lang), icon=":material/dashboard:", url_path="overview",
+            default=True),
+    st.Page("pages/mentions_page.py", title=t("nav.mentions", lang), icon=":material/forum:", url_path="mentions"),
+    st.Page("pages/sentiment_page.py", title=t("nav.sentiment", lang), icon=":material/mood:", url_path="sentiment"),
+    st.Page("pages/diffusion_page.py", title=t("nav.diffusion", lang), icon=":material/account_tree:",
+            url_path="diffusion"),
+    st.Page("pages/crisis_page.py", title=t("nav.crisis", lang), icon=":material/crisis_alert:", url_path="crisis"),
+    st.Page("pages/sources_page.py", title=t("nav.sources", lang), icon=":material/rss_feed:", url_path="sources"),
+]).run()

@@ -1,0 +1,205 @@
+"""The pieces pages are built from: KPI cards, tables of mentions, empty states, stage messages.
+
+Text from the store goes into tables (drawn as plain text) or ``st.text``; values that must sit inside a
+Markdown string are escaped with ``safety.md``. Nothing here uses ``unsafe_allow_html``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import fmt, i18n
+from dashboard.safety import md, safe_urls
+
+#: Units a KPI dict can carry (those of ``viralscope.kpis``), and how a value in that unit is written.
+_RELATIVE = {"change", "relative", "lift"}
+_PERCENT = {"share", "percent", "%"}
+
+
+def format_value(value, unit: str | None, lang: str) -> str:
+    if value is None:
+        return i18n.t("common.na", lang)
+    unit = (unit or "").lower()
+    if unit in _RELATIVE:
+        return fmt.percent(value, lang, signed=True)
+    if unit in _PERCENT:
+        return fmt.percent(value, lang)
+    if unit in ("score", "points"):
+        return f"{value:+.2f}"
+    if unit == "ratio":
+        return f"{value:.2f}×"
+    if unit == "hops":
+        return f"{value:.2f}"
+    if unit in ("minutes", "min"):
+        return fmt.minutes(value, lang)
+    if unit in ("count", "mentions", "accounts", ""):
+        return fmt.number(value, lang) if float(value).is_integer() else fmt.number(value, lang, digits=2)
+    if unit == "currency":
+        return fmt.compact(value, lang)
+    return f"{fmt.number(value, lang, digits=2)} {unit}"
+
+
+def _n_text(n, lang: str) -> str:
+    if isinstance(n, dict):
+        return " / ".join(f"{fmt.number(v, lang)}" for v in n.values())
+    return fmt.number(n, lang)
+
+
+def _window_text(window, lang: str) -> str:
+    if not window:
+        return "—"
+    start, end = (window["start"], window["end"]) if isinstance(window, dict) else window
+    # Windows are half-open: the last day shown is the day before ``end``.
+    last = pd.Timestamp(end) - pd.Timedelta(days=1)
+    return fmt.date_range(pd.Timestamp(start), last, lang)
+
+
+def kpi_card(k: dict, lang: str) -> None:
+    """One KPI: value, interval, what it is computed from (window, baseline, n), how, and why n/a."""
+    ok = k.get("status", "ok") == "ok" and k.get("value") is not None
+    key = k.get("key")
+    label = i18n.t(f"kpi.{key}.label", lang) if f"kpi.{key}.label" in i18n.STRINGS else k.get("label")
+    definition = k.get("definition")
+    if lang == "ko" and f"kpi.{key}.def_ko" in i18n.STRINGS:  # the metrics module defines in English
+        definition = i18n.STRINGS[f"kpi.{key}.def_ko"]["ko"]
+    with st.container(border=True):
+        st.metric(md(label or key or ""),
+                  format_value(k.get("value") if ok else None, k.get("unit"), lang),
+                  help=md(definition) if definition else None)
+        lines = []
+        if ok and k.get("ci_low") is not None and k.get("ci_high") is not None:
+            lines.append(f"{i18n.t('common.ci', lang)}: {format_value(k['ci_low'], k.get('unit'), lang)} … "
+                         f"{format_value(k['ci_high'], k.get('unit'), lang)}")
+        if not ok and k.get("reason"):
+            lines.append(md(k["reason"]))
+        lines.append(f"{i18n.t('common.window', lang)}: {_window_text(k.get('window'), lang)}")
+        if k.get("baseline"):
+            lines.append(f"{i18n.t('common.baseline', lang)}: {_window_text(k['baseline'], lang)}")
+        if k.get("n") is not None:
+            label = i18n.t("common.n_pair" if isinstance(k["n"], dict) else "common.n", lang)
+            lines.append(f"{label} = {_n_text(k['n'], lang)}")
+        st.caption("  \n".join(lines))
+
+
+def kpi_row(kpis: list[dict], lang: str, per_row: int = 4) -> None:
+    for i in range(0, len(kpis), per_row):
+        cols = st.columns(per_row)
+        for col, k in zip(cols, kpis[i : i + per_row], strict=False):
+            with col:
+                kpi_card(k, lang)
+
+
+def empty_store(lang: str, store) -> None:
+    """What an empty store shows: the three ways to get mentions in, as commands to copy."""
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    st.subheader(t("empty.title"))
+    st.markdown(t("empty.body", path=md(store.path)))
+    st.markdown(t("empty.demo"))
+    st.code("viralscope demo", language="bash")
+    st.markdown(t("empty.import"))
+    st.code("viralscope import mentions.csv\nviralscope import-conversions daily.csv", language="bash")
+    st.markdown(t("empty.collect"))
+    st.code('viralscope collect hackernews --query \'"your brand"\'', language="bash")
+    st.markdown(t("empty.analyze"))
+    st.code("viralscope analyze", language="bash")
+
+
+def filtered_empty(lang: str) -> None:
+    st.info(i18n.t("empty.filtered", lang))
+
+
+def stage_missing(lang: str, what: str, command: str = "viralscope analyze") -> None:
+    st.info(i18n.t("stage.missing", lang, what=what, command=command))
+
+
+def module_missing(lang: str, what: str, module: str) -> None:
+    st.info(i18n.t("stage.not_installed", lang, what=what, module=module))
+
+
+def _labels(lang: str, columns) -> dict:
+    out = {}
+    for c in columns:
+        key = f"col.{c}"
+        if key in i18n.STRINGS:
+            out[c] = i18n.t(key, lang)
+    return out
+
+
+def mentions_table(df: pd.DataFrame, lang: str, *, key: str, selectable: bool = True,
+                   columns: list[str] | None = None):
+    """Mentions as a table: text as text, the original post as a link only when it is http(s)."""
+    view = df.copy()
+    if "url" in view:
+        view["link"] = safe_urls(view["url"])
+        view = view.drop(columns="url")
+    if "sentiment_label" in view:
+        view["sentiment_label"] = view["sentiment_label"].map(
+            lambda v: i18n.t(f"sentiment.{v}", lang) if isinstance(v, str) and f"sentiment.{v}" in i18n.STRINGS
+            else i18n.t("sentiment.unscored", lang))
+    if "lang" in view:
+        view["lang"] = view["lang"].map(lambda v: i18n.language_name(v if isinstance(v, str) else None, lang))
+    if columns:
+        view = view[[c for c in columns if c in view.columns]]
+    labels = _labels(lang, view.columns)
+    config = {c: st.column_config.TextColumn(label) for c, label in labels.items()}
+    config.update(_time_columns(view, labels))
+    if "text" in view:
+        config["text"] = st.column_config.TextColumn(labels["text"], width="large")
+    if "link" in view:
+        config["link"] = st.column_config.LinkColumn(labels["link"], display_text=i18n.t("common.open", lang))
+    for c in ("likes", "shares", "replies", "author_followers", "depth", "size", "max_depth", "max_breadth"):
+        if c in view:
+            config[c] = st.column_config.NumberColumn(labels.get(c, c), format="localized")
+    if "sentiment_compound" in view:
+        config["sentiment_compound"] = st.column_config.NumberColumn(labels["sentiment_compound"], format="%.2f")
+    kwargs = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
+    return st.dataframe(view, column_config=config, hide_index=True, width="stretch", key=key, **kwargs)
+
+
+def selected_row(event, df: pd.DataFrame):
+    """The row a user selected in a table made by :func:`mentions_table`, or None."""
+    try:
+        rows = event.selection.rows
+    except AttributeError:
+        return None
+    if not rows or rows[0] >= len(df):
+        return None
+    return df.iloc[rows[0]]
+
+
+def mention_detail(row, lang: str) -> None:
+    """One mention in full: its text as plain text, facts as a table, a link only when it is http(s)."""
+    from dashboard.safety import safe_url
+
+    with st.container(border=True):
+        st.caption(i18n.t("mentions.detail", lang))
+        st.text(row.get("text", ""))
+        facts = {i18n.t(f"col.{c}", lang): row.get(c) for c in
+                 ("created_at", "source", "author_name", "kind", "brand", "sentiment_label", "sentiment_compound",
+                  "cascade_id", "depth") if c in row.index}
+        st.dataframe(pd.DataFrame({"": list(facts.keys()), " ": [str(v) for v in facts.values()]}),
+                     hide_index=True, width="stretch")
+        url = safe_url(row.get("url"))
+        if url:
+            st.link_button(i18n.t("common.open", lang), url)
+        else:
+            st.caption(i18n.t("mentions.no_link", lang))
+
+
+def _time_columns(df: pd.DataFrame, labels: dict) -> dict:
+    return {c: st.column_config.DatetimeColumn(labels.get(c, c), format="YYYY-MM-DD HH:mm")
+            for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])}
+
+
+def table(df: pd.DataFrame, lang: str, *, key: str | None = None) -> None:
+    """A plain table (no mention text expected) with column names in the interface language."""
+    labels = {}
+    for c in df.columns:
+        for k in (f"sources.col.{c}", f"col.{c}"):
+            if k in i18n.STRINGS:
+                labels[c] = i18n.t(k, lang)
+                break
+    config = {c: st.column_config.Column(label) for c, label in labels.items()}
+    config.update(_time_columns(df, labels))
+    st.dataframe(df, column_config=config, hide_index=True, width="stretch", key=key)

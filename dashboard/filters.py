@@ -1,0 +1,164 @@
+"""The global filters every page shares, and their round trip through the URL's query string.
+
+A view is a link: the date range, brands, sources, languages and sentiments live in ``st.query_params``
+(repeated keys for lists: ``?brand=Lumio&brand=Brightly``), so whoever opens the link sees the same
+numbers. Only values that differ from the defaults are written, which keeps links short. This module is
+pure (no Streamlit) so the parsing can be tested on its own; ``dashboard.shell`` wires it to widgets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+#: A null in the store (no brand, no language detected) as a filter value.
+NONE = "__none__"
+#: Sentiment values a user can filter on; ``unscored`` is a mention the sentiment stage has not seen.
+SENTIMENTS = ("positive", "neutral", "negative", "unscored")
+
+#: URL key of each list filter -> the mentions column it restricts.
+LIST_KEYS = {"brand": "brand", "source": "source", "language": "lang"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a page shows: ``start``..``end`` are dates, both included (the SQL window is half-open)."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    brands: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    sentiments: tuple[str, ...] = ()
+
+    @property
+    def window(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        """The half-open UTC window ``[start 00:00, end + 1 day 00:00)``."""
+        start = pd.Timestamp(self.start, tz="UTC") if self.start else None
+        end = pd.Timestamp(self.end, tz="UTC") + pd.Timedelta(days=1) if self.end else None
+        return start, end
+
+    @property
+    def days(self) -> int | None:
+        return (self.end - self.start).days + 1 if self.start and self.end else None
+
+    def baseline(self) -> Filters:
+        """The same filters over the equally long period just before (DESIGN's default baseline)."""
+        if not (self.start and self.end):
+            return self
+        span = dt.timedelta(days=self.days)
+        return Filters(self.start - span, self.end - span, self.brands, self.sources, self.langs, self.sentiments)
+
+
+def _parse_date(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return None
+
+
+def _clean(values: Sequence[str], allowed: Sequence[str] | None) -> tuple[str, ...]:
+    """Keep known values once each, in the order given (unknown values from a hand-edited link are dropped)."""
+    out: list[str] = []
+    for v in values:
+        if v not in out and (allowed is None or v in allowed):
+            out.append(v)
+    return tuple(out)
+
+
+def from_query(params: Mapping[str, Sequence[str]], *, span: tuple[dt.date, dt.date] | None = None,
+               options: Mapping[str, Sequence[str]] | None = None) -> Filters:
+    """Filters from a query string given as ``{key: [values]}``; bad values fall back to the defaults.
+
+    ``span`` is the first and last day with data: dates are clamped to it and default to it. ``options``
+    lists the allowed values of each list filter (``brand``, ``source``, ``language``).
+    """
+    options = options or {}
+    first = lambda key: (list(params.get(key, [])) or [None])[0]  # noqa: E731
+    start, end = _parse_date(first("from")), _parse_date(first("to"))
+    if span:
+        lo, hi = span
+        start = min(max(start or lo, lo), hi)
+        end = min(max(end or hi, lo), hi)
+        if end < start:
+            start, end = lo, hi
+    return Filters(
+        start=start,
+        end=end,
+        brands=_clean(params.get("brand", []), options.get("brand")),
+        sources=_clean(params.get("source", []), options.get("source")),
+        langs=_clean(params.get("language", []), options.get("language")),
+        sentiments=_clean(params.get("sentiment", []), SENTIMENTS),
+    )
+
+
+def to_query(f: Filters, *, span: tuple[dt.date, dt.date] | None = None) -> dict[str, list[str]]:
+    """The query-string form of ``f``: only what differs from the defaults (the whole span, everything)."""
+    out: dict[str, list[str]] = {}
+    if f.start and (span is None or f.start != span[0]):
+        out["from"] = [f.start.isoformat()]
+    if f.end and (span is None or f.end != span[1]):
+        out["to"] = [f.end.isoformat()]
+    for key, values in (("brand", f.brands), ("source", f.sources), ("language", f.langs),
+                        ("sentiment", f.sentiments)):
+        if values:
+            out[key] = list(values)
+    return out
+
+
+def where(f: Filters, *, dates: bool = True, alias: str = "", time_column: str = "created_at") -> tuple[str, list]:
+    """The SQL condition (with ``?`` parameters) selecting the mentions ``f`` describes."""
+    p = f"{alias}." if alias else ""
+    parts: list[str] = []
+    params: list = []
+    if dates:
+        start, end = f.window
+        if start is not None:
+            parts.append(f"{p}{time_column} >= ?")
+            params.append(start.tz_convert(None).to_pydatetime())
+        if end is not None:
+            parts.append(f"{p}{time_column} < ?")
+            params.append(end.tz_convert(None).to_pydatetime())
+    for column, values in ((f"{p}brand", f.brands), (f"{p}source", f.sources), (f"{p}lang", f.langs)):
+        if values:
+            named = [v for v in values if v != NONE]
+            ors = []
+            if named:
+                ors.append(f"{column} IN ({', '.join('?' * len(named))})")
+                params.extend(named)
+            if NONE in values:
+                ors.append(f"{column} IS NULL")
+            parts.append("(" + " OR ".join(ors) + ")")
+    if f.sentiments:
+        labels = [s for s in f.sentiments if s != "unscored"]
+        ors = []
+        if labels:
+            ors.append(f"{p}sentiment_label IN ({', '.join('?' * len(labels))})")
+            params.extend(labels)
+        if "unscored" in f.sentiments:
+            ors.append(f"{p}sentiment_label IS NULL")
+        parts.append("(" + " OR ".join(ors) + ")")
+    return (" AND ".join(parts) or "TRUE"), params
+
+
+def presets(span: tuple[dt.date, dt.date], campaigns=()) -> dict[str, tuple[dt.date, dt.date]]:
+    """Ready-made periods: the whole span, the last 7 / 28 / 90 days of data, and each campaign.
+
+    Keys are ``all``, ``last7``, ``last28``, ``last90`` and ``campaign:NAME``; days are both included and
+    clamped to the span (a campaign's half-open end becomes its last day).
+    """
+    lo, hi = span
+    out = {"all": (lo, hi)}
+    for days in (7, 28, 90):
+        if (hi - lo).days + 1 > days:
+            out[f"last{days}"] = (hi - dt.timedelta(days=days - 1), hi)
+    for c in campaigns:
+        start, last = max(c.start, lo), min(c.end - dt.timedelta(days=1), hi)
+        if start <= last:
+            out[f"campaign:{c.name}"] = (start, last)
+    return out

@@ -1,0 +1,374 @@
+"""The interface in English and Korean. Every string a page shows comes from ``STRINGS``.
+
+``t(key, lang, **values)`` formats a string with ``str.format``; values are inserted as given, so a caller
+that puts store data into a string that is rendered as Markdown escapes it first (``safety.md``).
+A test checks that every key has both languages.
+"""
+
+from __future__ import annotations
+
+from viralscope import settings
+
+LANGUAGES = {"en": "English", "ko": "한국어"}
+
+_LANGUAGE_NAMES = {
+    "en": {"en": "English", "ko": "Korean", "ja": "Japanese", "zh": "Chinese", "es": "Spanish", "fr": "French",
+           "de": "German", "und": "Undetermined", "other": "Other"},
+    "ko": {"en": "영어", "ko": "한국어", "ja": "일본어", "zh": "중국어", "es": "스페인어", "fr": "프랑스어",
+           "de": "독일어", "und": "미확인", "other": "기타"},
+}
+
+STRINGS: dict[str, dict[str, str]] = {
+    # -- shell -----------------------------------------------------------------------------------
+    "app.title": {"en": "viralscope", "ko": "viralscope"},
+    "ui.language": {"en": "Language", "ko": "언어"},
+    "nav.overview": {"en": "Overview", "ko": "개요"},
+    "nav.mentions": {"en": "Mentions", "ko": "멘션"},
+    "nav.sentiment": {"en": "Sentiment", "ko": "감성"},
+    "nav.diffusion": {"en": "Diffusion", "ko": "확산"},
+    "nav.crisis": {"en": "Crisis", "ko": "위기"},
+    "nav.sources": {"en": "Sources", "ko": "소스"},
+    "filters.title": {"en": "Filters", "ko": "필터"},
+    "filters.period": {"en": "Period", "ko": "기간 선택"},
+    "filters.period_pick": {"en": "Choose a ready-made period…", "ko": "미리 정한 기간 선택…"},
+    "filters.period.all": {"en": "All data", "ko": "전체 데이터"},
+    "filters.period.last7": {"en": "Last 7 days of data", "ko": "최근 7일"},
+    "filters.period.last28": {"en": "Last 28 days of data", "ko": "최근 28일"},
+    "filters.period.last90": {"en": "Last 90 days of data", "ko": "최근 90일"},
+    "filters.dates": {"en": "Dates (both days included)", "ko": "기간 (시작일과 종료일 포함)"},
+    "filters.brand": {"en": "Brand / competitor", "ko": "브랜드 / 경쟁사"},
+    "filters.source": {"en": "Source", "ko": "소스"},
+    "filters.language": {"en": "Language of the mention", "ko": "멘션 언어"},
+    "filters.sentiment": {"en": "Sentiment", "ko": "감성"},
+    "filters.all": {"en": "All", "ko": "전체"},
+    "filters.none": {"en": "(none)", "ko": "(없음)"},
+    "filters.reset": {"en": "Reset filters", "ko": "필터 초기화"},
+    "filters.utc": {"en": "Times are UTC. The filters are part of the link: copy the address to share this view.",
+                    "ko": "시간은 UTC 기준입니다. 필터는 주소에 포함되므로 주소를 복사해 이 화면을 공유할 수 있습니다."},
+    "sentiment.positive": {"en": "Positive", "ko": "긍정"},
+    "sentiment.neutral": {"en": "Neutral", "ko": "중립"},
+    "sentiment.negative": {"en": "Negative", "ko": "부정"},
+    "sentiment.unscored": {"en": "Not scored yet", "ko": "아직 분석 안 됨"},
+    "auth.title": {"en": "Sign in", "ko": "로그인"},
+    "auth.password": {"en": "Password", "ko": "비밀번호"},
+    "auth.submit": {"en": "Sign in", "ko": "로그인"},
+    "auth.wrong": {"en": "That password is not right.", "ko": "비밀번호가 올바르지 않습니다."},
+    "error.busy": {"en": "The store is busy with a long write; this view will refresh when it is done.",
+                   "ko": "저장소에 긴 쓰기 작업이 진행 중입니다. 끝나면 이 화면이 새로 고쳐집니다."},
+    "empty.title": {"en": "No mentions yet", "ko": "아직 멘션이 없습니다"},
+    "empty.body": {"en": "The store at `{path}` holds no mentions. Start with one of these:",
+                   "ko": "`{path}` 저장소에 멘션이 없습니다. 다음 중 하나로 시작하세요:"},
+    "empty.demo": {"en": "A realistic demo world (a brand, two competitors, a viral campaign and a crisis):",
+                   "ko": "실제와 비슷한 데모 데이터 (브랜드, 경쟁사 두 곳, 바이럴 캠페인과 위기 상황):"},
+    "empty.import": {"en": "Your own export from another tool (CSV or JSON Lines, see the mention contract):",
+                     "ko": "다른 도구에서 내보낸 파일 (CSV 또는 JSON Lines, 멘션 규격 참고):"},
+    "empty.collect": {"en": "Collect from a live source:", "ko": "실시간 소스에서 수집:"},
+    "empty.analyze": {"en": "Then score sentiment and rebuild cascades:", "ko": "그다음 감성 분석과 캐스케이드 재구성:"},
+    "empty.filtered": {"en": "No mentions match these filters. Widen the dates or clear a filter.",
+                       "ko": "이 필터에 맞는 멘션이 없습니다. 기간을 넓히거나 필터를 해제하세요."},
+    "stage.missing": {"en": "{what} appears here once `{command}` has run on this store.",
+                      "ko": "이 저장소에서 `{command}`을(를) 실행하면 {what}이(가) 여기에 표시됩니다."},
+    "stage.not_installed": {"en": "{what} needs the {module} module of viralscope, which this installation lacks.",
+                            "ko": "{what}에는 viralscope의 {module} 모듈이 필요하지만 이 설치본에는 없습니다."},
+    "common.window": {"en": "Window", "ko": "기간"},
+    "common.baseline": {"en": "Baseline", "ko": "비교 기간"},
+    "common.n": {"en": "n", "ko": "표본 수"},
+    "common.n_pair": {"en": "n (window / baseline)", "ko": "표본 수 (기간 / 비교 기간)"},
+    "overview.no_baseline": {"en": "The window starts with the data, so there is no baseline to compare with: "
+                                   "pick a shorter period (a campaign, the last 28 days) in the sidebar.",
+                             "ko": "기간이 데이터 시작과 같아 비교할 기간이 없습니다. 사이드바에서 더 짧은 기간"
+                                   "(캠페인, 최근 28일)을 고르세요."},
+    "overview.more_kpis": {"en": "More KPIs", "ko": "추가 지표"},
+    "overview.volume": {"en": "Volume", "ko": "멘션량"},
+    "common.how": {"en": "How it is computed", "ko": "계산 방법"},
+    "common.ci": {"en": "95% interval", "ko": "95% 구간"},
+    "common.na": {"en": "n/a", "ko": "해당 없음"},
+    "common.mentions": {"en": "Mentions", "ko": "멘션"},
+    "common.time": {"en": "Time (UTC)", "ko": "시간 (UTC)"},
+    "common.split": {"en": "Split by", "ko": "구분"},
+    "common.dim.brand": {"en": "Brand", "ko": "브랜드"},
+    "common.dim.source": {"en": "Source", "ko": "소스"},
+    "common.dim.lang": {"en": "Language", "ko": "언어"},
+    "common.dim.kind": {"en": "Kind", "ko": "유형"},
+    "common.open": {"en": "Open ↗", "ko": "열기 ↗"},
+    # -- columns ---------------------------------------------------------------------------------
+    "col.created_at": {"en": "Time (UTC)", "ko": "시간 (UTC)"},
+    "col.source": {"en": "Source", "ko": "소스"},
+    "col.id": {"en": "ID", "ko": "ID"},
+    "col.author_name": {"en": "Author", "ko": "작성자"},
+    "col.author_followers": {"en": "Followers", "ko": "팔로워"},
+    "col.kind": {"en": "Kind", "ko": "유형"},
+    "col.brand": {"en": "Brand", "ko": "브랜드"},
+    "col.lang": {"en": "Language", "ko": "언어"},
+    "col.text": {"en": "Text", "ko": "내용"},
+    "col.sentiment_label": {"en": "Sentiment", "ko": "감성"},
+    "col.sentiment_compound": {"en": "Score (−1..1)", "ko": "점수 (−1..1)"},
+    "col.likes": {"en": "Likes", "ko": "좋아요"},
+    "col.shares": {"en": "Shares", "ko": "공유"},
+    "col.replies": {"en": "Replies", "ko": "답글"},
+    "col.cascade_id": {"en": "Cascade", "ko": "캐스케이드"},
+    "col.depth": {"en": "Share order", "ko": "공유 차수"},
+    "col.max_depth": {"en": "Depth", "ko": "깊이"},
+    "col.link": {"en": "Original", "ko": "원문"},
+    "col.size": {"en": "Size", "ko": "크기"},
+    "col.max_breadth": {"en": "Max breadth", "ko": "최대 폭"},
+    "col.structural_virality": {"en": "Structural virality", "ko": "구조적 바이럴성"},
+    "col.started_at": {"en": "Started (UTC)", "ko": "시작 (UTC)"},
+    "col.last_at": {"en": "Last share (UTC)", "ko": "마지막 공유 (UTC)"},
+    "col.correction": {"en": "Corrected to", "ko": "수정된 감성"},
+    # -- overview --------------------------------------------------------------------------------
+    "overview.title": {"en": "Overview", "ko": "개요"},
+    "overview.subtitle": {"en": "How much is said about the brand and its competitors, where, and how it changes.",
+                          "ko": "브랜드와 경쟁사에 대해 어디서 얼마나 이야기되는지, 어떻게 변하는지 보여줍니다."},
+    "overview.kpis": {"en": "Key figures", "ko": "핵심 지표"},
+    "overview.kpis_slot": {"en": "Lift, sentiment change, share depth, conversion change and viral ROI with their "
+                                 "intervals appear here once the metrics module is installed.",
+                           "ko": "지표 모듈이 설치되면 리프트, 감성 변화, 공유 깊이, 전환 변화, 바이럴 ROI가 "
+                                 "신뢰구간과 함께 여기에 표시됩니다."},
+    "overview.volume_brand": {"en": "Mention volume by brand", "ko": "브랜드별 멘션량"},
+    "overview.volume_source": {"en": "Mention volume by source", "ko": "소스별 멘션량"},
+    "overview.campaign": {"en": "Campaign: {name}", "ko": "캠페인: {name}"},
+    "kpi.mention_lift.label": {"en": "Mention lift", "ko": "멘션 증가율"},
+    "kpi.positive_mention_lift.label": {"en": "Positive mention lift", "ko": "긍정 멘션 증가율"},
+    "kpi.negative_mention_lift.label": {"en": "Negative mention lift", "ko": "부정 멘션 증가율"},
+    "kpi.net_sentiment.label": {"en": "Net sentiment", "ko": "순 감성"},
+    "kpi.perception_change.label": {"en": "Net sentiment change", "ko": "순 감성 변화"},
+    "kpi.share_of_voice.label": {"en": "Share of voice", "ko": "점유율 (SOV)"},
+    "kpi.average_share_depth.label": {"en": "Average share depth", "ko": "평균 공유 깊이"},
+    "kpi.amplification_asymmetry.label": {"en": "Amplification asymmetry", "ko": "확산 비대칭"},
+    "kpi.conversion_change.label": {"en": "Conversion change", "ko": "전환율 변화"},
+    "kpi.cac_change.label": {"en": "CAC change", "ko": "고객 획득 비용 변화"},
+    "kpi.viral_roi.label": {"en": "Viral ROI", "ko": "바이럴 ROI"},
+    "kpi.earned_media_value.label": {"en": "Earned media value (estimate)", "ko": "언드 미디어 가치 (추정)"},
+    "kpi.response_time_median.label": {"en": "Median response time", "ko": "응답 시간 중앙값"},
+    "kpi.response_time_p90.label": {"en": "Response time P90", "ko": "응답 시간 P90"},
+    "kpi.answered_within_1h.label": {"en": "Answered within 1 hour", "ko": "1시간 내 응답 비율"},
+    "kpi.crisis_incidents.label": {"en": "Crisis incidents", "ko": "위기 사건 수"},
+    "kpi.mention_lift.def_ko": {"en": "", "ko": "기간의 일평균 멘션 수 ÷ 비교 기간의 일평균 멘션 수 − 1. 95% 구간은 정확 포아송 비율비 구간을 비교 기간의 일별 변동으로 넓힌 것."},
+    "kpi.positive_mention_lift.def_ko": {"en": "", "ko": "긍정으로 분류된 멘션의 멘션 증가율."},
+    "kpi.negative_mention_lift.def_ko": {"en": "", "ko": "부정으로 분류된 멘션의 멘션 증가율."},
+    "kpi.net_sentiment.def_ko": {"en": "", "ko": "기간 내 (긍정 − 부정) ÷ (긍정 + 부정). 윌슨 구간."},
+    "kpi.perception_change.def_ko": {"en": "", "ko": "기간의 순 감성 − 비교 기간의 순 감성. 뉴컴 구간."},
+    "kpi.share_of_voice.def_ko": {"en": "", "ko": "기간 내 브랜드 멘션 ÷ 추적하는 모든 브랜드의 멘션. 윌슨 구간."},
+    "kpi.average_share_depth.def_ko": {"en": "", "ko": "기간에 시작된 캐스케이드(멘션 2개 이상)의 최대 공유 차수 평균. 부트스트랩 구간."},
+    "kpi.amplification_asymmetry.def_ko": {"en": "", "ko": "기간 내 부정 원글 캐스케이드 평균 크기 ÷ 긍정 원글 캐스케이드 평균 크기. 부트스트랩 구간."},
+    "kpi.conversion_change.def_ko": {"en": "", "ko": "기간의 전환율 ÷ 반사실 전환율(비교 기간에 요일과 추세로 적합) − 1. 구간은 전환율의 일별 변동에서 계산."},
+    "kpi.cac_change.def_ko": {"en": "", "ko": "기간의 (지출 ÷ 신규 고객) ÷ 비교 기간의 같은 값 − 1."},
+    "kpi.viral_roi.def_ko": {"en": "", "ko": "(증분 전환 × 전환당 가치 − 캠페인 비용) ÷ 비용. 전환 변화의 구간을 그대로 전달."},
+    "kpi.earned_media_value.def_ko": {"en": "", "ko": "추정 노출(각 멘션 작성자의 팔로워 수) × CPM ÷ 1000."},
+    "kpi.response_time_median.def_ko": {"en": "", "ko": "불만이나 질문에서 브랜드 계정이 스레드에 답할 때까지 걸린 시간의 중앙값 (카플란-마이어: 미응답은 대기 중으로 계산)."},
+    "kpi.response_time_p90.def_ko": {"en": "", "ko": "불만과 질문의 90%가 브랜드 답변을 받은 시간."},
+    "kpi.answered_within_1h.def_ko": {"en": "", "ko": "60분 안에 브랜드 답변을 받은 불만과 질문의 비율."},
+    "kpi.crisis_incidents.def_ko": {"en": "", "ko": "기간 내 사건 수: 부정 멘션(수 또는 비율)이 계절 기준보다 크게, 유의하게 높은 시간대."},
+    "kpi.mentions.label": {"en": "Mentions", "ko": "멘션 수"},
+    "kpi.mentions.def": {"en": "Count of mentions in the window that match the filters (every kind: posts, "
+                               "replies, shares, quotes).",
+                         "ko": "필터에 맞는 기간 내 멘션 수 (게시물, 답글, 공유, 인용 모두 포함)."},
+    "kpi.baseline_mentions.label": {"en": "Mentions in baseline", "ko": "비교 기간 멘션 수"},
+    "kpi.baseline_mentions.def": {"en": "The same count over the equally long period just before the window.",
+                                  "ko": "기간 바로 앞의 같은 길이 기간에서 센 같은 멘션 수."},
+    "kpi.authors.label": {"en": "Distinct authors", "ko": "고유 작성자"},
+    "kpi.authors.def": {"en": "Accounts that wrote at least one of these mentions (an account is a source and an "
+                              "author id).",
+                        "ko": "이 멘션 중 하나 이상을 쓴 계정 수 (계정 = 소스 + 작성자 ID)."},
+    "kpi.reshares.label": {"en": "Shares and quotes", "ko": "공유 및 인용"},
+    "kpi.reshares.def": {"en": "Mentions of kind share or quote in the window: how often the conversation was "
+                               "passed on.",
+                         "ko": "기간 내 공유 또는 인용 유형 멘션 수: 대화가 얼마나 전달되었는지."},
+    "kpi.roots.label": {"en": "Cascades started", "ko": "시작된 캐스케이드"},
+    "kpi.roots.def": {"en": "Original posts in the window (mentions without a parent): each is the root of a "
+                            "cascade.",
+                      "ko": "기간 내 원본 게시물 수 (부모가 없는 멘션): 각각이 캐스케이드의 뿌리입니다."},
+    # -- mentions --------------------------------------------------------------------------------
+    "mentions.title": {"en": "Mentions", "ko": "멘션"},
+    "mentions.subtitle": {"en": "Every mention behind the numbers: search, sort, open the original.",
+                          "ko": "숫자 뒤의 모든 멘션: 검색하고 정렬하고 원문을 여세요."},
+    "mentions.search": {"en": "Search text and author", "ko": "내용과 작성자 검색"},
+    "mentions.sort": {"en": "Sort by", "ko": "정렬 기준"},
+    "mentions.descending": {"en": "Largest / newest first", "ko": "큰 값 / 최신 순"},
+    "mentions.page": {"en": "Page", "ko": "페이지"},
+    "mentions.count": {"en": "{n} mentions match · page {page} of {pages}",
+                       "ko": "일치하는 멘션 {n}개 · {pages}페이지 중 {page}페이지"},
+    "mentions.select": {"en": "Select a row to read the whole mention.", "ko": "행을 선택하면 멘션 전체를 볼 수 있습니다."},
+    "mentions.detail": {"en": "Selected mention", "ko": "선택한 멘션"},
+    "mentions.no_link": {"en": "No web link (only http and https links are opened).",
+                         "ko": "웹 링크 없음 (http, https 링크만 엽니다)."},
+    # -- sentiment -------------------------------------------------------------------------------
+    "sentiment.title": {"en": "Sentiment", "ko": "감성"},
+    "sentiment.subtitle": {"en": "How people feel about the brands, by source and language, and the mentions "
+                                 "behind it.",
+                           "ko": "소스와 언어별로 브랜드에 대한 감정과 그 뒤의 멘션을 보여줍니다."},
+    "sentiment.what": {"en": "Sentiment", "ko": "감성 분석 결과"},
+    "sentiment.over_time": {"en": "Share of negative mentions over time", "ko": "시간에 따른 부정 멘션 비율"},
+    "sentiment.labels_time": {"en": "Mentions by sentiment over time", "ko": "시간에 따른 감성별 멘션"},
+    "sentiment.by_group": {"en": "Sentiment mix", "ko": "감성 구성"},
+    "sentiment.share_note": {"en": "Share of negative = negative / scored mentions in each period; periods with "
+                                   "fewer than {min} scored mentions are left out.",
+                             "ko": "부정 비율 = 각 기간의 부정 멘션 / 분석된 멘션. 분석된 멘션이 {min}개 미만인 "
+                                   "기간은 제외합니다."},
+    "sentiment.table": {"en": "Mentions with their scores", "ko": "점수가 매겨진 멘션"},
+    "sentiment.order": {"en": "Show", "ko": "보기"},
+    "sentiment.order.negative": {"en": "Most negative first", "ko": "가장 부정적인 것부터"},
+    "sentiment.order.positive": {"en": "Most positive first", "ko": "가장 긍정적인 것부터"},
+    "sentiment.order.recent": {"en": "Newest first", "ko": "최신 순"},
+    "sentiment.correct": {"en": "Correct a label", "ko": "감성 라벨 수정"},
+    "sentiment.correct_help": {"en": "Select a mention above, choose the right label and save. Corrections are "
+                                     "kept as training labels for the sentiment model.",
+                               "ko": "위에서 멘션을 선택하고 올바른 라벨을 골라 저장하세요. 수정 내용은 감성 "
+                                     "모델의 학습 라벨로 보관됩니다."},
+    "sentiment.correct_label": {"en": "Right label", "ko": "올바른 라벨"},
+    "sentiment.correct_save": {"en": "Save correction", "ko": "수정 저장"},
+    "sentiment.correct_saved": {"en": "Saved. The correction is used the next time the model is trained.",
+                                "ko": "저장했습니다. 다음 모델 학습 때 반영됩니다."},
+    "sentiment.correct_missing": {"en": "Saving corrections needs the sentiment module's `save_correction`, "
+                                        "which this installation lacks.",
+                                  "ko": "수정 저장에는 감성 모듈의 `save_correction`이 필요하지만 이 설치본에는 "
+                                        "없습니다."},
+    # -- diffusion -------------------------------------------------------------------------------
+    "diffusion.title": {"en": "Diffusion", "ko": "확산"},
+    "diffusion.subtitle": {"en": "How far and how deep posts spread: cascades, share orders and who re-ignited them.",
+                           "ko": "게시물이 얼마나 멀리, 깊이 퍼졌는지: 캐스케이드, 공유 차수, 재확산을 일으킨 계정."},
+    "diffusion.top": {"en": "Top cascades", "ko": "상위 캐스케이드"},
+    "diffusion.order": {"en": "Rank by", "ko": "순위 기준"},
+    "diffusion.order.size": {"en": "Size", "ko": "크기"},
+    "diffusion.order.depth": {"en": "Depth", "ko": "깊이"},
+    "diffusion.order.breadth": {"en": "Breadth", "ko": "폭"},
+    "diffusion.order.virality": {"en": "Structural virality", "ko": "구조적 바이럴성"},
+    "diffusion.order.recent": {"en": "Most recent", "ko": "최근 순"},
+    "diffusion.top_note": {"en": "Cascades whose original post matches the filters; size counts every mention of "
+                                 "the tree. Depth = largest share order; breadth = most mentions at one order.",
+                           "ko": "원본 게시물이 필터에 맞는 캐스케이드. 크기는 트리의 모든 멘션 수, 깊이는 최대 "
+                                 "공유 차수, 폭은 한 차수의 최대 멘션 수입니다."},
+    "diffusion.virality_note": {"en": "Structural virality ν = 2W / (n(n−1)), W the sum of distances between all "
+                                      "pairs of the tree (Goel et al. 2016): near 2 for a broadcast, large for "
+                                      "person-to-person spread. Ranked among the {k} largest cascades.",
+                                "ko": "구조적 바이럴성 ν = 2W / (n(n−1)), W는 트리의 모든 노드 쌍 거리의 합 "
+                                      "(Goel 외 2016). 방송형은 2에 가깝고 사람 간 전파일수록 큽니다. 가장 큰 "
+                                      "{k}개 캐스케이드 중 순위입니다."},
+    "diffusion.no_cascades": {"en": "No cascade of two or more mentions matches these filters.",
+                              "ko": "이 필터에 맞는 두 개 이상의 멘션으로 된 캐스케이드가 없습니다."},
+    "diffusion.orders": {"en": "Share-order distribution", "ko": "공유 차수 분포"},
+    "diffusion.orders_note": {"en": "Share order = hops from the original post (1st-order share = a direct reshare "
+                                    "or reply). Mentions in the filters, originals excluded.",
+                              "ko": "공유 차수 = 원본 게시물로부터의 단계 (1차 공유 = 직접 공유 또는 답글). 필터에 "
+                                    "맞는 멘션, 원본 제외."},
+    "diffusion.order_label": {"en": "order {d}", "ko": "{d}차"},
+    "diffusion.order_label_plus": {"en": "order {d}+", "ko": "{d}차 이상"},
+    "diffusion.tree": {"en": "Cascade tree", "ko": "캐스케이드 트리"},
+    "diffusion.pick": {"en": "Cascade", "ko": "캐스케이드"},
+    "diffusion.tree_note": {"en": "{total} mentions; x = share order. Larger dots re-ignited more of the cascade.",
+                            "ko": "멘션 {total}개, 가로축 = 공유 차수. 점이 클수록 더 많은 재확산을 일으켰습니다."},
+    "diffusion.tree_collapsed": {"en": "Showing the {shown} mentions with the largest sub-cascades; grey dots stand "
+                                       "for the {hidden} others.",
+                                 "ko": "하위 캐스케이드가 가장 큰 멘션 {shown}개를 표시합니다. 회색 점은 나머지 "
+                                       "{hidden}개를 나타냅니다."},
+    "diffusion.more": {"en": "+{n} more ({size} mentions)", "ko": "+{n}개 더 (멘션 {size}개)"},
+    "diffusion.triggers": {"en": "Trigger accounts", "ko": "트리거 계정"},
+    "diffusion.traits": {"en": "Content traits that made posts spread", "ko": "확산을 일으킨 콘텐츠 특성"},
+    "diffusion.forecasts": {"en": "Forecasts for active cascades", "ko": "진행 중인 캐스케이드 예측"},
+    "diffusion.stage": {"en": "Trigger accounts, trait effects and growth forecasts",
+                        "ko": "트리거 계정, 특성 효과, 성장 예측"},
+    "diffusion.virality_missing": {"en": "Structural virality", "ko": "구조적 바이럴성"},
+    # -- crisis ----------------------------------------------------------------------------------
+    "crisis.title": {"en": "Crisis", "ko": "위기"},
+    "crisis.subtitle": {"en": "Is a crisis starting? Negative mentions hour by hour against what the season "
+                              "predicts.",
+                        "ko": "위기가 시작되고 있나요? 시간별 부정 멘션을 계절성 예측과 비교합니다."},
+    "crisis.hourly": {"en": "Negative mentions per hour", "ko": "시간별 부정 멘션"},
+    "crisis.observed": {"en": "Negative (observed)", "ko": "부정 (관측)"},
+    "crisis.expected": {"en": "Expected", "ko": "예상"},
+    "crisis.status_ok": {"en": "No incident open: negative mentions are within what the season predicts.",
+                         "ko": "진행 중인 사건 없음: 부정 멘션이 계절성 예측 범위 안에 있습니다."},
+    "crisis.status_open": {"en": "Incident open since {start} — severity {severity}, {ratio}× the expected "
+                                 "negative volume.",
+                           "ko": "{start}부터 사건 진행 중 — 심각도 {severity}, 예상 부정량의 {ratio}배."},
+    "crisis.timeline": {"en": "Incident timeline", "ko": "사건 타임라인"},
+    "crisis.none": {"en": "No incident in this period.", "ko": "이 기간에 사건이 없습니다."},
+    "crisis.drivers": {"en": "What drives it", "ko": "원인"},
+    "crisis.find_drivers": {"en": "Find the cascades and terms driving it", "ko": "원인 캐스케이드와 단어 찾기"},
+    "crisis.compute_response": {"en": "Compute response times for this view", "ko": "이 화면의 응답 시간 계산"},
+    "crisis.cascades": {"en": "Cascades", "ko": "캐스케이드"},
+    "crisis.terms": {"en": "Emerging terms", "ko": "급증 단어"},
+    "crisis.incident": {"en": "Incident", "ko": "사건"},
+    "crisis.detection": {"en": "Crisis detection", "ko": "위기 감지"},
+    "crisis.response": {"en": "Response times", "ko": "응답 시간"},
+    "crisis.response_median": {"en": "Median time to a brand reply", "ko": "브랜드 응답 시간 중앙값"},
+    "crisis.response_p90": {"en": "90th percentile", "ko": "90번째 백분위수"},
+    "crisis.response_within": {"en": "Answered within 1 hour", "ko": "1시간 내 응답 비율"},
+    "crisis.response_def": {"en": "Complaints (negative mentions by others) and questions, until a brand account "
+                                  "replies in the thread; unanswered ones count as still waiting (Kaplan–Meier).",
+                            "ko": "불만(타인의 부정 멘션)과 질문에 브랜드 계정이 스레드에서 답할 때까지의 시간. "
+                                  "미응답은 대기 중으로 계산합니다 (카플란-마이어)."},
+    "crisis.no_accounts": {"en": "Response times need the brand's own accounts in the configuration "
+                                 "(`[brand] accounts = [...]`).",
+                           "ko": "응답 시간에는 설정 파일의 브랜드 계정이 필요합니다 (`[brand] accounts = [...]`)."},
+    "crisis.unscored": {"en": "Crisis detection reads sentiment", "ko": "위기 감지에는 감성 분석이 필요합니다"},
+    "crisis.severity.moderate": {"en": "moderate", "ko": "보통"},
+    "crisis.severity.high": {"en": "high", "ko": "높음"},
+    "crisis.severity.critical": {"en": "critical", "ko": "심각"},
+    # -- sources ---------------------------------------------------------------------------------
+    "sources.title": {"en": "Sources", "ko": "소스"},
+    "sources.subtitle": {"en": "Where mentions come from, when each source was last collected, and what went wrong.",
+                         "ko": "멘션의 출처, 각 소스의 마지막 수집 시각과 발생한 문제."},
+    "sources.summary": {"en": "Per source", "ko": "소스별"},
+    "sources.runs": {"en": "Recent collector runs", "ko": "최근 수집 실행"},
+    "sources.no_runs": {"en": "No collector has run on this store yet (mentions came from an import or the demo). "
+                              "Start one with `viralscope collect SOURCE --query Q`.",
+                        "ko": "이 저장소에서는 아직 수집기가 실행되지 않았습니다 (가져오기나 데모 데이터). "
+                              "`viralscope collect SOURCE --query Q`로 시작하세요."},
+    "sources.col.mentions": {"en": "Mentions stored", "ko": "저장된 멘션"},
+    "sources.col.first_mention": {"en": "First mention", "ko": "첫 멘션"},
+    "sources.col.last_mention": {"en": "Last mention", "ko": "마지막 멘션"},
+    "sources.col.last_stored": {"en": "Last stored", "ko": "마지막 저장"},
+    "sources.col.last_started_at": {"en": "Last run", "ko": "마지막 실행"},
+    "sources.col.last_finished_at": {"en": "Last run finished", "ko": "마지막 실행 종료"},
+    "sources.col.last_rate_limit": {"en": "Rate limit (last run)", "ko": "호출 한도 (마지막 실행)"},
+    "sources.col.last_new": {"en": "New (last run)", "ko": "신규 (마지막 실행)"},
+    "sources.col.last_updated": {"en": "Updated (last run)", "ko": "갱신 (마지막 실행)"},
+    "sources.col.severity": {"en": "Severity", "ko": "심각도"},
+    "sources.col.ratio": {"en": "× expected", "ko": "예상 대비 배수"},
+    "sources.col.negatives": {"en": "Negative mentions", "ko": "부정 멘션"},
+    "sources.col.expected": {"en": "Expected", "ko": "예상"},
+    "sources.col.channel": {"en": "Seen in", "ko": "감지 채널"},
+    "sources.col.start": {"en": "Start", "ko": "시작"},
+    "sources.col.end": {"en": "End", "ko": "끝"},
+    "sources.col.runs": {"en": "Runs", "ko": "실행 횟수"},
+    "sources.col.last_run": {"en": "Last run", "ko": "마지막 실행"},
+    "sources.col.last_status": {"en": "Last status", "ko": "마지막 상태"},
+    "sources.col.collected_new": {"en": "New (all runs)", "ko": "신규 (전체 실행)"},
+    "sources.col.collected_updated": {"en": "Updated (all runs)", "ko": "갱신 (전체 실행)"},
+    "sources.col.errors": {"en": "Errors", "ko": "오류"},
+    "sources.col.last_error": {"en": "Last error", "ko": "마지막 오류"},
+    "sources.col.rate_limit": {"en": "Rate limit", "ko": "호출 한도"},
+    "sources.col.started_at": {"en": "Started", "ko": "시작"},
+    "sources.col.finished_at": {"en": "Finished", "ko": "종료"},
+    "sources.col.query": {"en": "Query", "ko": "쿼리"},
+    "sources.col.status": {"en": "Status", "ko": "상태"},
+    "sources.col.mentions_new": {"en": "New", "ko": "신규"},
+    "sources.col.mentions_updated": {"en": "Updated", "ko": "갱신"},
+    "sources.col.pages": {"en": "Pages", "ko": "페이지"},
+    "sources.volume": {"en": "Mentions per day by source", "ko": "소스별 일일 멘션"},
+}
+
+
+def default_language() -> str:
+    lang = str(settings.resolve("lang"))
+    return lang if lang in LANGUAGES else "en"
+
+
+def initial_language(from_url: str | None) -> str:
+    return from_url if from_url in LANGUAGES else default_language()
+
+
+def t(key: str, lang: str = "en", **values) -> str:
+    """The string ``key`` in ``lang`` (English when a translation is missing), formatted with ``values``."""
+    entry = STRINGS[key]
+    text = entry.get(lang) or entry["en"]
+    return text.format(**values) if values else text
+
+
+def language_name(code: str | None, lang: str = "en") -> str:
+    """``ko`` → "Korean" / "한국어"; an unknown code is shown as it is."""
+    if code is None or code == "__none__":
+        return _LANGUAGE_NAMES[lang if lang in _LANGUAGE_NAMES else "en"]["und"]
+    return _LANGUAGE_NAMES.get(lang, _LANGUAGE_NAMES["en"]).get(code, code)

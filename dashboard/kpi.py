@@ -1,0 +1,48 @@
+"""KPI cards for the Overview: the metrics stage's KPIs when installed, volume counts from SQL always.
+
+Every card is a dict with ``key, label, value, ci_low, ci_high, unit, status (ok|n/a), reason, window,
+baseline, n, definition`` — the shape ``viralscope.kpis`` returns — so the page renders both the same way.
+"""
+
+from __future__ import annotations
+
+from dashboard import i18n, queries, stages
+from dashboard.filters import Filters
+from viralscope.store import Store
+
+
+def volume_kpis(store: Store, f: Filters, lang: str) -> list[dict]:
+    """Counts of the window and of the equally long baseline before it (no model, no interval needed)."""
+    now, before = queries.totals(store, f), {"mentions": queries.count_mentions(store, f.baseline())}
+    window, baseline = f.window, f.baseline().window
+
+    def card(key: str, value: int, n: int, *, with_baseline: bool = True) -> dict:
+        return {"key": key, "label": i18n.t(f"kpi.{key}.label", lang), "value": value, "ci_low": None,
+                "ci_high": None, "unit": "count", "status": "ok", "reason": None, "window": window,
+                "baseline": baseline if with_baseline else None, "n": n,
+                "definition": i18n.t(f"kpi.{key}.def", lang)}
+
+    return [
+        card("mentions", now["mentions"], now["mentions"], with_baseline=False),
+        card("baseline_mentions", before["mentions"], before["mentions"]),
+        card("authors", now["authors"], now["mentions"], with_baseline=False),
+        card("reshares", now["shares"] + now["quotes"], now["mentions"], with_baseline=False),
+        card("roots", now["roots"], now["mentions"], with_baseline=False),
+    ]
+
+
+#: The Overview's headline KPIs (issue #6), in this order; the others go below them.
+RESPONSE = ("response_time_median", "response_time_p90", "answered_within_1h")
+HEADLINE = ("mention_lift", "positive_mention_lift", "perception_change", "average_share_depth",
+            "conversion_change", "viral_roi")
+
+
+def metric_kpis(store: Store, f: Filters, brand: str | None) -> list[dict] | None:
+    """The metrics stage's KPIs for the filtered window, headline ones first (None: stage not installed)."""
+    compute = stages.kpis()
+    if compute is None:
+        return None
+    config = queries.config(store)
+    result = compute(store, config, f.window, baseline=f.baseline().window, brand=brand)
+    cards = dict(result.get("kpis", {}))
+    return [cards.pop(k) for k in HEADLINE if k in cards] + list(cards.values())

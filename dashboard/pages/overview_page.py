@@ -1,0 +1,42 @@
+"""Overview: key figures with their intervals, and mention volume over time by brand and by source."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, components, kpi, queries, shell
+
+HEADLINE = len(kpi.HEADLINE)
+
+page = shell.start("overview")
+f, lang, t = page.filters, page.lang, page.t
+
+with page.guard():
+    config = page.q(queries.config)
+    brand = f.brands[0] if len(f.brands) == 1 else None
+    st.subheader(t("overview.kpis"))
+    if f.start is not None and f.start <= page.info["first"]:
+        st.info(t("overview.no_baseline"))
+    cards = page.q(kpi.metric_kpis, f, brand)
+    if cards is None:
+        st.caption(t("overview.kpis_slot"))
+    else:
+        components.kpi_row(cards[:HEADLINE], lang, per_row=3)
+        with st.expander(t("overview.more_kpis")):
+            components.kpi_row(cards[HEADLINE:], lang, per_row=3)
+    st.subheader(t("overview.volume"))
+    components.kpi_row(page.q(kpi.volume_kpis, f, lang), lang, per_row=5)
+
+with page.guard():
+    bucket = queries.bucket_for(f)
+    bands = [(t("overview.campaign", name=c.name), pd.Timestamp(c.start), pd.Timestamp(c.end))
+             for c in config.campaigns]
+    both = page.q(queries.volume_by_brand_and_source, f, bucket)
+    by_brand = queries.split_volume(both, "brand")
+    if by_brand.empty:
+        components.filtered_empty(lang)
+        st.stop()
+    st.plotly_chart(charts.volume(by_brand, lang, by="brand", bucket=bucket, title=t("overview.volume_brand"),
+                                  bands=bands), key="volume_brand")
+    by_source = queries.split_volume(both, "source")
+    st.plotly_chart(charts.volume(by_source, lang, by="source", bucket=bucket, title=t("overview.volume_source"),
+                                  stacked=True), key="volume_source")

@@ -1,0 +1,73 @@
+"""Sentiment over time by brand, source and language; the scored mentions; correcting a label."""
+
+import streamlit as st
+
+from dashboard import charts, components, queries, shell, stages
+from dashboard.filters import SENTIMENTS
+
+PAGE_SIZE = 50
+MIN_PER_BUCKET = 5
+
+page = shell.start("sentiment")
+f, lang, t = page.filters, page.lang, page.t
+
+with page.guard():
+    status = page.q(queries.stage_status)
+    if status["scored"] == 0:
+        components.stage_missing(lang, t("sentiment.what"))
+        st.stop()
+
+    dims = ["brand", "source", "lang"]
+    by = st.segmented_control(t("common.split"), dims, format_func=lambda d: t(f"common.dim.{d}"),
+                              default=page.param("by", "brand") if page.param("by", "brand") in dims else "brand",
+                              key="s_by") or "brand"
+    page.set_param("by", by, default="brand")
+    bucket = queries.bucket_for(f)
+    series = page.q(queries.sentiment_series, f, by, bucket)
+    if series.empty:
+        components.filtered_empty(lang)
+        st.stop()
+    left, right = st.columns([3, 2])
+    with left:
+        st.plotly_chart(charts.sentiment_share(series, lang, by=by, bucket=bucket, title=t("sentiment.over_time"),
+                                               min_n=MIN_PER_BUCKET), key="sentiment_share")
+        st.caption(t("sentiment.share_note", min=MIN_PER_BUCKET))
+    with right:
+        mix = page.q(queries.sentiment_breakdown, f, by)
+        st.plotly_chart(charts.sentiment_mix(mix, lang, by=by, title=t("sentiment.by_group")), key="sentiment_mix")
+    st.plotly_chart(charts.sentiment_stack(series, lang, bucket=bucket, title=t("sentiment.labels_time")),
+                    key="sentiment_stack")
+
+with page.guard():
+    st.subheader(t("sentiment.table"))
+    orders = {"negative": ("sentiment_compound", False), "positive": ("sentiment_compound", True),
+              "recent": ("created_at", True)}
+    order = st.radio(t("sentiment.order"), list(orders), format_func=lambda o: t(f"sentiment.order.{o}"),
+                     horizontal=True, key="s_order")
+    sort, descending = orders[order]
+    rows = page.q(queries.mentions_page, f, sort=sort, descending=descending, limit=PAGE_SIZE)
+    fixes = page.q(queries.corrections, list(zip(rows["source"], rows["id"], strict=True)))
+    rows = rows.merge(fixes[["source", "id", "label"]].rename(columns={"label": "correction"}),
+                      on=["source", "id"], how="left")
+    event = components.mentions_table(
+        rows, lang, key="sentiment_table",
+        columns=["created_at", "text", "sentiment_label", "sentiment_compound", "correction", "brand", "source",
+                 "lang", "author_name", "link"])
+    row = components.selected_row(event, rows)
+
+    st.subheader(t("sentiment.correct"))
+    save = stages.save_correction()
+    if save is None:
+        st.caption(t("sentiment.correct_missing"))
+    elif row is None:
+        st.caption(t("sentiment.correct_help"))
+    else:
+        st.text(row["text"])
+        labels = [s for s in SENTIMENTS if s != "unscored"]
+        current = row["sentiment_label"] if row["sentiment_label"] in labels else "neutral"
+        with st.form("correct_label"):
+            label = st.radio(t("sentiment.correct_label"), labels, index=labels.index(current),
+                             format_func=lambda v: t(f"sentiment.{v}"), horizontal=True)
+            if st.form_submit_button(t("sentiment.correct_save")):
+                save(page.store, row["source"], row["id"], label)
+                st.success(t("sentiment.correct_saved"))
