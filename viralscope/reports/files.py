@@ -16,9 +16,13 @@ from viralscope.errors import ViralscopeError
 from viralscope.reports.build import WeeklyReport
 from viralscope.reports.html import render_html
 
-__all__ = ["FORMATS", "render", "pdf_bytes"]
+__all__ = ["FORMATS", "MIME", "pdf_available", "pdf_bytes", "render", "to_bytes"]
 
 FORMATS = ("html", "xlsx", "csv", "pdf")
+#: File suffix and media type of each format (the CSV format is a zip of CSV files).
+MIME = {"html": (".html", "text/html"),
+        "xlsx": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "csv": (".zip", "application/zip"), "pdf": (".pdf", "application/pdf")}
 #: Entries of the CSV zip carry this time, so the same report zips to the same bytes.
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
@@ -52,6 +56,15 @@ def _deny(url: str, *args, **kwargs):
     raise ValueError(f"the report fetches no resource ({url[:40]!r} refused)")
 
 
+def pdf_available() -> bool:
+    """True when WeasyPrint and the Pango library it needs can be loaded here."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
 def pdf_bytes(html: str) -> bytes:
     """The HTML report printed to PDF by WeasyPrint (its print stylesheet: A4 landscape, page numbers)."""
     try:
@@ -79,3 +92,9 @@ def render(report: WeeklyReport, fmt: str, out: str | os.PathLike) -> Path:
         data = pdf_bytes(render_html(report))
         return _atomic(out, lambda p: p.write_bytes(data))
     raise ViralscopeError(f"unknown report format {fmt!r} ({', '.join(FORMATS)})")
+
+
+def to_bytes(report: WeeklyReport, fmt: str) -> bytes:
+    """The file ``render`` would write, as bytes (for a download)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return render(report, fmt, Path(tmp) / f"report{MIME[fmt][0]}").read_bytes()

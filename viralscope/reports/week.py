@@ -9,7 +9,7 @@ import pandas as pd
 
 from viralscope.errors import InputError, Problem
 
-__all__ = ["iso_week", "last_complete_week", "week_label"]
+__all__ = ["iso_week", "last_complete_week", "week_label", "weeks_between"]
 
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.I)
 
@@ -44,3 +44,9 @@ def last_complete_week(now=None) -> str:
     ts = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
     ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
     return week_label(ts - pd.Timedelta(days=7))
+
+
+def weeks_between(first, last) -> list[str]:
+    """Every ISO week from the one holding ``first`` to the one holding ``last``, newest first."""
+    a, b = iso_week(week_label(first))[0], iso_week(week_label(last))[0]
+    return [week_label(d) for d in pd.date_range(a, b, freq="7D")][::-1]
