@@ -25,7 +25,7 @@ def report_command(app: App, week: str, fmt: str, out: str, email: bool, include
                    brand: str | None) -> None:
     """Write the weekly report of WEEK against the week before."""
     settings = mail.mail_settings(app.config) if email else None  # a configuration error stops before any work
-    built = reports.build(app.store, app.config, week, brand=brand, include_authors=include_authors)
+    built = reports.build(app.store, app.config, week, brand=brand, include_authors=include_authors, parallel=True)
     path = reports.render(built, fmt, out.replace("{week}", built.week))
     click.echo(f"wrote the weekly report {built.week} ({fmt}) to {path}")
     if settings is not None:

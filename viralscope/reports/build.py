@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import multiprocessing as mp
 import os
-import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
@@ -343,22 +342,34 @@ INCIDENT_COLUMNS = ["start", "end", "peak", "severity", "ratio", "channel", "dri
                     "emerging_terms", "alerted_to", "first_alert_at"]
 
 
-def _incidents(ctx: _Ctx, result: dict) -> tuple[pd.DataFrame, Section]:
+def _found_incidents(result: dict) -> list[dict]:
+    k = result["kpis"]["crisis_incidents"]
+    return (k["details"].get("incidents") or []) if k["status"] == "ok" else []
+
+
+def _drivers(reader, cond, params, incidents: list[dict]) -> list[dict]:
+    """The cascades and emerging terms of each incident, from its negative mentions and the week before."""
+    out = []
+    for inc in incidents:
+        start, end = utc(inc["start"]), utc(inc["end"])
+        negatives = reader.query(
+            f"""SELECT created_at, sentiment_label, source || ':' || cascade_id AS cascade_id, text FROM mentions
+                WHERE sentiment_label = 'negative' AND created_at >= ? AND created_at < ? AND {cond}
+                ORDER BY created_at, source, id""",  # noqa: S608 - cond is fixed by kpis.scope
+            [_naive(start - pd.Timedelta(days=7)), _naive(end), *params],
+        )
+        out.append(metrics.incident_drivers(negatives, start, end) if len(negatives) else {"cascades": [], "terms": []})
+    return out
+
+
+def _incidents(ctx: _Ctx, result: dict, drivers: list[dict]) -> tuple[pd.DataFrame, Section]:
     k = result["kpis"]["crisis_incidents"]
     if k["status"] != "ok":
         return _empty(INCIDENT_COLUMNS), Section("incidents", "", (), "n/a", k["reason"])
-    found = k["details"].get("incidents") or []
     sent = ctx.query("SELECT target, sent_at, payload FROM alerts_sent ORDER BY sent_at, target")
     rows = []
-    for inc in found:
+    for inc, found in zip(_found_incidents(result), drivers, strict=True):
         start, end = utc(inc["start"]), utc(inc["end"])
-        negatives = ctx.query(
-            f"""SELECT created_at, sentiment_label, source || ':' || cascade_id AS cascade_id, text FROM mentions
-                WHERE sentiment_label = 'negative' AND created_at >= ? AND created_at < ? AND {ctx.cond}
-                ORDER BY created_at, source, id""",  # noqa: S608 - fixed cond
-            [_naive(start - pd.Timedelta(days=7)), _naive(end), *ctx.params],
-        )
-        drivers = metrics.incident_drivers(negatives, start, end) if len(negatives) else {"cascades": [], "terms": []}
         targets, first = [], None
         for rec in sent.itertuples(index=False):
             try:
@@ -373,8 +384,8 @@ def _incidents(ctx: _Ctx, result: dict) -> tuple[pd.DataFrame, Section]:
             "start": start, "end": end, "peak": utc(inc["peak"]), "severity": inc["severity"], "ratio": inc["ratio"],
             "channel": inc["channel"],
             "driving_cascades": "; ".join(f"{c['cascade_id']} ({c['negatives']} negative, {c['share']:.0%})"
-                                          for c in drivers["cascades"][:3]) or None,
-            "emerging_terms": ", ".join(t["term"] for t in drivers["terms"][:8]) or None,
+                                          for c in found["cascades"][:3]) or None,
+            "emerging_terms": ", ".join(t["term"] for t in found["terms"][:8]) or None,
             "alerted_to": ", ".join(sorted(set(targets))) or None,
             "first_alert_at": first,
         })
@@ -483,16 +494,13 @@ class _Inline:
         return False
 
 
-def _pool(parallel: bool | None):
-    """One forked worker for the emerging themes (seconds of tokenizing at a million mentions, holding the
-    GIL much of the time, and independent of everything else), or inline calls. Fork only on Linux, where
-    it is safe and cheap: the worker inherits the imported modules, and the Korean tokenizer's first load
-    happens there while this process counts the rest."""
-    if parallel is None:
-        parallel = sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
-    if not parallel or "fork" not in mp.get_all_start_methods():
+def _pool(parallel: bool):
+    """One worker process for the emerging themes (seconds of tokenizing at a million mentions, holding the
+    GIL much of the time, and independent of everything else), or inline calls. The worker is spawned, not
+    forked: a fork of a process with other threads (DuckDB's, a web server's) can deadlock in the child."""
+    if not parallel or (os.cpu_count() or 1) < 2:
         return _Inline()
-    return ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
+    return ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn"))
 
 
 def _worker_store(path, lock_timeout) -> Store:
@@ -507,14 +515,24 @@ def _themes_job(path, lock_timeout, config, window, baseline, brand):
     return _themes(_worker_store(path, lock_timeout), config, window, baseline, brand)
 
 
+def _drivers_job(path, lock_timeout, config, window, baseline, brand, incidents):
+    # Queued behind the themes in the same worker, where the Korean tokenizer is already loaded.
+    store = _worker_store(path, lock_timeout)
+    with store.read() as con:
+        reader = kpis._Reader(con)
+        cond, params, _, _ = kpis.scope(reader, config, brand)
+        return _drivers(reader, cond, params, incidents)
+
+
 def build(store, config, week: str, *, brand: str | None = None, include_authors: bool = False,
-          now=None, parallel: bool | None = None) -> WeeklyReport:
+          now=None, parallel: bool = False) -> WeeklyReport:
     """The weekly report of ISO ``week`` (``YYYY-Www`` or ``last``) against the week before.
 
     Authors are pseudonymised unless ``include_authors`` (see :mod:`viralscope.privacy`). ``now`` is the
     generation time shown in the report (default: the current time); it changes nothing else.
-    ``parallel`` computes the themes in a worker process meanwhile (default: on Linux with more than one
-    core; pass False from a multi-threaded host such as the dashboard).
+    ``parallel`` computes the themes in a spawned worker process meanwhile (on a machine with more than one
+    core). The command line uses it; a script that does must guard its entry point with
+    ``if __name__ == "__main__":``, as every use of ``multiprocessing`` must.
     """
     window = iso_week(week)
     baseline = (window[0] - pd.Timedelta(days=7), window[0])
@@ -528,6 +546,7 @@ def build(store, config, week: str, *, brand: str | None = None, include_authors
     with _pool(parallel) as pool:
         themes_future = pool.submit(_themes_job, *job)
         result = kpis.compute(store, config, window, baseline, brand)
+        drivers_future = pool.submit(_drivers_job, *job, _found_incidents(result))
         with store.read() as con:
             reader = kpis._Reader(con)
             cond, params, brand_name, _ = kpis.scope(reader, config, brand)
@@ -539,7 +558,7 @@ def build(store, config, week: str, *, brand: str | None = None, include_authors
             found, done["triggers"], trait_summary = _triggers(ctx, members, built)
             tables.update(found)
             del members
-            tables["incidents"], done["incidents"] = _incidents(ctx, result)
+            tables["incidents"], done["incidents"] = _incidents(ctx, result, drivers_future.result())
             tables["conversions"], done["business"] = _business(ctx)
             tables["notable_mentions"], done["notable"] = _notable(ctx, result)
         tables["themes"], done["themes"] = themes_future.result()
