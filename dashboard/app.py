@@ -17,4 +17,5 @@ st.navigation([
             url_path="diffusion"),
     st.Page("pages/crisis_page.py", title=t("nav.crisis", lang), icon=":material/crisis_alert:", url_path="crisis"),
     st.Page("pages/sources_page.py", title=t("nav.sources", lang), icon=":material/rss_feed:", url_path="sources"),
+    st.Page("pages/reports_page.py", title=t("nav.reports", lang), icon=":material/summarize:", url_path="reports"),
 ]).run()

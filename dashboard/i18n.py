@@ -28,6 +28,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.diffusion": {"en": "Diffusion", "ko": "확산"},
     "nav.crisis": {"en": "Crisis", "ko": "위기"},
     "nav.sources": {"en": "Sources", "ko": "소스"},
+    "nav.reports": {"en": "Reports", "ko": "보고서"},
     "filters.title": {"en": "Filters", "ko": "필터"},
     "filters.period": {"en": "Period", "ko": "기간 선택"},
     "filters.period_pick": {"en": "Choose a ready-made period…", "ko": "미리 정한 기간 선택…"},
@@ -307,6 +308,38 @@ STRINGS: dict[str, dict[str, str]] = {
     "crisis.severity.high": {"en": "high", "ko": "높음"},
     "crisis.severity.critical": {"en": "critical", "ko": "심각"},
     # -- sources ---------------------------------------------------------------------------------
+    # -- reports (viralscope.reports) -----------------------------------------------------------
+    "reports.title": {"en": "Weekly report", "ko": "주간 보고서"},
+    "reports.subtitle": {"en": "One ISO week (Monday to Sunday, UTC) against the week before: the numbers of the "
+                                "other pages, ready to send as HTML, Excel, CSV or PDF.",
+                         "ko": "ISO 주(월요일~일요일, UTC)와 그 전 주 비교: 다른 화면의 수치를 HTML, Excel, CSV, PDF로 "
+                               "바로 보낼 수 있게 정리합니다."},
+    "reports.week": {"en": "Week", "ko": "주"},
+    "reports.scope": {"en": "A report covers one week of the configured brand's mentions; the sidebar filters do "
+                             "not apply to it.",
+                      "ko": "보고서는 설정된 브랜드의 한 주 멘션을 다루며, 사이드바 필터는 적용되지 않습니다."},
+    "reports.include_authors": {"en": "Show authors as collected", "ko": "작성자를 수집된 그대로 표시"},
+    "reports.include_authors_help": {
+        "en": "Off: authors appear as keyed pseudonyms (brand accounts stay in clear) and links to posts are left "
+              "out, so the file is safe to forward.",
+        "ko": "끄면 작성자는 키 기반 가명으로 표시되고(브랜드 계정은 그대로) 게시물 링크는 빠지므로 파일을 전달해도 "
+              "안전합니다."},
+    "reports.download": {"en": "Download", "ko": "내려받기"},
+    "reports.html": {"en": "HTML page", "ko": "HTML 페이지"},
+    "reports.xlsx": {"en": "Excel (a sheet per table)", "ko": "Excel (표마다 시트)"},
+    "reports.csv": {"en": "CSV (zip, a file per table)", "ko": "CSV (zip, 표마다 파일)"},
+    "reports.pdf": {"en": "PDF", "ko": "PDF"},
+    "reports.pdf_missing": {"en": "PDF needs WeasyPrint and the Pango library on the server; print the HTML page "
+                                  "to PDF from the browser instead.",
+                            "ko": "PDF를 만들려면 서버에 WeasyPrint와 Pango 라이브러리가 필요합니다. 대신 HTML "
+                                  "페이지를 브라우저에서 PDF로 인쇄하세요."},
+    "reports.facts": {"en": "{scope} · authors {authors} · built {generated} UTC",
+                      "ko": "{scope} · 작성자: {authors} · 생성 {generated} UTC"},
+    "reports.not_computed": {"en": "Not computed in this report: {sections}.",
+                             "ko": "이 보고서에서 계산되지 않은 부분: {sections}."},
+    "reports.preview": {"en": "Preview", "ko": "미리 보기"},
+    "reports.cli": {"en": "The same report from the command line or a scheduled job: `{command}`",
+                    "ko": "명령줄이나 예약 작업에서 같은 보고서 만들기: `{command}`"},
     "sources.title": {"en": "Sources", "ko": "소스"},
     "sources.subtitle": {"en": "Where mentions come from, when each source was last collected, and what went wrong.",
                          "ko": "멘션의 출처, 각 소스의 마지막 수집 시각과 발생한 문제."},

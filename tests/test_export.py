@@ -41,8 +41,9 @@ def hostile_store(store, tmp_path):
     return store
 
 
-def _export(store, fmt, out):
-    result = CliRunner().invoke(main, ["--db", str(store.path), "export", "mentions", "--format", fmt, "--out", str(out)])
+def _export(store, fmt, out, *flags):
+    args = ["--db", str(store.path), "export", "mentions", "--format", fmt, "--out", str(out), *flags]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     return out
 
@@ -83,7 +84,8 @@ def test_xlsx_export_has_no_formula_cells(hostile_store, tmp_path):
 
 
 def test_jsonl_export_round_trips(hostile_store, tmp_path):
-    out = _export(hostile_store, "jsonl", tmp_path / "m.jsonl")
+    # Authors as collected: a pseudonymised export imports back with the pseudonyms instead.
+    out = _export(hostile_store, "jsonl", tmp_path / "m.jsonl", "--include-authors")
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert {r["text"] for r in rows} >= set(HOSTILE)
     from viralscope.store import Store
@@ -91,8 +93,8 @@ def test_jsonl_export_round_trips(hostile_store, tmp_path):
     again = Store(tmp_path / "again.duckdb")
     summary = ingest.import_file(again, out)
     assert summary.inserted == len(rows)
-    original = _export(hostile_store, "jsonl", tmp_path / "a.jsonl").read_text(encoding="utf-8")
-    assert _export(again, "jsonl", tmp_path / "b.jsonl").read_text(encoding="utf-8") == original
+    original = _export(hostile_store, "jsonl", tmp_path / "a.jsonl", "--include-authors").read_text(encoding="utf-8")
+    assert _export(again, "jsonl", tmp_path / "b.jsonl", "--include-authors").read_text(encoding="utf-8") == original
 
 
 def test_write_table_is_atomic(tmp_path):

@@ -23,3 +23,61 @@ def mentions(store: Store, where: str = "", params: list | None = None) -> pd.Da
         unpacked = unpacked[[c for c in unpacked.columns if c not in df.columns]]
         df = pd.concat([df, unpacked], axis=1)
     return df
+
+
+#: Columns of ``export alerts``: the incident, whether the current data still shows it, what was sent.
+ALERT_COLUMNS = [
+    "brand", "start", "end", "peak", "severity", "negatives", "expected", "ratio", "negative_share",
+    "expected_share", "channel", "ongoing", "detected", "sent_to", "first_sent_at", "last_sent_at", "subject",
+    "incident_key",
+]
+
+
+def alerts(store: Store, config, brand: str | None = None) -> pd.DataFrame:
+    """Crisis incidents detected over the whole store (as ``alerts check`` detects them), each with the
+    alerts ``alerts_sent`` holds for it; alerts sent for incidents the current data no longer shows (the
+    data changed, or they were found with other settings) follow with ``detected`` false."""
+    import metrics
+    from metrics._common import utc
+    from viralscope import kpis
+
+    store.ensure()
+    cond, params, brand_name, _ = kpis.scope(store, config, brand)
+    first, last = store.query(
+        f"SELECT min(created_at) AS a, max(created_at) AS b FROM mentions WHERE {cond}", params  # noqa: S608
+    ).iloc[0]
+    incidents = pd.DataFrame(columns=["start", "end"])
+    if not pd.isna(first):
+        hourly = kpis.hourly_for_crises(store, cond, params, since=first, until=last + pd.Timedelta(seconds=1))
+        incidents = metrics.detect_crises(hourly, drivers=False)
+    rows = []
+    for _, inc in incidents.iterrows():
+        rows.append({**{c: inc.get(c) for c in ALERT_COLUMNS if c in inc.index}, "brand": brand_name,
+                     "detected": True, "incident_key": inc.get("key"), "_sent": []})
+    sent = store.query("SELECT incident_key, target, sent_at, payload FROM alerts_sent ORDER BY sent_at, target")
+    for rec in sent.itertuples(index=False):
+        try:
+            facts = json.loads(rec.payload) if rec.payload else {}
+            start, end = utc(facts["start"]), utc(facts["end"])
+        except (ValueError, KeyError, TypeError):
+            facts, start, end = {}, None, None
+        if facts.get("brand") != brand_name:
+            continue
+        match = next((r for r in rows if start is not None and r["start"] <= end and start <= r["end"]), None)
+        if match is None:
+            match = {"brand": brand_name, "start": start, "end": end, "detected": False,
+                     "incident_key": rec.incident_key, "_sent": [],
+                     **{k: facts.get(k) for k in ("peak", "severity", "negatives", "expected")}}
+            match["peak"] = utc(match["peak"]) if match["peak"] else None
+            rows.append(match)
+        match["_sent"].append(rec)
+        match["subject"] = match.get("subject") or facts.get("subject")
+    for r in rows:
+        sent_list = r.pop("_sent")
+        r["sent_to"] = ", ".join(sorted({s.target for s in sent_list})) or None
+        r["first_sent_at"] = min((s.sent_at for s in sent_list), default=None)
+        r["last_sent_at"] = max((s.sent_at for s in sent_list), default=None)
+    out = pd.DataFrame(rows, columns=ALERT_COLUMNS)
+    for col in ("start", "end", "peak", "first_sent_at", "last_sent_at"):
+        out[col] = pd.to_datetime(out[col], utc=True)
+    return out.sort_values(["start", "incident_key"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,155 @@
+"""On the demo world, every number the weekly report shows is the number ``viralscope metrics`` prints."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from html.parser import HTMLParser
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from tests.reports_world import demo_store  # noqa: F401 - fixture
+from viralscope import kpis, reports
+from viralscope.cli import main
+from viralscope.config import load_config
+from viralscope.export import neutralize
+from viralscope.reports.build import n_text
+
+#: The campaign's first week and the week of the demo crisis (incidents and response times in play).
+WEEKS = {"2026-W06": "2026-02-02..2026-02-09", "2026-W11": "2026-03-09..2026-03-16"}
+
+
+class _KpiRows(HTMLParser):
+    """The text of each cell of the rows ``<tr id="kpi-…">`` of the Key numbers table."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self._row, self._cell = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "tr" and (a.get("id") or "").startswith("kpi-"):
+            self._row = a["id"][4:]
+            self.rows[self._row] = []
+        elif tag == "td" and self._row:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._row and self._cell is not None:
+            self.rows[self._row].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr":
+            self._row = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+@pytest.fixture(scope="module", params=sorted(WEEKS))
+def built(request, demo_store, tmp_path_factory):  # noqa: F811
+    store, _truth, _config = demo_store
+    week = request.param
+    out = tmp_path_factory.mktemp(week)
+    result = CliRunner().invoke(main, ["--db", str(store.path), "metrics", "--window", WEEKS[week]])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    files = {}
+    for fmt, name in (("html", "r.html"), ("xlsx", "r.xlsx"), ("csv", "r.zip")):
+        res = CliRunner().invoke(main, ["--db", str(store.path), "report", "--week", week, "--format", fmt,
+                                        "--out", str(out / name)])
+        assert res.exit_code == 0, res.output
+        files[fmt] = out / name
+    report = reports.build(store, load_config(None, store=store), week)  # the configuration the CLI used
+    return week, printed, report, files
+
+
+def _none(v):
+    """Missing cells come back from pandas as NaN."""
+    return None if v is None or v != v else v
+
+
+def test_the_report_kpis_are_the_printed_kpis(built):
+    _week, printed, report, _files = built
+    table = report.tables["kpis"].set_index("key")
+    assert list(table.index) == list(printed["kpis"])
+    assert report.kpis["n"] == printed["n"] and report.brand == printed["brand"]
+    for key, k in printed["kpis"].items():
+        row = table.loc[key]
+        for field in ("value", "ci_low", "ci_high"):
+            mine = None if row[field] != row[field] else float(row[field])
+            assert mine == k[field], (key, field, mine, k[field])
+        assert (row["display"], row["status"], _none(row["reason"])) == (k["display"], k["status"], k["reason"]), key
+        assert row["n"] == n_text(k["n"])
+
+
+def test_the_html_shows_the_printed_kpis(built):
+    _week, printed, _report, files = built
+    parser = _KpiRows()
+    parser.feed(files["html"].read_text(encoding="utf-8"))
+    assert list(parser.rows) == list(printed["kpis"])
+    for key, k in printed["kpis"].items():
+        label, shown, source = parser.rows[key]
+        assert label == k["label"]
+        assert shown == (k["display"] if k["status"] == "ok" else f"n/a: {k['reason']}"), key
+        assert f"n = {n_text(k['n'])}" in source
+
+
+def test_the_xlsx_and_csv_hold_the_printed_kpis(built):
+    _week, printed, _report, files = built
+    sheet = load_workbook(files["xlsx"])["kpis"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    with zipfile.ZipFile(files["csv"]) as zf:
+        name = next(n for n in zf.namelist() if n.endswith("/kpis.csv"))
+        csv_rows = {r["key"]: r for r in csv.DictReader(io.StringIO(zf.read(name).decode("utf-8")))}
+    for key, k in printed["kpis"].items():
+        for field in ("value", "ci_low", "ci_high"):
+            # openpyxl writes 16 significant digits ("%.16g"; Excel shows 15): equal to that precision.
+            assert (rows[key][field] is None) == (k[field] is None), (key, field)
+            if k[field] is not None:
+                assert float(f"{rows[key][field]:.16g}") == float(f"{k[field]:.16g}"), (key, field)
+            assert (float(csv_rows[key][field]) if csv_rows[key][field] else None) == k[field], (key, field)
+        # A display that starts with "+" or "-" is formula-like: the CSV carries it neutralised.
+        assert rows[key]["display"] == k["display"] and csv_rows[key]["display"] == neutralize(k["display"])
+
+
+def test_the_tables_agree_with_the_kpis(built, demo_store):  # noqa: F811
+    week, printed, report, _files = built
+    store, _truth, config = demo_store
+    volume = report.tables["volume"]
+    this = volume[volume["period"] == "this week"]
+    before = volume[volume["period"] == "previous week"]
+    assert int(this["mentions"].sum()) == printed["n"]["window"]
+    assert int(before["mentions"].sum()) == printed["n"]["baseline"]
+    lift = printed["kpis"]["positive_mention_lift"]["details"]
+    assert int(this["positive"].sum()) == lift["n_window"] and int(before["positive"].sum()) == lift["n_baseline"]
+    crisis = printed["kpis"]["crisis_incidents"]
+    assert len(report.tables["incidents"]) == crisis["value"]
+    assert [i.isoformat() for i in report.tables["incidents"]["start"]] == \
+        [i["start"] for i in crisis["details"]["incidents"]]
+    found = kpis.themes(store, config, WEEKS[week])
+    assert list(report.tables["themes"]["label"]) == [t["label"] for t in found["themes"]]
+    conv = report.tables["conversions"]
+    details = printed["kpis"]["conversion_change"]["details"]
+    assert int(conv.loc[conv["period"] == "this week", "sessions"].sum()) == details["sessions_window"]
+    assert int(conv.loc[conv["period"] == "this week", "conversions"].sum()) == details["conversions_window"]
+
+
+def test_the_crisis_week_shows_the_demo_crisis(demo_store):  # noqa: F811
+    import pandas as pd
+
+    store, truth, config = demo_store
+    start = pd.Timestamp(truth["crisis"]["start"])
+    report = reports.build(store, config, reports.week_label(start))
+    incidents = report.tables["incidents"]
+    near = incidents[(incidents["start"] - start).abs() <= pd.Timedelta(hours=1)]
+    assert len(near) == 1
+    trigger = f"{truth['crisis']['trigger']['source']}:{truth['crisis']['trigger']['root_id']}"
+    assert trigger in near["driving_cascades"].iat[0]
+    negative = report.tables["notable_mentions"].query("tone == 'negative'")
+    assert len(negative) == 10 and negative["reach"].is_monotonic_decreasing

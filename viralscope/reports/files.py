@@ -1,0 +1,100 @@
+"""Writing a built report to a file: HTML, XLSX (one sheet per table), CSV (a zip of one file per table), PDF.
+
+Every file is written under a temporary name and renamed into place, so a failed render never leaves half
+a report where the last good one was.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from viralscope import export as exporting
+from viralscope.errors import ViralscopeError
+from viralscope.reports.build import WeeklyReport
+from viralscope.reports.html import render_html
+
+__all__ = ["FORMATS", "MIME", "pdf_available", "pdf_bytes", "render", "to_bytes"]
+
+FORMATS = ("html", "xlsx", "csv", "pdf")
+#: File suffix and media type of each format (the CSV format is a zip of CSV files).
+MIME = {"html": (".html", "text/html"),
+        "xlsx": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "csv": (".zip", "application/zip"), "pdf": (".pdf", "application/pdf")}
+#: Entries of the CSV zip carry this time, so the same report zips to the same bytes.
+_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def _atomic(out: Path, write) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out
+
+
+def _csv_zip(report: WeeklyReport, path: Path) -> None:
+    """One CSV per table (formula-neutralised by ``export.write_table``), in report order."""
+    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, df in report.all_tables().items():
+            one = exporting.write_table(df, "csv", Path(tmp) / f"{name}.csv")
+            info = zipfile.ZipInfo(f"{report.week}/{name}.csv", date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, one.read_bytes())
+
+
+def _deny(url: str, *args, **kwargs):
+    """WeasyPrint's URL fetcher: the report references nothing, and nothing may be fetched."""
+    raise ValueError(f"the report fetches no resource ({url[:40]!r} refused)")
+
+
+def pdf_available() -> bool:
+    """True when WeasyPrint and the Pango library it needs can be loaded here."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+def pdf_bytes(html: str) -> bytes:
+    """The HTML report printed to PDF by WeasyPrint (its print stylesheet: A4 landscape, page numbers)."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: the Pango library is missing
+        raise ViralscopeError(
+            "PDF needs WeasyPrint and the Pango library (Debian/Ubuntu: apt install libpango-1.0-0 "
+            f"libpangoft2-1.0-0; macOS: brew install pango); use --format html and print it instead ({exc})"
+        ) from None
+    return weasyprint.HTML(string=html, url_fetcher=_deny).write_pdf()
+
+
+def render(report: WeeklyReport, fmt: str, out: str | os.PathLike) -> Path:
+    """Write ``report`` as ``fmt`` (html, xlsx, csv or pdf) to ``out``."""
+    out = Path(out)
+    if fmt == "html":
+        text = render_html(report)
+        return _atomic(out, lambda p: p.write_text(text, encoding="utf-8"))
+    if fmt == "xlsx":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return exporting.write_sheets(report.all_tables(), out)
+    if fmt == "csv":
+        return _atomic(out, lambda p: _csv_zip(report, p))
+    if fmt == "pdf":
+        data = pdf_bytes(render_html(report))
+        return _atomic(out, lambda p: p.write_bytes(data))
+    raise ViralscopeError(f"unknown report format {fmt!r} ({', '.join(FORMATS)})")
+
+
+def to_bytes(report: WeeklyReport, fmt: str) -> bytes:
+    """The file ``render`` would write, as bytes (for a download)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return render(report, fmt, Path(tmp) / f"report{MIME[fmt][0]}").read_bytes()
