@@ -41,7 +41,7 @@ def _bootstrap_means(x: np.ndarray, n_boot: int, seed: int, chunk: int = 200) ->
 
     Drawing how often each distinct value is taken has the same distribution as drawing rows with
     replacement, at O(distinct values) per resample: depths repeat a lot, so a million cascades take
-    milliseconds. (The same scheme as ``metrics.average_share_depth``, so the two agree exactly.)
+    milliseconds.
     """
     values, counts = np.unique(x, return_counts=True)
     rng = np.random.default_rng(seed)
@@ -64,7 +64,8 @@ def average_share_depth(cascades: pd.DataFrame, window=None, *, level: float = 0
     Parameters
     ----------
     cascades : DataFrame
-        From :func:`diffusion.cascade_metrics` (columns ``size``, ``depth``, ``started_at``).
+        From :func:`diffusion.cascade_metrics` (columns ``size``, ``depth``, and ``started_at`` when a
+        window is given).
     window : (start, end), optional
         Keep cascades that started in ``[start, end)`` (dates or times; naive means UTC).
     level : float
@@ -96,10 +97,10 @@ def average_share_depth(cascades: pd.DataFrame, window=None, *, level: float = 0
     >>> round(r["ci_low"], 2), round(r["ci_high"], 2)
     (1.17, 3.0)
     """
-    for col in ("size", "depth", "started_at"):
+    for col in ("size", "depth") + (("started_at",) if window is not None else ()):
         if col not in cascades.columns:
             raise InputError(Problem("cascades", None, col, "column is missing (use diffusion.cascade_metrics)"))
-    inside = cascades[_window_mask(cascades["started_at"], window)]
+    inside = cascades if window is None else cascades[_window_mask(cascades["started_at"], window)]
     spread = inside.loc[inside["size"] >= 2, "depth"].to_numpy(dtype=float)
     m = len(spread)
     out = {"estimate": None, "ci_low": None, "ci_high": None, "n": m,

@@ -69,9 +69,18 @@ class FollowerGraph:
             if len(w) and w.min() < 0:
                 raise ValueError("edge weights must be >= 0")
             w = w[order]
-        labels = np.arange(n_nodes) if nodes is None else np.asarray(list(nodes), dtype=object)
-        if len(labels) != n_nodes:
-            raise ValueError("nodes must have one label per node")
+        if nodes is None:
+            labels = np.arange(n_nodes)
+        else:
+            # Filled one by one: np.asarray would turn equal-length tuple labels, such as the demo world's
+            # (source, author_id) accounts, into a 2-D array.
+            given = list(nodes)
+            if len(given) != n_nodes:
+                raise ValueError("nodes must have one label per node")
+            labels = np.empty(n_nodes, dtype=object)
+            labels[:] = [None] * n_nodes
+            for i, label in enumerate(given):
+                labels[i] = label
         return cls(nodes=labels, indptr=indptr, indices=target[order], weight=w)
 
     @property

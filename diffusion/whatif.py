@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from diffusion.simulate import DelaySampler, FollowerGraph, simulate_cascades
+from diffusion.simulate import DelaySampler, FollowerGraph, compile_graph, simulate_cascades
 from diffusion.virality import roots_and_depths, subtree_sizes
 from viralscope.errors import InputError, Problem
 
@@ -28,25 +28,14 @@ WHATIF_COLUMNS = [
 
 
 def _compile(graph: nx.DiGraph | FollowerGraph, weight: str | None) -> tuple[FollowerGraph, dict]:
-    """The graph in compressed rows with integer labels, and the position of every account.
-
-    Accounts are often tuples, ``(source, author_id)`` in the demo world; numpy would turn a list of equal
-    tuples into a 2-D array, so labels stay in a plain dict here and the compiled graph gets positions.
-    """
+    """The graph in compressed rows, and the position of every account."""
     if isinstance(graph, FollowerGraph):
-        labels = [tuple(x) if isinstance(x, list) else x for x in graph.nodes.tolist()]
-        return graph, {label: i for i, label in enumerate(labels)}
-    if not isinstance(graph, nx.DiGraph):
+        fg = graph
+    elif isinstance(graph, nx.DiGraph):
+        fg = compile_graph(graph, weight=weight)
+    else:
         raise InputError(Problem("what-if", None, "graph", "expected a networkx DiGraph (account -> follower)"))
-    index = {node: i for i, node in enumerate(graph.nodes)}
-    m = graph.number_of_edges()
-    src, dst = np.empty(m, dtype=np.int64), np.empty(m, dtype=np.int64)
-    w = np.ones(m) if weight is not None else None
-    for k, (u, v, data) in enumerate(graph.edges(data=True)):
-        src[k], dst[k] = index[u], index[v]
-        if w is not None:
-            w[k] = data.get(weight, 1.0)
-    return FollowerGraph.from_edges(len(index), src, dst, w), index
+    return fg, {label: i for i, label in enumerate(fg.nodes)}
 
 
 def simulate_spread(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from diffusion import share_depth
 from metrics._common import na, need, ok
 
 __all__ = ["amplification_asymmetry", "average_share_depth", "cascade_roots"]
@@ -158,12 +159,10 @@ def average_share_depth(cascades: pd.DataFrame, *, n_boot: int = _BOOT, seed: in
     if "size" not in cascades.columns or "depth" not in cascades.columns:
         cascades = cascade_roots(cascades)
     need(cascades, ["size", "depth"], "cascades")
-    size = pd.to_numeric(cascades["size"], errors="coerce").to_numpy(float)
-    depth = pd.to_numeric(cascades["depth"], errors="coerce").to_numpy(float)
-    d = depth[(size >= 2) & np.isfinite(depth)]
-    if len(d) == 0:
+    numbers = pd.DataFrame({"size": pd.to_numeric(cascades["size"], errors="coerce"),
+                            "depth": pd.to_numeric(cascades["depth"], errors="coerce")}).dropna()
+    # One definition of the number: the diffusion stage's, reported in the metrics' result shape.
+    r = share_depth.average_share_depth(numbers, n_boot=n_boot, seed=seed)
+    if r["n"] == 0:
         return na("no cascade with 2 or more mentions", n=0)
-    if len(d) == 1:
-        return ok(d[0], n=1)
-    boot = _boot_means(d, np.random.default_rng(seed), n_boot)
-    return ok(d.mean(), np.quantile(boot, 0.025), np.quantile(boot, 0.975), n=len(d))
+    return ok(r["estimate"], r["ci_low"], r["ci_high"], n=r["n"])

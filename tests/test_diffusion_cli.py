@@ -50,7 +50,7 @@ def small_store(store, tmp_path):
 
 def test_export_cascades_csv_jsonl_xlsx(small_store, tmp_path):
     out = tmp_path / "cascades.csv"
-    result = _run(small_store, "export", "cascades", "--format", "csv", "--out", str(out))
+    result = _run(small_store, "export", "cascades", "--format", "csv", "--out", str(out), "--include-authors")
     assert result.exit_code == 0 and "wrote 2 cascades" in result.output
     with out.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -73,12 +73,26 @@ def test_export_cascades_csv_jsonl_xlsx(small_store, tmp_path):
 
 def test_export_accounts(small_store, tmp_path):
     out = tmp_path / "accounts.csv"
-    result = _run(small_store, "export", "accounts", "--format", "csv", "--out", str(out))
+    result = _run(small_store, "export", "accounts", "--format", "csv", "--out", str(out), "--include-authors")
     assert result.exit_code == 0 and "wrote 3 accounts" in result.output
     table = pd.read_csv(out)
     assert list(table.columns) == ACCOUNT_COLUMNS
     brand = table.set_index("author_id").loc["brand"]
     assert (brand["posts"], brand["reach"], brand["largest_cascade"]) == (1, 2, 3)
+
+
+@pytest.mark.parametrize("table", ["cascades", "accounts"])
+def test_exports_pseudonymise_authors_by_default(small_store, tmp_path, table):
+    out = tmp_path / f"{table}.csv"
+    assert _run(small_store, "export", table, "--format", "csv", "--out", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "fan" not in text and "evil.example" not in text
+    authors = pd.read_csv(out)["author_id"].dropna()
+    assert len(authors) and authors.map(lambda a: a != "brand").all()
+    # The same author gets the same pseudonym in every export of the store, so tables still join.
+    again = tmp_path / f"{table}2.csv"
+    assert _run(small_store, "export", table, "--format", "csv", "--out", str(again)).exit_code == 0
+    assert again.read_text(encoding="utf-8") == text
 
 
 def test_export_from_an_empty_store(store, tmp_path):

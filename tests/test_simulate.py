@@ -124,3 +124,13 @@ def test_bad_input_is_refused():
     fg = FollowerGraph.from_edges(2, np.array([0]), np.array([1]))
     with pytest.raises(ValueError):
         simulate_cascades(fg, np.array([0, 1]), np.array([0.5]), rng=np.random.default_rng(0))
+
+
+def test_tuple_accounts_stay_one_label_each():
+    # The demo world's accounts are (source, author_id) pairs: numpy must not read them as a 2-D array.
+    g = nx.DiGraph([(("x", "lumio"), ("x", "ana")), (("x", "lumio"), ("x", "bo")), (("x", "ana"), ("x", "cy"))])
+    fg = compile_graph(g)
+    assert fg.nodes.shape == (4,) and fg.nodes[0] == ("x", "lumio")
+    spread = independent_cascade(g, [("x", "lumio")], 1.0, rng=0)
+    assert set(spread["child"]) == {("x", "ana"), ("x", "bo"), ("x", "cy")}
+    assert set(fg.to_networkx().edges) == set(g.edges)

@@ -6,7 +6,7 @@ import click
 
 from viralscope import export as exporting
 from viralscope.cli import App, main
-from viralscope.commands.data import export_group, export_options
+from viralscope.commands.data import export_group, export_options, write_export
 from viralscope.errors import ModelError
 
 # The diffusion modules are imported inside the commands: they pull in scikit-learn and scipy, which every
@@ -38,7 +38,7 @@ def export_cascades(app: App, fmt: str, out: str) -> None:
     from diffusion.cascades import cascade_metrics
 
     df = cascade_metrics(_mentions(app))
-    exporting.write_table(df, fmt, out, sheet="cascades")
+    write_export(app, df, fmt, out, sheet="cascades")
     click.echo(f"wrote {len(df):,} cascades to {out}")
 
 
@@ -50,7 +50,7 @@ def export_accounts(app: App, fmt: str, out: str) -> None:
     from diffusion.accounts import account_table
 
     df = account_table(_mentions(app))
-    exporting.write_table(df, fmt, out, sheet="accounts")
+    write_export(app, df, fmt, out, sheet="accounts")
     click.echo(f"wrote {len(df):,} accounts to {out}")
 
 
