@@ -153,15 +153,7 @@ def _write(store: Store, clean: pd.DataFrame, *, origin: str, cursors=None) -> I
                         JOIN links l ON l.source = s.source AND l.id = s.id""",  # noqa: S608
                     [now, now],
                 )
-                con.execute(
-                    """UPDATE mentions AS m SET parent_resolved = l.parent_resolved, cascade_id = l.cascade_id,
-                           depth = l.depth, link_flag = l.link_flag
-                       FROM links l
-                       WHERE m.source = l.source AND m.id = l.id AND (
-                           m.parent_resolved IS DISTINCT FROM l.parent_resolved
-                           OR m.cascade_id IS DISTINCT FROM l.cascade_id
-                           OR m.depth IS DISTINCT FROM l.depth OR m.link_flag IS DISTINCT FROM l.link_flag)"""
-                )
+                _apply_links(con)
                 con.unregister("links")
             summary.unchanged = len(staged) - summary.inserted - summary.updated
             summary.links = _link_counts(con)
@@ -185,6 +177,41 @@ def _resolve_sources(con, staged: pd.DataFrame) -> pd.DataFrame:
         ).df()
         frames.append(resolve_links(both).assign(source=source))
     return pd.concat(frames, ignore_index=True)
+
+
+def _apply_links(con) -> int:
+    """Write the registered ``links`` into the stored mentions whose links differ; how many changed."""
+    return con.execute(
+        """UPDATE mentions AS m SET parent_resolved = l.parent_resolved, cascade_id = l.cascade_id,
+               depth = l.depth, link_flag = l.link_flag
+           FROM links l
+           WHERE m.source = l.source AND m.id = l.id AND (
+               m.parent_resolved IS DISTINCT FROM l.parent_resolved
+               OR m.cascade_id IS DISTINCT FROM l.cascade_id
+               OR m.depth IS DISTINCT FROM l.depth OR m.link_flag IS DISTINCT FROM l.link_flag)"""
+    ).fetchone()[0]
+
+
+def relink(store: Store) -> int:
+    """Resolve the parent links of every stored mention again; returns how many mentions' links changed.
+
+    Imports keep links resolved as they write, so on a store written only by them this changes nothing; it
+    repairs a store whose mentions were written by other means (or by an older resolver) in one transaction.
+    """
+    store.ensure()
+    with store.write() as con:
+        sources = [row[0] for row in con.execute("SELECT DISTINCT source FROM mentions ORDER BY 1").fetchall()]
+        frames = [
+            resolve_links(con.execute("SELECT id, parent_id, created_at FROM mentions WHERE source = ?",
+                                      [source]).df()).assign(source=source)
+            for source in sources
+        ]
+        if not frames:
+            return 0
+        con.register("links", pd.concat(frames, ignore_index=True))
+        changed = _apply_links(con)
+        con.unregister("links")
+    return int(changed)
 
 
 def _update_existing(con, now) -> int:

@@ -1,0 +1,88 @@
+"""``viralscope analyze``: bring a store up to date — score, rebuild cascades, refresh the week's KPIs.
+
+Each step is one stage's library function; this module only runs them in order and says what they did:
+
+1. sentiment: :func:`viralscope.scoring.score_store` scores every mention without a label (analysts'
+   corrections are kept);
+2. cascades: :func:`viralscope.ingest.relink` resolves every source's parent links again (imports keep
+   them resolved, so this repairs stores written by other means) and the cascades are counted;
+3. metrics: :func:`viralscope.kpis.compute` for the last seven days of mentions against the seven before,
+   the numbers the Overview and the weekly report start from.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from viralscope import ingest, kpis, scoring
+from viralscope.scoring import ScoreSummary
+from viralscope.store import Store
+
+__all__ = ["HEADLINE", "Analysis", "analyze", "last_week"]
+
+#: The KPIs ``analyze`` reports, in this order.
+HEADLINE = ("mention_lift", "net_sentiment", "perception_change", "share_of_voice", "average_share_depth",
+            "conversion_change", "viral_roi", "response_time_median", "crisis_incidents")
+
+
+@dataclass
+class Analysis:
+    """What :func:`analyze` did."""
+
+    scoring: ScoreSummary
+    relinked: int
+    mentions: int
+    cascades: int
+    spread: int
+    deepest: int
+    window: tuple[pd.Timestamp, pd.Timestamp] | None
+    kpis: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        """A short human summary, one line per stage."""
+        out = [self.scoring.line()]
+        out.append(f"cascades: {self.cascades:,} in {self.mentions:,} mentions, {self.spread:,} spread "
+                   f"(2 or more mentions), deepest {self.deepest} hops; "
+                   + (f"{self.relinked:,} mentions relinked" if self.relinked else "links were up to date"))
+        if self.window is None:
+            out.append("metrics: no mentions yet")
+        else:
+            start, end = self.window
+            out.append(f"metrics for {start:%Y-%m-%d}..{end:%Y-%m-%d} against the 7 days before:")
+            for key in HEADLINE:
+                kpi = self.kpis.get(key)
+                if kpi is not None:
+                    value = kpi["display"] if kpi["status"] == "ok" else f"n/a ({kpi['reason']})"
+                    out.append(f"  {kpi['label']}: {value}")
+        out.append(f"done in {self.seconds:.1f} s")
+        return out
+
+
+def last_week(store: Store) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The seven days that end with the day of the newest mention, as a half-open UTC interval."""
+    newest = store.scalar("SELECT max(created_at) FROM mentions")
+    if newest is None:
+        return None
+    end = pd.Timestamp(newest).tz_localize("UTC").floor("D") + pd.Timedelta(days=1)
+    return end - pd.Timedelta(days=7), end
+
+
+def analyze(store: Store, config=None, *, rescore: bool = False, progress=None) -> Analysis:
+    """Score, relink and compute the last week's KPIs of ``store``; ``progress(done, total)`` while scoring."""
+    started = time.perf_counter()
+    store.ensure()
+    scored = scoring.score_store(store, rescore=rescore, progress=progress)
+    relinked = ingest.relink(store)
+    mentions, cascades, spread, deepest = store.query(
+        """SELECT coalesce(sum(n), 0), count(*), count(*) FILTER (WHERE n >= 2), coalesce(max(d), 0)
+           FROM (SELECT source, cascade_id, count(*) AS n, max(depth) AS d FROM mentions GROUP BY 1, 2)"""
+    ).iloc[0].tolist()
+    window = last_week(store)
+    found = kpis.compute(store, config, window)["kpis"] if window is not None else {}
+    return Analysis(scoring=scored, relinked=relinked, mentions=int(mentions), cascades=int(cascades),
+                    spread=int(spread), deepest=int(deepest), window=window, kpis=found,
+                    seconds=time.perf_counter() - started)
