@@ -69,16 +69,6 @@ def test_sections_say_what_is_not_computed(unscored_store, tmp_path):  # noqa: F
     assert "run viralscope analyze" in html
 
 
-def test_cascade_sections_when_the_diffusion_stage_is_missing(hostile_store, monkeypatch):  # noqa: F811
-    store, config = hostile_store
-    import sys
-
-    monkeypatch.setattr(sys.modules["viralscope.reports.build"], "_diffusion", lambda name: None)
-    by = {s.key: s for s in reports.build(store, config, "2026-W06").sections}
-    assert by["cascades"].status == "n/a" and "not computed yet: run viralscope analyze" in by["cascades"].reason
-    assert by["triggers"].status == "n/a" and "not computed yet: run viralscope analyze" in by["triggers"].reason
-
-
 def test_an_empty_store_still_renders(store, tmp_path):
     built = reports.build(store, None, "2026-W06")
     assert all(s.status == "n/a" for s in built.sections if s.key not in ("kpis", "volume"))

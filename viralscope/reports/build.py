@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+import diffusion
 import metrics
 from metrics._common import utc
 from viralscope import __version__, kpis, privacy
@@ -252,22 +253,9 @@ def _window_members(ctx: _Ctx) -> pd.DataFrame:
     )
 
 
-def _diffusion(name: str):
-    """A function of the diffusion stage, or None while that stage is not installed."""
-    try:
-        import diffusion
-    except ImportError:  # pragma: no cover - the package ships with viralscope
-        return None
-    return getattr(diffusion, name, None)
-
-
 def _cascades(ctx: _Ctx, members: pd.DataFrame, built: bool) -> tuple[pd.DataFrame, Section]:
-    cascade_metrics = _diffusion("cascade_metrics")
     if not built:
         return _empty(CASCADE_COLUMNS), Section("cascades", "", (), "n/a", NOT_BUILT)
-    if cascade_metrics is None:
-        return _empty(CASCADE_COLUMNS), Section(
-            "cascades", "", (), "n/a", "cascade metrics are not computed yet: run viralscope analyze")
     if members.empty:
         return _empty(CASCADE_COLUMNS), Section("cascades", "", (), "n/a", "no original posts in the window")
     sizes = members.groupby(["source", "cascade_id"], sort=False).size().rename("size").reset_index()
@@ -278,7 +266,7 @@ def _cascades(ctx: _Ctx, members: pd.DataFrame, built: bool) -> tuple[pd.DataFra
             "cascades", "", (), "n/a", "no original post of the window was shared or answered")
     keys = set(zip(top["source"], top["cascade_id"], strict=True))
     chosen = members[[k in keys for k in zip(members["source"], members["cascade_id"], strict=True)]]
-    per = cascade_metrics(chosen)
+    per = diffusion.cascade_metrics(chosen)
     roots = chosen[chosen["depth"] == 0]  # a root is its own cascade_id
     root_columns = ["sentiment_label", "text", *(c for c in ("author_id", "author_name", "author_followers")
                                                   if c not in per.columns)]
@@ -302,18 +290,14 @@ TRAIT_COLUMNS = ["trait", "description", "effect", "ci_low", "ci_high", "odds_ra
 
 
 def _triggers(ctx: _Ctx, members: pd.DataFrame, built: bool) -> tuple[dict, Section, dict | None]:
-    trigger_accounts, trait_model = _diffusion("trigger_accounts"), _diffusion("trait_model")
     empty = {"trigger_accounts": _empty(ACCOUNT_COLUMNS), "trigger_model": _empty(MODEL_COLUMNS),
              "trigger_traits": _empty(TRAIT_COLUMNS)}
     if not built:
         return empty, Section("triggers", "", (), "n/a", NOT_BUILT), None
-    if trigger_accounts is None or trait_model is None:
-        return empty, Section("triggers", "", (), "n/a",
-                              "viral triggers are not computed yet: run viralscope analyze"), None
     if members.empty:
         return empty, Section("triggers", "", (), "n/a", "no original posts in the window"), None
     notes = []
-    accounts = trigger_accounts(members).head(TOP_ACCOUNTS).reset_index(drop=True)
+    accounts = diffusion.trigger_accounts(members).head(TOP_ACCOUNTS).reset_index(drop=True)
     accounts.insert(0, "rank", np.arange(1, len(accounts) + 1))
     if accounts.empty:
         notes.append("no reshare re-ignited a cascade rooted in this week")
@@ -321,7 +305,7 @@ def _triggers(ctx: _Ctx, members: pd.DataFrame, built: bool) -> tuple[dict, Sect
     themes = dict(ctx.config.themes) if ctx.config is not None else None
     summary = None
     try:
-        report = trait_model(members, themes=themes or None)
+        report = diffusion.trait_model(members, themes=themes or None)
     except InsufficientData as exc:
         notes.append(f"no trait model: {exc.reason}")
     else:
