@@ -185,3 +185,47 @@ def crisis_series(series: pd.DataFrame, incidents: pd.DataFrame | None, lang: st
     days = (series["t"].max() - series["t"].min()).days if len(series) else 0
     _time_axis(fig, lang, "hour" if days <= 3 else "day")
     return fig
+
+
+def trait_name(trait: str, description: str | None, lang: str) -> str:
+    """A trait of ``diffusion.trait_model`` in words: the interface's own wording when it has one."""
+    for prefix in ("theme_", "source_"):
+        if trait.startswith(prefix):
+            return i18n.t(f"trait.{prefix[:-1]}", lang, name=trait[len(prefix):])
+    key = f"trait.{trait}"
+    if key in i18n.STRINGS:
+        return i18n.t(key, lang)
+    return description or trait
+
+
+def trait_effects(effects: pd.DataFrame, lang: str, *, title: str) -> go.Figure:
+    """A forest plot: each trait's effect on the log-odds of going viral with its 95% interval.
+
+    Traits whose effect is significant after Holm's adjustment are drawn in the accent colour, the others
+    in grey; the line at 0 is "no effect". Trait names come from the configuration's themes and the store's
+    sources, so they pass through ``plot_text``.
+    """
+    df = effects.sort_values("effect", kind="stable").reset_index(drop=True)
+    fig = theme.figure(title=title, height=max(260, 90 + 26 * len(df)))
+    names = [plot_text(trait_name(t, d, lang), limit=60)
+             for t, d in zip(df["trait"], df.get("description", [None] * len(df)), strict=True)]
+    sig = df["significant"].astype(bool).to_numpy()
+    for flag, label, color in ((True, i18n.t("diffusion.traits_significant", lang), theme.ACCENT),
+                               (False, i18n.t("diffusion.traits_unclear", lang), theme.MUTED)):
+        part = df[sig == flag]
+        if part.empty:
+            continue
+        shown = [n for n, s in zip(names, sig, strict=True) if s == flag]
+        fig.add_trace(go.Scatter(
+            x=part["effect"], y=shown, mode="markers", name=label,
+            marker={"size": 9, "color": color, "symbol": "square"},
+            error_x={"type": "data", "symmetric": False, "array": part["ci_high"] - part["effect"],
+                     "arrayminus": part["effect"] - part["ci_low"], "color": color, "thickness": 1.5, "width": 4},
+            customdata=np.column_stack([part["ci_low"], part["ci_high"], part["odds_ratio"], part["p_holm"]]),
+            hovertemplate=("%{y}<br>" + i18n.t("diffusion.traits_hover", lang) + "<extra></extra>"),
+        ))
+    fig.add_vline(x=0, line={"color": theme.INK, "width": 1, "dash": "dot"})
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(title=i18n.t("diffusion.traits_axis", lang), zeroline=False)
+    fig.update_yaxes(categoryorder="array", categoryarray=names, rangemode="normal")
+    return fig

@@ -113,10 +113,6 @@ def stage_missing(lang: str, what: str, command: str = "viralscope analyze") -> 
     st.info(i18n.t("stage.missing", lang, what=what, command=command))
 
 
-def module_missing(lang: str, what: str, module: str) -> None:
-    st.info(i18n.t("stage.not_installed", lang, what=what, module=module))
-
-
 def _labels(lang: str, columns) -> dict:
     out = {}
     for c in columns:
@@ -127,8 +123,11 @@ def _labels(lang: str, columns) -> dict:
 
 
 def mentions_table(df: pd.DataFrame, lang: str, *, key: str, selectable: bool = True,
-                   columns: list[str] | None = None):
-    """Mentions as a table: text as text, the original post as a link only when it is http(s)."""
+                   columns: list[str] | None = None, formats: dict[str, str] | None = None):
+    """Mentions as a table: text as text, the original post as a link only when it is http(s).
+
+    ``formats`` gives number columns a Streamlit number format (``"percent"``, ``"%.1f"`` …).
+    """
     view = df.copy()
     if "url" in view:
         view["link"] = safe_urls(view["url"])
@@ -153,6 +152,7 @@ def mentions_table(df: pd.DataFrame, lang: str, *, key: str, selectable: bool = 
             config[c] = st.column_config.NumberColumn(labels.get(c, c), format="localized")
     if "sentiment_compound" in view:
         config["sentiment_compound"] = st.column_config.NumberColumn(labels["sentiment_compound"], format="%.2f")
+    config.update(_number_formats(view, labels, formats))
     kwargs = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
     return st.dataframe(view, column_config=config, hide_index=True, width="stretch", key=key, **kwargs)
 
@@ -192,8 +192,16 @@ def _time_columns(df: pd.DataFrame, labels: dict) -> dict:
             for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])}
 
 
-def table(df: pd.DataFrame, lang: str, *, key: str | None = None) -> None:
-    """A plain table (no mention text expected) with column names in the interface language."""
+def _number_formats(df: pd.DataFrame, labels: dict, formats: dict[str, str] | None) -> dict:
+    return {c: st.column_config.NumberColumn(labels.get(c, c), format=f) for c, f in (formats or {}).items()
+            if c in df.columns}
+
+
+def table(df: pd.DataFrame, lang: str, *, key: str | None = None, formats: dict[str, str] | None = None) -> None:
+    """A plain table with column names in the interface language (text in it is shown as plain text).
+
+    ``formats`` gives number columns a Streamlit number format (``"percent"``, ``"%.1f"`` …).
+    """
     labels = {}
     for c in df.columns:
         for k in (f"sources.col.{c}", f"col.{c}"):
@@ -202,4 +210,5 @@ def table(df: pd.DataFrame, lang: str, *, key: str | None = None) -> None:
                 break
     config = {c: st.column_config.Column(label) for c, label in labels.items()}
     config.update(_time_columns(df, labels))
+    config.update(_number_formats(df, labels, formats))
     st.dataframe(df, column_config=config, hide_index=True, width="stretch", key=key)

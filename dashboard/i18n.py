@@ -69,8 +69,6 @@ STRINGS: dict[str, dict[str, str]] = {
                        "ko": "이 필터에 맞는 멘션이 없습니다. 기간을 넓히거나 필터를 해제하세요."},
     "stage.missing": {"en": "{what} appears here once `{command}` has run on this store.",
                       "ko": "이 저장소에서 `{command}`을(를) 실행하면 {what}이(가) 여기에 표시됩니다."},
-    "stage.not_installed": {"en": "{what} needs the {module} module of viralscope, which this installation lacks.",
-                            "ko": "{what}에는 viralscope의 {module} 모듈이 필요하지만 이 설치본에는 없습니다."},
     "common.window": {"en": "Window", "ko": "기간"},
     "common.baseline": {"en": "Baseline", "ko": "비교 기간"},
     "common.n": {"en": "n", "ko": "표본 수"},
@@ -122,10 +120,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "overview.subtitle": {"en": "How much is said about the brand and its competitors, where, and how it changes.",
                           "ko": "브랜드와 경쟁사에 대해 어디서 얼마나 이야기되는지, 어떻게 변하는지 보여줍니다."},
     "overview.kpis": {"en": "Key figures", "ko": "핵심 지표"},
-    "overview.kpis_slot": {"en": "Lift, sentiment change, share depth, conversion change and viral ROI with their "
-                                 "intervals appear here once the metrics module is installed.",
-                           "ko": "지표 모듈이 설치되면 리프트, 감성 변화, 공유 깊이, 전환 변화, 바이럴 ROI가 "
-                                 "신뢰구간과 함께 여기에 표시됩니다."},
     "overview.volume_brand": {"en": "Mention volume by brand", "ko": "브랜드별 멘션량"},
     "overview.volume_source": {"en": "Mention volume by source", "ko": "소스별 멘션량"},
     "overview.campaign": {"en": "Campaign: {name}", "ko": "캠페인: {name}"},
@@ -219,12 +213,10 @@ STRINGS: dict[str, dict[str, str]] = {
                                      "모델의 학습 라벨로 보관됩니다."},
     "sentiment.correct_label": {"en": "Right label", "ko": "올바른 라벨"},
     "sentiment.correct_save": {"en": "Save correction", "ko": "수정 저장"},
-    "sentiment.correct_saved": {"en": "Saved. The correction is used the next time the model is trained.",
-                                "ko": "저장했습니다. 다음 모델 학습 때 반영됩니다."},
-    "sentiment.correct_missing": {"en": "Saving corrections needs the sentiment module's `save_correction`, "
-                                        "which this installation lacks.",
-                                  "ko": "수정 저장에는 감성 모듈의 `save_correction`이 필요하지만 이 설치본에는 "
-                                        "없습니다."},
+    "sentiment.correct_saved": {"en": "Saved: {source}/{id} is now labelled {label}. The correction is used the "
+                                      "next time the model is trained.",
+                                "ko": "저장했습니다: {source}/{id}의 라벨은 이제 {label}입니다. 다음 모델 학습 때 "
+                                      "반영됩니다."},
     # -- diffusion -------------------------------------------------------------------------------
     "diffusion.title": {"en": "Diffusion", "ko": "확산"},
     "diffusion.subtitle": {"en": "How far and how deep posts spread: cascades, share orders and who re-ignited them.",
@@ -267,9 +259,105 @@ STRINGS: dict[str, dict[str, str]] = {
     "diffusion.triggers": {"en": "Trigger accounts", "ko": "트리거 계정"},
     "diffusion.traits": {"en": "Content traits that made posts spread", "ko": "확산을 일으킨 콘텐츠 특성"},
     "diffusion.forecasts": {"en": "Forecasts for active cascades", "ko": "진행 중인 캐스케이드 예측"},
-    "diffusion.stage": {"en": "Trigger accounts, trait effects and growth forecasts",
-                        "ko": "트리거 계정, 특성 효과, 성장 예측"},
-    "diffusion.virality_missing": {"en": "Structural virality", "ko": "구조적 바이럴성"},
+    "diffusion.why": {"en": "Why it spread", "ko": "확산된 이유"},
+    "diffusion.why_note": {"en": "Cascades whose original post was written in the window and matches the brand, source "
+                                 "and language filters (with every later share). The sentiment filter does not apply "
+                                 "here: a post's sentiment is one of the traits measured.",
+                           "ko": "기간 안에 작성되고 브랜드·소스·언어 필터에 맞는 원본 게시물의 캐스케이드 (이후의 "
+                                 "모든 공유 포함). 감성 필터는 적용하지 않습니다: 게시물의 감성도 측정하는 특성 중 "
+                                 "하나입니다."},
+    "diffusion.triggers_note": {"en": "A share re-ignited a cascade when at least {d} mentions descend from it and they "
+                                      "are at least {pct} of the cascade's other mentions. Accounts ranked by the "
+                                      "descendants their re-igniting shares triggered; {n} accounts in all.",
+                                "ko": "어떤 공유에서 {d}개 이상의 멘션이 이어지고, 그것이 캐스케이드의 다른 멘션 중 "
+                                      "{pct} 이상이면 그 공유가 캐스케이드를 재점화한 것입니다. 재점화한 공유가 일으킨 "
+                                      "후속 멘션 수로 순위를 매겼습니다. 전체 {n}개 계정."},
+    "diffusion.no_triggers": {"en": "No share re-ignited a cascade whose original post matches these filters.",
+                              "ko": "이 필터에 맞는 원본 게시물의 캐스케이드를 재점화한 공유가 없습니다."},
+    "diffusion.traits_compute": {"en": "Measure which content traits made posts spread",
+                                 "ko": "어떤 콘텐츠 특성이 확산을 일으켰는지 측정"},
+    "diffusion.traits_help": {"en": "A logistic regression on every original post of this view (seconds on a large "
+                                    "store); it stays computed for the rest of the session.",
+                              "ko": "이 화면의 모든 원본 게시물에 대한 로지스틱 회귀입니다 (큰 저장소에서는 몇 초). "
+                                    "한 번 계산하면 세션 동안 유지됩니다."},
+    "diffusion.traits_chart": {"en": "Effect of each trait on the odds of going viral",
+                               "ko": "각 특성이 바이럴 확률(오즈)에 미친 효과"},
+    "diffusion.traits_axis": {"en": "change in log-odds of going viral (95% interval)",
+                              "ko": "바이럴 로그 오즈 변화 (95% 구간)"},
+    "diffusion.traits_hover": {"en": "effect %{x:.2f} (95%: %{customdata[0]:.2f} … %{customdata[1]:.2f})<br>odds "
+                                     "×%{customdata[2]:.2f} · p (Holm) %{customdata[3]:.3f}",
+                               "ko": "효과 %{x:.2f} (95%: %{customdata[0]:.2f} … %{customdata[1]:.2f})<br>오즈 "
+                                     "×%{customdata[2]:.2f} · p (Holm) %{customdata[3]:.3f}"},
+    "diffusion.traits_significant": {"en": "Clear effect (Holm-adjusted)", "ko": "뚜렷한 효과 (Holm 보정)"},
+    "diffusion.traits_unclear": {"en": "Not distinguishable from no effect", "ko": "효과 없음과 구별 안 됨"},
+    "diffusion.traits_auc": {"en": "How well traits predict going viral (cross-validated AUC)",
+                             "ko": "특성이 바이럴을 예측하는 정도 (교차 검증 AUC)"},
+    "diffusion.traits_auc_note": {"en": "95% interval {low} … {high} (DeLong). 0.5 = no better than a coin, 1 = "
+                                        "perfect. Viral = a cascade of at least {threshold} mentions (the top 10% "
+                                        "of posts); {n} posts, {viral} of them viral.",
+                                  "ko": "95% 구간 {low} … {high} (DeLong). 0.5 = 동전 던지기 수준, 1 = 완벽. 바이럴 "
+                                        "= 멘션 {threshold}개 이상의 캐스케이드 (상위 10% 게시물). 게시물 {n}개 중 "
+                                        "{viral}개가 바이럴."},
+    "diffusion.traits_unreliable": {"en": "No reliable trigger found: the AUC interval reaches 0.5, so these traits "
+                                          "predict going viral no better than a coin in this view. The effects below "
+                                          "are shown for completeness; do not act on them.",
+                                    "ko": "신뢰할 만한 요인을 찾지 못했습니다: AUC 구간이 0.5에 닿으므로 이 화면에서는 "
+                                          "특성이 동전 던지기보다 나은 예측을 하지 못합니다. 아래 효과는 참고용이며 "
+                                          "근거로 삼지 마세요."},
+    "diffusion.traits_model_says": {"en": "The model's summary (English): {message}",
+                                    "ko": "모델 요약 (영어): {message}"},
+    "diffusion.traits_method": {"en": "Logistic regression of \"went viral\" on standardized traits; effects are "
+                                      "changes in log-odds (per presence for a yes/no trait, per standard deviation "
+                                      "otherwise) with Wald intervals; \"clear\" means Holm-adjusted p < 0.05 over "
+                                      "all traits. Posts younger than two days before the newest mention are left "
+                                      "out (still spreading).",
+                                "ko": "표준화한 특성으로 \"바이럴 여부\"를 로지스틱 회귀. 효과는 로그 오즈 변화 "
+                                      "(예/아니오 특성은 있을 때, 그 밖에는 표준편차당)이며 왈드 구간입니다. "
+                                      "\"뚜렷함\"은 모든 특성에 대한 Holm 보정 p < 0.05. 최신 멘션보다 2일 이내의 "
+                                      "게시물은 아직 확산 중이라 제외합니다."},
+    "diffusion.insufficient": {"en": "Not enough data here: {reason}.", "ko": "데이터가 부족합니다: {reason}."},
+    "diffusion.forecasts_compute": {"en": "Forecast the growth of active cascades", "ko": "진행 중인 캐스케이드 성장 예측"},
+    "diffusion.forecasts_help": {"en": "Learns from the store's latest finished cascades first (up to a minute on a "
+                                       "large store, once per store update).",
+                                 "ko": "먼저 저장소의 최근 완료된 캐스케이드로 학습합니다 (큰 저장소에서 최대 1분, "
+                                       "저장소가 갱신될 때마다 한 번)."},
+    "diffusion.forecasts_note": {"en": "Cascades whose original post matches the filters and was written between {since}"
+                                       " and {now} (UTC), once watched for {m} minutes; most likely to double first. "
+                                       "The model learned from up to {k} of the store's latest cascades that had at "
+                                       "least 72 hours to finish, across every brand, source and language (how a "
+                                       "cascade grows does not depend on the filters, and more finished cascades "
+                                       "measure the model better). Its cross-validated quality: {quality}.",
+                                 "ko": "원본 게시물이 필터에 맞고 {since}부터 {now}(UTC) 사이에 작성되었으며 {m}분 "
+                                       "동안 관찰된 캐스케이드. 두 배가 될 가능성이 높은 순서입니다. 모델은 모든 "
+                                       "브랜드·소스·언어에 걸쳐 72시간 이상 지나 완료된 최근 캐스케이드 최대 {k}개로 "
+                                       "학습했습니다 (캐스케이드의 성장 방식은 필터와 무관하고, 완료된 캐스케이드가 "
+                                       "많을수록 모델을 더 잘 평가할 수 있습니다). 교차 검증 품질 (영어): {quality}."},
+    "col.observed_size": {"en": "Size after 1 hour", "ko": "1시간 후 크기"},
+    "col.size_so_far": {"en": "Size so far", "ko": "현재 크기"},
+    "col.predicted_size": {"en": "Predicted final size", "ko": "예상 최종 크기"},
+    "col.p_double": {"en": "Chance to double", "ko": "두 배가 될 확률"},
+    "col.followers": {"en": "Followers", "ko": "팔로워"},
+    "col.reignitions": {"en": "Re-ignitions", "ko": "재점화 횟수"},
+    "col.descendants_triggered": {"en": "Mentions triggered", "ko": "일으킨 멘션"},
+    "col.largest_fraction": {"en": "Largest share of a cascade", "ko": "캐스케이드 최대 비중"},
+    "col.cascades": {"en": "Cascades", "ko": "캐스케이드 수"},
+    "col.descendants_per_1k_followers": {"en": "Mentions per 1,000 followers", "ko": "팔로워 1,000명당 멘션"},
+    "trait.media": {"en": "Image or video", "ko": "이미지 또는 동영상"},
+    "trait.personalization": {"en": "Addresses the reader", "ko": "독자에게 말을 건넴"},
+    "trait.surprise": {"en": "Surprise wording", "ko": "놀람 표현"},
+    "trait.storytelling": {"en": "Tells a story", "ko": "경험담"},
+    "trait.question_cta": {"en": "Question or call to action", "ko": "질문 또는 행동 유도"},
+    "trait.hashtags": {"en": "Hashtags (per SD)", "ko": "해시태그 (표준편차당)"},
+    "trait.mentions": {"en": "@mentions (per SD)", "ko": "@멘션 (표준편차당)"},
+    "trait.links": {"en": "Links (per SD)", "ko": "링크 (표준편차당)"},
+    "trait.sentiment": {"en": "Sentiment (per SD)", "ko": "감성 (표준편차당)"},
+    "trait.author_reach": {"en": "Author's reach (per SD of log followers)", "ko": "작성자 도달력 (로그 팔로워 표준편차당)"},
+    "trait.hour_night": {"en": "Posted 00–06 UTC (vs 12–18)", "ko": "00–06시 UTC 게시 (12–18시 대비)"},
+    "trait.hour_morning": {"en": "Posted 06–12 UTC (vs 12–18)", "ko": "06–12시 UTC 게시 (12–18시 대비)"},
+    "trait.hour_evening": {"en": "Posted 18–24 UTC (vs 12–18)", "ko": "18–24시 UTC 게시 (12–18시 대비)"},
+    "trait.weekend": {"en": "Posted on a weekend", "ko": "주말 게시"},
+    "trait.theme": {"en": "Theme: {name}", "ko": "주제: {name}"},
+    "trait.source": {"en": "Posted on {name} (vs the most common source)", "ko": "{name}에 게시 (가장 많은 소스 대비)"},
     # -- crisis ----------------------------------------------------------------------------------
     "crisis.title": {"en": "Crisis", "ko": "위기"},
     "crisis.subtitle": {"en": "Is a crisis starting? Negative mentions hour by hour against what the season "
@@ -291,7 +379,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "crisis.cascades": {"en": "Cascades", "ko": "캐스케이드"},
     "crisis.terms": {"en": "Emerging terms", "ko": "급증 단어"},
     "crisis.incident": {"en": "Incident", "ko": "사건"},
-    "crisis.detection": {"en": "Crisis detection", "ko": "위기 감지"},
     "crisis.response": {"en": "Response times", "ko": "응답 시간"},
     "crisis.response_median": {"en": "Median time to a brand reply", "ko": "브랜드 응답 시간 중앙값"},
     "crisis.response_p90": {"en": "90th percentile", "ko": "90번째 백분위수"},

@@ -1,4 +1,4 @@
-"""KPI cards for the Overview: the metrics stage's KPIs when installed, volume counts from SQL always.
+"""KPI cards for the Overview: the metrics stage's KPIs (``viralscope.kpis``) and volume counts from SQL.
 
 Every card is a dict with ``key, label, value, ci_low, ci_high, unit, status (ok|n/a), reason, window,
 baseline, n, definition`` — the shape ``viralscope.kpis`` returns — so the page renders both the same way.
@@ -6,8 +6,9 @@ baseline, n, definition`` — the shape ``viralscope.kpis`` returns — so the p
 
 from __future__ import annotations
 
-from dashboard import i18n, queries, stages
+from dashboard import i18n, queries
 from dashboard.filters import Filters
+from viralscope import kpis
 from viralscope.store import Store
 
 
@@ -37,12 +38,9 @@ HEADLINE = ("mention_lift", "positive_mention_lift", "perception_change", "avera
             "conversion_change", "viral_roi")
 
 
-def metric_kpis(store: Store, f: Filters, brand: str | None) -> list[dict] | None:
-    """The metrics stage's KPIs for the filtered window, headline ones first (None: stage not installed)."""
-    compute = stages.kpis()
-    if compute is None:
-        return None
+def metric_kpis(store: Store, f: Filters, brand: str | None) -> list[dict]:
+    """The metrics stage's KPIs for the filtered window, headline ones first."""
     config = queries.config(store)
-    result = compute(store, config, f.window, baseline=f.baseline().window, brand=brand)
+    result = kpis.compute(store, config, f.window, baseline=f.baseline().window, brand=brand)
     cards = dict(result.get("kpis", {}))
     return [cards.pop(k) for k in HEADLINE if k in cards] + list(cards.values())

@@ -336,6 +336,81 @@ def cascade_mentions(store: Store, keys: list[tuple[str, str]], limit: int = 500
     return out
 
 
+#: The columns of a mention the "why it spread" analyses read (whitelist: the names go into SQL).
+MEMBER_COLUMNS = ("source", "id", "parent_id", "parent_resolved", "cascade_id", "depth", "created_at", "author_id",
+                  "author_name", "author_followers", "kind", "brand", "media", "sentiment_compound", "text")
+#: What the forecasts read: links, times and who shared (no text).
+LINK_COLUMNS = ("source", "id", "parent_id", "parent_resolved", "cascade_id", "depth", "created_at", "author_id",
+                "author_followers", "kind")
+
+
+def window_members(store: Store, f: Filters, *, columns: tuple[str, ...] = MEMBER_COLUMNS, min_size: int = 1,
+                   start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
+                   root_text: bool = False) -> pd.DataFrame:
+    """Every mention of the cascades whose original post matches the filters' window, brands, sources, languages.
+
+    The cascades the weekly report analyses (``viralscope.reports``), for any window: an original post (share
+    order 0) in ``[start, end)`` — the filters' window unless given — and every mention of its cascade, even
+    those written after the window. The sentiment filter does not apply: the original post's sentiment is one
+    of the traits measured, and a cascade mixes labels. ``min_size`` keeps only cascades of at least that many
+    mentions; ``root_text`` adds the original post's ``text`` (null on the other mentions).
+    """
+    unknown = [c for c in columns if c not in MEMBER_COLUMNS]
+    if unknown:
+        raise ValueError(f"unknown columns {unknown}")
+    g = Filters(start=f.start, end=f.end, brands=f.brands, sources=f.sources, langs=f.langs)
+    cond, params = where(g, dates=False)
+    lo, hi = g.window
+    lo, hi = (lo if start is None else pd.Timestamp(start)), (hi if end is None else pd.Timestamp(end))
+    for op, value in ((">=", lo), ("<", hi)):
+        if value is not None:
+            cond += f" AND created_at {op} ?"
+            params.append((value.tz_convert(None) if value.tzinfo else value).to_pydatetime())
+    wanted = [*columns, *(["text"] if root_text and "text" not in columns else [])]
+    select = ", ".join("CASE WHEN m.depth = 0 THEN m.text END AS text" if c == "text" and root_text else f"m.{c}"
+                       for c in wanted)
+    # Cascades are keyed by their original post: ``cascade_id`` is the root's id within its source.
+    chosen = "roots" if min_size <= 1 else """(
+                SELECT m.source, m.cascade_id AS id FROM roots r JOIN mentions m
+                       ON m.source = r.source AND m.cascade_id = r.id
+                GROUP BY ALL HAVING count(*) >= ?)"""
+    out = store.query(
+        f"""WITH roots AS (SELECT source, id FROM mentions WHERE coalesce(depth, 0) = 0 AND {cond})
+            SELECT {select}
+            FROM {chosen} r JOIN mentions m ON m.source = r.source AND m.cascade_id = r.id
+            ORDER BY m.source, m.cascade_id, m.depth, m.created_at, m.id""",  # noqa: S608 - whitelisted names
+        [*params, *([int(min_size)] if min_size > 1 else [])],
+    )
+    return out
+
+
+def forecast_history(store: Store, settle: pd.Timedelta, cascades: int) -> pd.DataFrame:
+    """The links, times and sharers of the ``cascades`` latest finished cascades, for learning growth forecasts.
+
+    Finished: the original post is at least ``settle`` older than the newest mention. Latest: by the time of
+    the original post (the most recent behaviour of the sources and their accounts).
+    """
+    cutoff = store.scalar("SELECT max(created_at) FROM mentions")
+    if cutoff is None:
+        return pd.DataFrame(columns=list(LINK_COLUMNS))
+    cutoff = cutoff - pd.Timedelta(settle).to_pytimedelta()
+    cols = ", ".join(f"m.{c}" for c in LINK_COLUMNS)
+    return store.query(
+        f"""WITH roots AS (
+                SELECT source, id FROM mentions WHERE depth = 0 AND created_at <= ?
+                ORDER BY created_at DESC, source, id LIMIT ?)
+            SELECT {cols} FROM roots r JOIN mentions m ON m.source = r.source AND m.cascade_id = r.id
+            ORDER BY m.source, m.cascade_id, m.depth, m.created_at, m.id""",  # noqa: S608 - fixed column names
+        [cutoff, int(cascades)],
+    )
+
+
+def newest_mention(store: Store) -> pd.Timestamp | None:
+    """The time of the newest mention (UTC), the "now" of a store that is not collecting any more."""
+    value = store.scalar("SELECT max(created_at) FROM mentions")
+    return None if value is None else pd.Timestamp(value).tz_localize("UTC")
+
+
 # -- crisis -------------------------------------------------------------------------------------------
 
 

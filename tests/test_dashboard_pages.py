@@ -261,10 +261,6 @@ def burst(tmp_path_factory) -> Store:
 
 
 def test_crisis_incident_drivers_on_request(burst, monkeypatch):
-    from dashboard import stages
-
-    if stages.detect_crises() is None:
-        pytest.skip("the metrics module is not installed")
     at = run(page_file("crisis"), burst.path, monkeypatch)
     assert not at.exception
     assert "c_incident" in [s.key for s in at.selectbox]
@@ -273,10 +269,6 @@ def test_crisis_incident_drivers_on_request(burst, monkeypatch):
 
 
 def test_crisis_response_times_come_with_the_overview_kpis(demo, monkeypatch):
-    from dashboard import stages
-
-    if stages.kpis() is None:
-        pytest.skip("the metrics module is not installed")
     at = run(page_file("crisis"), demo.path, monkeypatch)
     assert not at.exception and not [m for m in at.metric if "response" in m.label.lower()]
     at.button(key="c_response").click().run()

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import analysis, charts, components, fmt, kpi, queries, shell, stages
+from dashboard import analysis, charts, components, fmt, kpi, queries, shell
 
 page = shell.start("crisis")
 f, lang, t = page.filters, page.lang, page.t
@@ -14,9 +14,7 @@ with page.guard():
         components.stage_missing(lang, t("crisis.unscored"))
         st.stop()
     found = page.q(analysis.crises, f)
-    if found is None:
-        if stages.detect_crises() is None:
-            components.module_missing(lang, t("crisis.detection"), "metrics")
+    if found is None:  # no scored mention in the window
         series, incidents = page.q(queries.hourly_negatives, f), None
     else:
         incidents, series = found
@@ -63,9 +61,7 @@ with page.guard():
     st.subheader(t("crisis.response"))
     config = page.q(queries.config)
     brand = f.brands[0] if len(f.brands) == 1 else None
-    if stages.kpis() is None:
-        components.module_missing(lang, t("crisis.response"), "metrics")
-    elif not config.brand_accounts:
+    if not config.brand_accounts:
         st.info(t("crisis.no_accounts"))
     elif page.computed(kpi.metric_kpis, f, brand) or st.button(t("crisis.compute_response"), key="c_response"):
         # The KPIs of the Overview (one cached computation, seconds at a million mentions): shown at once

@@ -1,12 +1,18 @@
-"""Diffusion: top cascades, the share-order distribution, one cascade's tree, triggers and forecasts."""
+"""Diffusion: top cascades, the share-order distribution, one cascade's tree, and why posts spread (trigger
+accounts, content traits, growth forecasts of the active cascades)."""
 
 import streamlit as st
 
-from dashboard import analysis, charts, components, fmt, queries, shell, stages, tree
+from dashboard import analysis, charts, components, fmt, queries, shell, tree
+from diffusion.forecast import describe_quality
+from viralscope.errors import InsufficientData
 
 TOP = 25
 VIRALITY_POOL = 100
 CANDIDATES = 5_000
+TRIGGERS = 15
+TRIGGER_COLUMNS = ["author_name", "source", "followers", "reignitions", "descendants_triggered", "largest_fraction",
+                   "cascades", "descendants_per_1k_followers"]
 
 page = shell.start("diffusion")
 f, lang, t = page.filters, page.lang, page.t
@@ -29,13 +35,9 @@ with page.guard():
     if order == "virality":
         pool = top_of("size", VIRALITY_POOL)
         sv = page.q(analysis.cascade_virality, list(zip(pool["source"], pool["cascade_id"], strict=True)))
-        if sv is None:
-            components.module_missing(lang, t("diffusion.virality_missing"), "diffusion")
-            top = pool.head(TOP)
-        else:
-            top = pool.merge(sv[["source", "cascade_id", "structural_virality"]], on=["source", "cascade_id"],
-                             how="left").sort_values("structural_virality", ascending=False).head(TOP)
-            st.caption(t("diffusion.virality_note", k=VIRALITY_POOL))
+        top = pool.merge(sv[["source", "cascade_id", "structural_virality"]], on=["source", "cascade_id"],
+                         how="left").sort_values("structural_virality", ascending=False).head(TOP)
+        st.caption(t("diffusion.virality_note", k=VIRALITY_POOL))
     else:
         top = top_of(order, TOP)
     if top.empty:
@@ -77,6 +79,71 @@ with page.guard():
                 st.caption(t("diffusion.tree_collapsed", shown=fmt.number(lay.shown, lang),
                              hidden=fmt.number(lay.total - lay.shown, lang)))
 
-st.subheader(t("diffusion.triggers"))
-if stages.trigger_accounts() is None or stages.trait_effects() is None:
-    components.module_missing(lang, t("diffusion.stage"), "diffusion")
+st.header(t("diffusion.why"))
+st.caption(t("diffusion.why_note"))
+
+
+def insufficient(found) -> bool:
+    """Show why a computation has nothing to say (True), or nothing (False)."""
+    if isinstance(found, InsufficientData):
+        st.info(t("diffusion.insufficient", reason=found.reason))
+        return True
+    return False
+
+
+def opted_in(key: str, fn, label: str, help_text: str) -> bool:
+    """Heavy computations run when asked once; afterwards for every view of this session."""
+    if st.session_state.get(key) or page.computed(fn, f):
+        return True
+    st.caption(help_text)
+    if st.button(label, key=f"{key}_button"):
+        st.session_state[key] = True
+        return True
+    return False
+
+
+with page.guard():
+    st.subheader(t("diffusion.triggers"))
+    accounts = page.q(analysis.trigger_accounts, f)
+    if accounts.empty:
+        st.info(t("diffusion.no_triggers"))
+    else:
+        components.table(accounts.head(TRIGGERS)[TRIGGER_COLUMNS], lang, key="triggers_table",
+                         formats={"largest_fraction": "percent", "descendants_per_1k_followers": "%.1f"})
+    st.caption(t("diffusion.triggers_note", d=analysis.MIN_DESCENDANTS, pct=fmt.percent(analysis.MIN_FRACTION, lang),
+                 n=fmt.number(len(accounts), lang)))
+
+with page.guard():
+    st.subheader(t("diffusion.traits"))
+    if opted_in("d_traits", analysis.content_traits, t("diffusion.traits_compute"), t("diffusion.traits_help")):
+        with st.spinner():
+            report = page.q(analysis.content_traits, f)
+        if not insufficient(report):
+            if not report.reliable:
+                st.warning(t("diffusion.traits_unreliable"))
+            c1, c2 = st.columns([1, 3])
+            c1.metric(t("diffusion.traits_auc"), f"{report.auc:.2f}")
+            c2.caption(t("diffusion.traits_auc_note", low=f"{report.auc_ci[0]:.2f}", high=f"{report.auc_ci[1]:.2f}",
+                         threshold=fmt.number(report.threshold, lang), n=fmt.number(report.n_posts, lang),
+                         viral=fmt.number(report.n_viral, lang)))
+            c2.text(t("diffusion.traits_model_says", message=report.message))
+            if len(report.effects):
+                st.plotly_chart(charts.trait_effects(report.effects, lang, title=t("diffusion.traits_chart")),
+                                key="trait_effects")
+            st.caption(t("diffusion.traits_method"))
+
+with page.guard():
+    st.subheader(t("diffusion.forecasts"))
+    if opted_in("d_forecasts", analysis.forecasts, t("diffusion.forecasts_compute"), t("diffusion.forecasts_help")):
+        with st.spinner():
+            found = page.q(analysis.forecasts, f)
+        if not insufficient(found):
+            components.mentions_table(
+                found.table, lang, key="forecasts_table", selectable=False,
+                columns=["p_double", "predicted_size", "observed_size", "size_so_far", "started_at", "source",
+                         "author_name", "text"],
+                formats={"p_double": "percent", "predicted_size": "%.0f"})
+            st.caption(t("diffusion.forecasts_note", since=fmt.datetime(found.since, lang),
+                         now=fmt.datetime(found.now, lang), m=analysis.OBSERVE_MINUTES,
+                         k=fmt.number(analysis.TRAIN_CASCADES, lang),
+                         quality=describe_quality(found.quality)))

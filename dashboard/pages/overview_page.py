@@ -17,12 +17,9 @@ with page.guard():
     if f.start is not None and f.start <= page.info["first"]:
         st.info(t("overview.no_baseline"))
     cards = page.q(kpi.metric_kpis, f, brand)
-    if cards is None:
-        st.caption(t("overview.kpis_slot"))
-    else:
-        components.kpi_row(cards[:HEADLINE], lang, per_row=3)
-        with st.expander(t("overview.more_kpis")):
-            components.kpi_row(cards[HEADLINE:], lang, per_row=3)
+    components.kpi_row(cards[:HEADLINE], lang, per_row=3)
+    with st.expander(t("overview.more_kpis")):
+        components.kpi_row(cards[HEADLINE:], lang, per_row=3)
     st.subheader(t("overview.volume"))
     components.kpi_row(page.q(kpi.volume_kpis, f, lang), lang, per_row=5)
 

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from dashboard import charts, components, queries, shell, stages
+from dashboard import charts, components, queries, shell
 from dashboard.filters import SENTIMENTS
+from dashboard.safety import md
+from viralscope import scoring
 
 PAGE_SIZE = 50
 MIN_PER_BUCKET = 5
@@ -56,18 +58,21 @@ with page.guard():
     row = components.selected_row(event, rows)
 
     st.subheader(t("sentiment.correct"))
-    save = stages.save_correction()
-    if save is None:
-        st.caption(t("sentiment.correct_missing"))
-    elif row is None:
+    saved = st.session_state.pop("s_saved", None)
+    if saved:  # the run after a save: the table above already shows the new label
+        st.success(t("sentiment.correct_saved", source=md(saved[0]), id=md(saved[1]),
+                     label=t(f"sentiment.{saved[2]}")))
+    if row is None:
         st.caption(t("sentiment.correct_help"))
     else:
         st.text(row["text"])
         labels = [s for s in SENTIMENTS if s != "unscored"]
-        current = row["sentiment_label"] if row["sentiment_label"] in labels else "neutral"
+        current = row["correction"] if row["correction"] in labels else \
+            row["sentiment_label"] if row["sentiment_label"] in labels else "neutral"
         with st.form("correct_label"):
             label = st.radio(t("sentiment.correct_label"), labels, index=labels.index(current),
-                             format_func=lambda v: t(f"sentiment.{v}"), horizontal=True)
+                             format_func=lambda v: t(f"sentiment.{v}"), horizontal=True, key="s_label")
             if st.form_submit_button(t("sentiment.correct_save")):
-                save(page.store, row["source"], row["id"], label)
-                st.success(t("sentiment.correct_saved"))
+                scoring.save_correction(page.store, row["source"], row["id"], label)
+                st.session_state["s_saved"] = (row["source"], row["id"], label)
+                st.rerun()

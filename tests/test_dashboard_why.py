@@ -1,0 +1,158 @@
+"""The Diffusion page's "why it spread" section and the Sentiment page's corrections, through AppTest."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.runtime.state.common import user_key_from_element_id
+
+import diffusion
+from dashboard import analysis, queries
+from dashboard.filters import Filters
+from tests import dashboard_world
+from tests.test_dashboard_pages import page_file, run
+from viralscope.errors import InsufficientData
+from viralscope.store import Store
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Store:
+    """The demo world (real texts, scored), large enough for the trait model and the forecasts."""
+    store = Store(tmp_path_factory.mktemp("why_demo") / "demo.duckdb", lock_timeout=30)
+    return dashboard_world.demo(store, 3_000, hostile=True)
+
+
+@pytest.fixture(scope="module")
+def noise(tmp_path_factory) -> Store:
+    """Generated mentions whose texts are random words: no trait can predict which post spreads."""
+    store = Store(tmp_path_factory.mktemp("why_noise") / "noise.duckdb", lock_timeout=30)
+    store.ensure()
+    return dashboard_world.build(store, 1_500, hostile=True)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> Store:
+    store = Store(tmp_path_factory.mktemp("why_tiny") / "tiny.duckdb", lock_timeout=30)
+    store.ensure()
+    return dashboard_world.build(store, 8, runs=False)  # fewer than 10 posts
+
+
+def whole_span(store: Store) -> Filters:
+    info = queries.overview(store)
+    return Filters(start=info["first"], end=info["last"])
+
+
+def texts(at) -> str:
+    return "\n".join(str(e.value) for kind in ("caption", "info", "warning", "text", "markdown")
+                     for e in getattr(at, kind))
+
+
+def test_trigger_accounts_are_those_of_the_diffusion_stage(demo, monkeypatch):
+    at = run(page_file("diffusion"), demo.path, monkeypatch)
+    assert not at.exception, [e.value for e in at.exception]
+    shown = table_with(at, "descendants_triggered")
+    # The stage's own answer on every mention of the cascades rooted in the view.
+    members = queries.window_members(demo, whole_span(demo))
+    expected = diffusion.trigger_accounts(members, min_descendants=analysis.MIN_DESCENDANTS,
+                                          min_fraction=analysis.MIN_FRACTION)
+    assert len(expected) > 0
+    assert list(shown["author_name"]) == list(expected["author_name"].head(len(shown)))
+    assert list(shown["descendants_triggered"]) == list(expected["descendants_triggered"].head(len(shown)))
+    assert len(shown) == min(15, len(expected))
+    assert "at least 5 mentions descend from it" in texts(at)
+    # Nothing heavy before it is asked for.
+    assert "trait_effects" not in chart_keys(at)
+    assert table_with(at, "p_double") is None
+
+
+def test_traits_and_forecasts_on_request(demo, monkeypatch):
+    at = run(page_file("diffusion"), demo.path, monkeypatch)
+    assert not at.metric
+    at.button(key="d_traits_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    report = analysis.content_traits(demo, whole_span(demo))
+    assert report.reliable  # the demo world's viral posts carry media and surprise wording
+    auc = next(m for m in at.metric if "AUC" in m.label)
+    assert auc.value == f"{report.auc:.2f}"
+    assert f"95% interval {report.auc_ci[0]:.2f} … {report.auc_ci[1]:.2f}" in texts(at)
+    assert report.message in texts(at)
+    assert not any("No reliable trigger" in w.value for w in at.warning)
+    assert "trait_effects" in chart_keys(at)
+
+    at.button(key="d_forecasts_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = table_with(at, "p_double")
+    assert len(table) > 0
+    assert list(table["p_double"]) == sorted(table["p_double"], reverse=True)
+    assert (table["predicted_size"] >= table["observed_size"] - 1e-9).all()
+    assert "doubling AUC" in texts(at) and "cross-validation" in texts(at)
+    # Asked for once, they follow the view for the rest of the session.
+    at.multiselect(key="f_source").set_value(["x"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "trait_effects" in chart_keys(at) and table_with(at, "p_double") is not None
+    assert not [b for b in at.button if b.key in ("d_traits_button", "d_forecasts_button")]
+
+
+def table_with(at, column: str):
+    """The first table on the page with ``column`` (st.dataframe keeps no key unless it is selectable)."""
+    return next((d.value for d in at.dataframe if column in d.value.columns), None)
+
+
+def chart_keys(at) -> list[str]:
+    """The keys of the plotly charts on the page."""
+    return [user_key_from_element_id(e.proto.id) for e in at.get("plotly_chart")]
+
+
+def test_unreliable_traits_say_so(noise, monkeypatch):
+    report = analysis.content_traits(noise, whole_span(noise))
+    assert not isinstance(report, InsufficientData) and not report.reliable
+    at = run(page_file("diffusion"), noise.path, monkeypatch)
+    at.button(key="d_traits_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("No reliable trigger found" in w.value for w in at.warning)
+
+
+def test_too_little_data_says_why(tiny, monkeypatch):
+    at = run(page_file("diffusion"), tiny.path, monkeypatch)
+    at.button(key="d_traits_button").click().run()
+    at.button(key="d_forecasts_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    info = [i.value for i in at.info]
+    assert any("Not enough data here" in i and "original posts" in i for i in info), info
+    assert any("Not enough data here" in i and "completed cascades" in i for i in info), info
+
+
+def test_a_narrow_window_has_no_active_cascade(demo, monkeypatch):
+    found = analysis.forecasts(demo, Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 2)))
+    assert isinstance(found, InsufficientData)
+
+
+def test_korean_why_section(demo, monkeypatch):
+    at = run(page_file("diffusion"), demo.path, monkeypatch, {"lang": "ko"})
+    at.button(key="d_traits_button").click().run()
+    assert not at.exception
+    assert any("트리거 계정" in s.value for s in at.subheader)
+    assert any("교차 검증 AUC" in m.label for m in at.metric)
+
+
+def test_sentiment_correction_is_saved_and_shown(noise, monkeypatch):
+    at = run(page_file("sentiment"), noise.path, monkeypatch)
+    assert not at.exception
+    rows = table_with(at, "correction")
+    first = queries.mentions_page(noise, whole_span(noise), sort="sentiment_compound", descending=False, limit=1)
+    source, mid, before = first["source"][0], first["id"][0], first["sentiment_label"][0]
+    assert rows["text"][0] == first["text"][0]
+    assert before == "negative"
+    at.session_state["sentiment_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.radio(key="s_label").set_value("positive")
+    next(b for b in at.button if b.label == "Save correction").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    stored = noise.query("SELECT label FROM sentiment_labels WHERE source = ? AND id = ?", [source, mid])
+    assert list(stored["label"]) == ["positive"]
+    assert noise.scalar("SELECT sentiment_label FROM mentions WHERE source = ? AND id = ?", [source, mid]) == "positive"
+    assert any("now labelled Positive" in s.value for s in at.success)
+    rows = table_with(at, "correction")
+    assert rows["correction"][0] == "positive"
