@@ -217,10 +217,11 @@ def trait_effects(effects: pd.DataFrame, lang: str, *, title: str) -> go.Figure:
             continue
         shown = [n for n, s in zip(names, sig, strict=True) if s == flag]
         fig.add_trace(go.Scatter(
-            x=part["effect"], y=shown, mode="markers", name=label,
+            x=part["effect"].tolist(), y=shown, mode="markers", name=label,
             marker={"size": 9, "color": color, "symbol": "square"},
-            error_x={"type": "data", "symmetric": False, "array": part["ci_high"] - part["effect"],
-                     "arrayminus": part["effect"] - part["ci_low"], "color": color, "thickness": 1.5, "width": 4},
+            error_x={"type": "data", "symmetric": False, "array": (part["ci_high"] - part["effect"]).tolist(),
+                     "arrayminus": (part["effect"] - part["ci_low"]).tolist(), "color": color, "thickness": 1.5,
+                     "width": 4},
             customdata=np.column_stack([part["ci_low"], part["ci_high"], part["odds_ratio"], part["p_holm"]]),
             hovertemplate=("%{y}<br>" + i18n.t("diffusion.traits_hover", lang) + "<extra></extra>"),
         ))

@@ -290,18 +290,21 @@ STRINGS: dict[str, dict[str, str]] = {
                                      "×%{customdata[2]:.2f} · p (Holm) %{customdata[3]:.3f}"},
     "diffusion.traits_significant": {"en": "Clear effect (Holm-adjusted)", "ko": "뚜렷한 효과 (Holm 보정)"},
     "diffusion.traits_unclear": {"en": "Not distinguishable from no effect", "ko": "효과 없음과 구별 안 됨"},
-    "diffusion.traits_auc": {"en": "How well traits predict going viral (cross-validated AUC)",
-                             "ko": "특성이 바이럴을 예측하는 정도 (교차 검증 AUC)"},
+    "diffusion.traits_auc": {"en": "AUC (cross-validated)", "ko": "AUC (교차 검증)"},
+    "diffusion.traits_auc_help": {"en": "How well the traits predict which posts go viral: the chance that a viral "
+                                        "post gets a higher score than a post that did not spread.",
+                                  "ko": "특성이 어떤 게시물이 바이럴될지 예측하는 정도: 바이럴 게시물이 확산되지 않은 "
+                                        "게시물보다 높은 점수를 받을 확률."},
     "diffusion.traits_auc_note": {"en": "95% interval {low} … {high} (DeLong). 0.5 = no better than a coin, 1 = "
                                         "perfect. Viral = a cascade of at least {threshold} mentions (the top 10% "
                                         "of posts); {n} posts, {viral} of them viral.",
                                   "ko": "95% 구간 {low} … {high} (DeLong). 0.5 = 동전 던지기 수준, 1 = 완벽. 바이럴 "
                                         "= 멘션 {threshold}개 이상의 캐스케이드 (상위 10% 게시물). 게시물 {n}개 중 "
                                         "{viral}개가 바이럴."},
-    "diffusion.traits_unreliable": {"en": "No reliable trigger found: the AUC interval reaches 0.5, so these traits "
-                                          "predict going viral no better than a coin in this view. The effects below "
+    "diffusion.traits_unreliable": {"en": "No reliable trigger found: the AUC's interval does not lie above 0.5, so "
+                                          "these traits predict going viral no better than a coin in this view. The effects below "
                                           "are shown for completeness; do not act on them.",
-                                    "ko": "신뢰할 만한 요인을 찾지 못했습니다: AUC 구간이 0.5에 닿으므로 이 화면에서는 "
+                                    "ko": "신뢰할 만한 요인을 찾지 못했습니다: AUC 구간이 0.5보다 높지 않으므로 이 화면에서는 "
                                           "특성이 동전 던지기보다 나은 예측을 하지 못합니다. 아래 효과는 참고용이며 "
                                           "근거로 삼지 마세요."},
     "diffusion.traits_model_says": {"en": "The model's summary (English): {message}",
@@ -322,13 +325,16 @@ STRINGS: dict[str, dict[str, str]] = {
                                  "ko": "먼저 저장소의 최근 완료된 캐스케이드로 학습합니다 (큰 저장소에서 최대 1분, "
                                        "저장소가 갱신될 때마다 한 번)."},
     "diffusion.forecasts_note": {"en": "Cascades whose original post matches the filters and was written between {since}"
-                                       " and {now} (UTC), once watched for {m} minutes; most likely to double first. "
+                                       " and {now} (UTC), once watched for {m} minutes; most likely to double first. The "
+                                       "forecast reads the first {m} minutes only; \"size so far\" is what the "
+                                       "cascade has reached since, to compare with. "
                                        "The model learned from up to {k} of the store's latest cascades that had at "
                                        "least 72 hours to finish, across every brand, source and language (how a "
                                        "cascade grows does not depend on the filters, and more finished cascades "
                                        "measure the model better). Its cross-validated quality: {quality}.",
                                  "ko": "원본 게시물이 필터에 맞고 {since}부터 {now}(UTC) 사이에 작성되었으며 {m}분 "
-                                       "동안 관찰된 캐스케이드. 두 배가 될 가능성이 높은 순서입니다. 모델은 모든 "
+                                       "동안 관찰된 캐스케이드. 두 배가 될 가능성이 높은 순서입니다. 예측은 처음 {m}분만 "
+                                       "보고, \"현재 크기\"는 그 뒤 지금까지 도달한 크기로 비교용입니다. 모델은 모든 "
                                        "브랜드·소스·언어에 걸쳐 72시간 이상 지나 완료된 최근 캐스케이드 최대 {k}개로 "
                                        "학습했습니다 (캐스케이드의 성장 방식은 필터와 무관하고, 완료된 캐스케이드가 "
                                        "많을수록 모델을 더 잘 평가할 수 있습니다). 교차 검증 품질 (영어): {quality}."},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from streamlit.runtime.state.common import user_key_from_element_id
@@ -79,6 +80,15 @@ def test_traits_and_forecasts_on_request(demo, monkeypatch):
     assert report.message in texts(at)
     assert not any("No reliable trigger" in w.value for w in at.warning)
     assert "trait_effects" in chart_keys(at)
+    # One point per trait, with its interval; the clear effects in their own series.
+    spec = json.loads(next(e for e in at.get("plotly_chart")
+                           if user_key_from_element_id(e.proto.id) == "trait_effects").proto.spec)
+    points = [(x, lo) for trace in spec["data"] for x, lo in zip(trace["x"], trace["error_x"]["arrayminus"],
+                                                                  strict=True)]
+    assert len(points) == len(report.effects)
+    assert sorted(round(x, 6) for x, _ in points) == sorted(round(x, 6) for x in report.effects["effect"])
+    clear = [t for t in spec["data"] if t["name"].startswith("Clear effect")]
+    assert sum(len(t["x"]) for t in clear) == int(report.effects["significant"].sum())
 
     at.button(key="d_forecasts_button").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -133,7 +143,7 @@ def test_korean_why_section(demo, monkeypatch):
     at.button(key="d_traits_button").click().run()
     assert not at.exception
     assert any("트리거 계정" in s.value for s in at.subheader)
-    assert any("교차 검증 AUC" in m.label for m in at.metric)
+    assert any(m.label == "AUC (교차 검증)" for m in at.metric)
 
 
 def test_sentiment_correction_is_saved_and_shown(noise, monkeypatch):

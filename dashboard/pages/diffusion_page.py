@@ -4,6 +4,7 @@ accounts, content traits, growth forecasts of the active cascades)."""
 import streamlit as st
 
 from dashboard import analysis, charts, components, fmt, queries, shell, tree
+from dashboard.safety import md
 from diffusion.forecast import describe_quality
 from viralscope.errors import InsufficientData
 
@@ -86,7 +87,7 @@ st.caption(t("diffusion.why_note"))
 def insufficient(found) -> bool:
     """Show why a computation has nothing to say (True), or nothing (False)."""
     if isinstance(found, InsufficientData):
-        st.info(t("diffusion.insufficient", reason=found.reason))
+        st.info(t("diffusion.insufficient", reason=md(found.reason)))
         return True
     return False
 
@@ -95,11 +96,14 @@ def opted_in(key: str, fn, label: str, help_text: str) -> bool:
     """Heavy computations run when asked once; afterwards for every view of this session."""
     if st.session_state.get(key) or page.computed(fn, f):
         return True
-    st.caption(help_text)
-    if st.button(label, key=f"{key}_button"):
+    ask = st.empty()
+    with ask.container():
+        st.caption(help_text)
+        pressed = st.button(label, key=f"{key}_button")
+    if pressed:
         st.session_state[key] = True
-        return True
-    return False
+        ask.empty()
+    return pressed
 
 
 with page.guard():
@@ -122,7 +126,7 @@ with page.guard():
             if not report.reliable:
                 st.warning(t("diffusion.traits_unreliable"))
             c1, c2 = st.columns([1, 3])
-            c1.metric(t("diffusion.traits_auc"), f"{report.auc:.2f}")
+            c1.metric(t("diffusion.traits_auc"), f"{report.auc:.2f}", help=t("diffusion.traits_auc_help"))
             c2.caption(t("diffusion.traits_auc_note", low=f"{report.auc_ci[0]:.2f}", high=f"{report.auc_ci[1]:.2f}",
                          threshold=fmt.number(report.threshold, lang), n=fmt.number(report.n_posts, lang),
                          viral=fmt.number(report.n_viral, lang)))
