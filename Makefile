@@ -16,6 +16,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/viralscope demo --if-empty
+	$(BIN)/viralscope analyze
 	$(BIN)/viralscope dashboard
 
 lint: $(STAMP)

@@ -337,7 +337,10 @@ def _extras(raw: pd.DataFrame, columns: list[str]) -> pd.Series:
     pieces = []
     for name in columns:
         column = raw[name].astype(object)
-        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        try:
+            codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        except TypeError:  # nested JSON objects and arrays are not hashable: encode each row
+            codes, uniques = np.arange(len(column)), column.tolist()
         key = json.dumps(str(name), ensure_ascii=False) + ": "
         encoded = np.array(
             ["" if _is_blank(v) else key + json.dumps(_plain(v), ensure_ascii=False, default=str) for v in uniques]

@@ -19,12 +19,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.json as pajson
 
 from viralscope.errors import InputError, Problem
 
 FORMATS = ("csv", "jsonl")
 _SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 _BAD_BYTE = re.compile("[\udc80-\udcff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+#: Columns the contract reads as text: JSON strings, read as such by Arrow (not as inferred timestamps).
+_TEXT_COLUMNS = ("id", "source", "created_at", "text", "author_id", "author_name", "parent_id", "kind", "url",
+                 "lang", "brand")
 
 csv.field_size_limit(sys.maxsize)  # long fields are judged by the contract (MAX_TEXT), not by csv
 
@@ -207,6 +212,48 @@ def _quote_problem(name: str, text: str, start: int, header: list[str], exc: csv
 
 
 def _read_jsonl(name: str, text: str) -> tuple[pd.DataFrame, np.ndarray]:
+    fast = _read_jsonl_fast(text)
+    return fast if fast is not None else _read_jsonl_exact(name, text)
+
+
+def _read_jsonl_fast(text: str) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """Arrow's multi-threaded JSON reader, when it reads the file exactly as Python's ``json`` would.
+
+    Returns None (and the exact reader takes over, with its precise error messages) when Arrow rejects the
+    file, when a value could come out differently (surrogate escapes, fractional or nested values, a
+    timestamp Arrow would infer, a text column that is not text), or when blank lines make the line numbers
+    uncertain.
+    """
+    if _SURROGATE_ESCAPE.search(text):
+        return None
+    present = [c for c in _TEXT_COLUMNS if f'"{c}"' in text]
+    try:
+        table = pajson.read_json(
+            io.BytesIO(text.encode("utf-8")),
+            parse_options=pajson.ParseOptions(
+                explicit_schema=pa.schema([(c, pa.string()) for c in present]), unexpected_field_behavior="infer"
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if table.num_rows == 0 or physical != table.num_rows:
+        return None
+    columns = {}
+    for field, column in zip(table.schema, table.columns, strict=True):
+        kind = field.type
+        if pa.types.is_string(kind):
+            if field.name in present and column.null_count == table.num_rows:
+                return None  # the name only appeared inside a value: let the exact reader decide
+            columns[field.name] = column.to_pandas()
+        elif pa.types.is_integer(kind) or pa.types.is_boolean(kind) or pa.types.is_null(kind):
+            columns[field.name] = pd.Series(column.to_pylist(), dtype=object)
+        else:
+            return None
+    return pd.DataFrame(columns), np.arange(1, table.num_rows + 1, dtype=np.int64)
+
+
+def _read_jsonl_exact(name: str, text: str) -> tuple[pd.DataFrame, np.ndarray]:
     records, lines, problems = [], [], []
     decode = json.JSONDecoder().decode
     for number, line in enumerate(text.split("\n"), start=1):
