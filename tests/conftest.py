@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import sys
 
 import pytest
 
@@ -57,3 +58,13 @@ def store(tmp_path) -> Store:
     s = Store(tmp_path / "store.duckdb", lock_timeout=30)
     s.ensure()
     return s
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """Streamlit's AppTest leaves its page script as ``__main__``; a process spawned later (the weekly
+    report's worker) would run that page again on start-up and die. Put the real ``__main__`` back."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
