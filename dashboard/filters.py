@@ -21,6 +21,9 @@ SENTIMENTS = ("positive", "neutral", "negative", "unscored")
 
 #: URL key of each list filter -> the mentions column it restricts.
 LIST_KEYS = {"brand": "brand", "source": "source", "language": "lang"}
+#: A first visit shows the last this many days of data, when the data also hold as many days before them
+#: (the KPIs' baseline); a shorter store is shown whole.
+DEFAULT_DAYS = 28
 
 
 @dataclass(frozen=True)
@@ -71,22 +74,34 @@ def _clean(values: Sequence[str], allowed: Sequence[str] | None) -> tuple[str, .
     return tuple(out)
 
 
+def default_period(span: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+    """The dates a first visit (and "Reset") shows: the last ``DEFAULT_DAYS`` days of data, so that every KPI
+    has an equally long baseline before it; the whole span when the data are shorter than two such periods."""
+    lo, hi = span
+    if (hi - lo).days + 1 >= 2 * DEFAULT_DAYS:
+        return hi - dt.timedelta(days=DEFAULT_DAYS - 1), hi
+    return lo, hi
+
+
 def from_query(params: Mapping[str, Sequence[str]], *, span: tuple[dt.date, dt.date] | None = None,
                options: Mapping[str, Sequence[str]] | None = None) -> Filters:
     """Filters from a query string given as ``{key: [values]}``; bad values fall back to the defaults.
 
-    ``span`` is the first and last day with data: dates are clamped to it and default to it. ``options``
-    lists the allowed values of each list filter (``brand``, ``source``, ``language``).
+    ``span`` is the first and last day with data: dates are clamped to it; without dates in the link the
+    window is :func:`default_period`, with one of them the other is the span's edge. ``options`` lists the
+    allowed values of each list filter (``brand``, ``source``, ``language``).
     """
     options = options or {}
     first = lambda key: (list(params.get(key, [])) or [None])[0]  # noqa: E731
     start, end = _parse_date(first("from")), _parse_date(first("to"))
     if span:
         lo, hi = span
+        if start is None and end is None:
+            start, end = default_period(span)
         start = min(max(start or lo, lo), hi)
         end = min(max(end or hi, lo), hi)
         if end < start:
-            start, end = lo, hi
+            start, end = default_period(span)
     return Filters(
         start=start,
         end=end,
@@ -98,12 +113,10 @@ def from_query(params: Mapping[str, Sequence[str]], *, span: tuple[dt.date, dt.d
 
 
 def to_query(f: Filters, *, span: tuple[dt.date, dt.date] | None = None) -> dict[str, list[str]]:
-    """The query-string form of ``f``: only what differs from the defaults (the whole span, everything)."""
+    """The query-string form of ``f``: only what differs from the defaults (the default period, everything)."""
     out: dict[str, list[str]] = {}
-    if f.start and (span is None or f.start != span[0]):
-        out["from"] = [f.start.isoformat()]
-    if f.end and (span is None or f.end != span[1]):
-        out["to"] = [f.end.isoformat()]
+    if f.start and f.end and (span is None or (f.start, f.end) != default_period(span)):
+        out["from"], out["to"] = [f.start.isoformat()], [f.end.isoformat()]
     for key, values in (("brand", f.brands), ("source", f.sources), ("language", f.langs),
                         ("sentiment", f.sentiments)):
         if values:

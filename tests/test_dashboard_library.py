@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard import fmt, i18n, queries, tree
-from dashboard.filters import NONE, Filters, from_query, to_query, where
+from dashboard.filters import NONE, Filters, default_period, from_query, to_query, where
 from dashboard.safety import md, plot_text, safe_url
 from tests import dashboard_world
 from viralscope.store import Store
@@ -35,14 +35,28 @@ def test_filters_round_trip_through_the_query_string():
 
 
 def test_defaults_make_a_short_link():
-    assert to_query(Filters(*SPAN), span=SPAN) == {}
+    assert to_query(Filters(*default_period(SPAN)), span=SPAN) == {}
+    # The whole span is not the default: its link names both dates.
+    assert to_query(Filters(*SPAN), span=SPAN) == {"from": ["2026-01-05"], "to": ["2026-04-04"]}
+    assert from_query(to_query(Filters(*SPAN), span=SPAN), span=SPAN) == Filters(*SPAN)
+
+
+def test_the_default_period_is_the_last_28_days_when_a_baseline_fits():
+    assert default_period(SPAN) == (dt.date(2026, 3, 8), dt.date(2026, 4, 4))
+    short = (dt.date(2026, 1, 5), dt.date(2026, 1, 31))
+    assert default_period(short) == short
+    assert from_query({}, span=SPAN) == Filters(*default_period(SPAN))
+
+
+LAST_28 = (dt.date(2026, 3, 8), dt.date(2026, 4, 4))
 
 
 @pytest.mark.parametrize(("params", "expected"), [
     ({"from": ["2025-01-01"], "to": ["2030-01-01"]}, SPAN),                       # clamped to the data
-    ({"from": ["2026-03-01"], "to": ["2026-02-01"]}, SPAN),                       # reversed: whole span
-    ({"from": ["garbage"]}, SPAN),
+    ({"from": ["2026-03-01"], "to": ["2026-02-01"]}, LAST_28),                    # reversed: the default
+    ({"from": ["garbage"]}, LAST_28),
     ({"from": ["2026-02-01"]}, (dt.date(2026, 2, 1), SPAN[1])),
+    ({"to": ["2026-02-01"]}, (SPAN[0], dt.date(2026, 2, 1))),
 ])
 def test_bad_dates_fall_back(params, expected):
     f = from_query(params, span=SPAN)

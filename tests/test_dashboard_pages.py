@@ -56,6 +56,10 @@ def run(path: str, db: Path, monkeypatch, query: dict | None = None) -> AppTest:
     return at.run()
 
 
+#: The whole span of the test worlds (a first visit shows only its last 28 days).
+WHOLE = {"from": "2026-01-05", "to": "2026-04-04"}
+
+
 def qp(at: AppTest, key: str) -> list[str] | None:
     """A URL value as a list (AppTest gives one value as a string, several as a list)."""
     value = at.query_params.get(key)
@@ -159,9 +163,12 @@ def test_filters_change_the_numbers(world, monkeypatch):
     everything = mentions_card(at)
     at.multiselect[0].set_value(["Lumio"]).run()
     lumio = mentions_card(at)
-    total = world.scalar("SELECT count(*) FROM mentions")
-    assert everything == total
-    assert lumio == world.scalar("SELECT count(*) FROM mentions WHERE brand = 'Lumio'")
+    start, end = at.date_input[0].value  # both days included
+    window = "created_at >= ? AND created_at < ?"
+    days = [start, end + __import__("datetime").timedelta(days=1)]
+    assert everything == world.scalar(f"SELECT count(*) FROM mentions WHERE {window}", days)
+    assert lumio == world.scalar(f"SELECT count(*) FROM mentions WHERE brand = 'Lumio' AND {window}", days)
+    assert 0 < lumio < everything
 
 
 def test_unknown_values_in_a_link_are_ignored(world, monkeypatch):
@@ -173,7 +180,7 @@ def test_unknown_values_in_a_link_are_ignored(world, monkeypatch):
 
 
 def test_mentions_search_sort_and_pages(world, monkeypatch):
-    at = run(page_file("mentions"), world.path, monkeypatch, {"q": "pwned", "sort": "likes"})
+    at = run(page_file("mentions"), world.path, monkeypatch, {"q": "pwned", "sort": "likes", **WHOLE})
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) > 0 and (table["text"] + table["author_name"]).str.contains("pwned").all()
@@ -197,12 +204,14 @@ def test_language_switch_is_kept_in_the_url(world, monkeypatch):
 
 def test_a_ready_made_period_sets_the_dates(world, monkeypatch):
     at = run(page_file("overview"), world.path, monkeypatch)
-    assert any("baseline" in i.value for i in at.info)  # the whole span has nothing before it
-    at.selectbox(key="f_preset").set_value("last28").run()
-    start, end = at.date_input[0].value
+    start, end = at.date_input[0].value  # a first visit: the last 28 days, with a baseline before them
     assert (end - start).days == 27 and end == __import__("datetime").date(2026, 4, 4)
+    assert qp(at, "from") is None and not any("baseline" in i.value for i in at.info)
+    at.selectbox(key="f_preset").set_value("all").run()
+    start, end = at.date_input[0].value
+    assert (start, end) == (__import__("datetime").date(2026, 1, 5), __import__("datetime").date(2026, 4, 4))
     assert qp(at, "from") == [start.isoformat()]
-    assert not any("baseline" in i.value for i in at.info)
+    assert any("baseline" in i.value for i in at.info)  # the whole span has nothing before it
 
 
 def test_password_protection(world, monkeypatch):
@@ -220,7 +229,7 @@ def test_password_protection(world, monkeypatch):
 
 
 def test_diffusion_draws_the_chosen_cascade(world, monkeypatch):
-    at = run(page_file("diffusion"), world.path, monkeypatch)
+    at = run(page_file("diffusion"), world.path, monkeypatch, WHOLE)
     biggest = world.scalar("SELECT max(n) FROM (SELECT count(*) AS n FROM mentions GROUP BY source, cascade_id)")
     picker = at.selectbox(key="d_cascade")
     assert f"Size {biggest:,} " in picker.options[0]
@@ -229,11 +238,11 @@ def test_diffusion_draws_the_chosen_cascade(world, monkeypatch):
 
 
 def test_mentions_page_number_resets_when_the_selection_changes(world, monkeypatch):
-    at = run(page_file("mentions"), world.path, monkeypatch, {"page": "3"})
+    at = run(page_file("mentions"), world.path, monkeypatch, {"page": "3", **WHOLE})
     assert at.number_input[0].value == 3
     at.multiselect[0].set_value(["Glowly"]).run()
     assert at.number_input[0].value == 1 and qp(at, "page") is None
-    at = run(page_file("mentions"), world.path, monkeypatch, {"page": "99999"})
+    at = run(page_file("mentions"), world.path, monkeypatch, {"page": "99999", **WHOLE})
     pages = -(-world.count_mentions() // 50)
     assert not at.exception and at.number_input[0].value == pages
 

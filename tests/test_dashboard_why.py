@@ -10,7 +10,7 @@ from streamlit.runtime.state.common import user_key_from_element_id
 
 import diffusion
 from dashboard import analysis, queries
-from dashboard.filters import Filters
+from dashboard.filters import Filters, default_period
 from tests import dashboard_world
 from tests.test_dashboard_pages import page_file, run
 from viralscope.errors import InsufficientData
@@ -44,6 +44,12 @@ def whole_span(store: Store) -> Filters:
     return Filters(start=info["first"], end=info["last"])
 
 
+def first_view(store: Store) -> Filters:
+    """What a first visit shows (the default period)."""
+    info = queries.overview(store)
+    return Filters(*default_period((info["first"], info["last"])))
+
+
 def texts(at) -> str:
     return "\n".join(str(e.value) for kind in ("caption", "info", "warning", "text", "markdown")
                      for e in getattr(at, kind))
@@ -54,7 +60,7 @@ def test_trigger_accounts_are_those_of_the_diffusion_stage(demo, monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     shown = table_with(at, "descendants_triggered")
     # The stage's own answer on every mention of the cascades rooted in the view.
-    members = queries.window_members(demo, whole_span(demo))
+    members = queries.window_members(demo, first_view(demo))
     expected = diffusion.trigger_accounts(members, min_descendants=analysis.MIN_DESCENDANTS,
                                           min_fraction=analysis.MIN_FRACTION)
     assert len(expected) > 0
@@ -72,7 +78,7 @@ def test_traits_and_forecasts_on_request(demo, monkeypatch):
     assert not at.metric
     at.button(key="d_traits_button").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    report = analysis.content_traits(demo, whole_span(demo))
+    report = analysis.content_traits(demo, first_view(demo))
     assert report.reliable  # the demo world's viral posts carry media and surprise wording
     auc = next(m for m in at.metric if "AUC" in m.label)
     assert auc.value == f"{report.auc:.2f}"
