@@ -164,10 +164,10 @@ def test_filters_change_the_numbers(world, monkeypatch):
     at.multiselect[0].set_value(["Lumio"]).run()
     lumio = mentions_card(at)
     start, end = at.date_input[0].value  # both days included
-    window = "created_at >= ? AND created_at < ?"
     days = [start, end + __import__("datetime").timedelta(days=1)]
-    assert everything == world.scalar(f"SELECT count(*) FROM mentions WHERE {window}", days)
-    assert lumio == world.scalar(f"SELECT count(*) FROM mentions WHERE brand = 'Lumio' AND {window}", days)
+    assert everything == world.scalar("SELECT count(*) FROM mentions WHERE created_at >= ? AND created_at < ?", days)
+    assert lumio == world.scalar(
+        "SELECT count(*) FROM mentions WHERE brand = 'Lumio' AND created_at >= ? AND created_at < ?", days)
     assert 0 < lumio < everything
 
 

@@ -44,6 +44,22 @@ def test_the_true_conversion_lift_lies_inside_the_interval(demo, baseline):
     assert roi["details"]["campaign"] == truth["campaign"]["name"]
 
 
+def test_an_ordinary_period_after_the_campaign_shows_no_conversion_change(demo):
+    # The last 28 days (a first visit of the dashboard): their baseline holds the campaign's last days.
+    # Fitted on those lifted days, the trend would make the ordinary weeks after look like a rise.
+    store, truth, config = demo
+    k = kpis.compute(store, config, "2026-03-08..2026-04-05")["kpis"]["conversion_change"]
+    assert k["status"] == "ok" and k["details"]["baseline_days_left_out"] == 8
+    assert k["ci_low"] <= 0 <= k["ci_high"], k["display"]
+    assert "left out" in k["definition"]
+
+
+def test_a_baseline_inside_the_campaign_says_so(demo):
+    store, truth, config = demo
+    k = kpis.compute(store, config, "2026-02-09..2026-02-16")["kpis"]["conversion_change"]
+    assert k["status"] == "n/a" and "fall in a configured campaign" in k["reason"]
+
+
 def test_the_campaign_shows_a_positive_mention_lift(demo):
     store, truth, config = demo
     k = kpis.compute(store, config, _campaign(truth))["kpis"]

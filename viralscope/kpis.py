@@ -51,8 +51,10 @@ DEFINITIONS = {
                                 "bootstrap interval"),
     "conversion_change": ("Conversion change", "change",
                           "conversion rate in the window ÷ its counterfactual (fitted on the baseline with "
-                          "day of week and trend) − 1; interval from the day-to-day variation of the rate"),
-    "cac_change": ("CAC change", "change", "(spend ÷ new customers) in the window ÷ the same in the baseline − 1"),
+                          "day of week and trend, leaving out days of configured campaigns) − 1; interval from "
+                          "the day-to-day variation of the rate"),
+    "cac_change": ("CAC change", "change", "(spend ÷ new customers) in the window ÷ the same in the baseline "
+                   "(without days of configured campaigns) − 1"),
     "viral_roi": ("Viral ROI", "change",
                   "(incremental conversions × value per conversion − campaign cost) ÷ cost; the conversion "
                   "change interval carried through"),
@@ -335,24 +337,49 @@ def _campaign(config, window):
     return best
 
 
+def _without_campaign_baseline(daily: pd.DataFrame, config, window, baseline) -> tuple[pd.DataFrame, int]:
+    """``daily`` without the baseline days that a configured campaign covers, and how many were left out.
+
+    The counterfactual of the window is "no campaign": a baseline holding a campaign's lifted days (and the
+    trend they bend) would make an ordinary period after it look like a change. Days of the window stay.
+    """
+    if daily.empty or config is None or not config.campaigns:
+        return daily, 0
+    dates = daily["date"]
+    covered = np.zeros(len(daily), bool)
+    for c in config.campaigns:
+        a, b = max(utc(c.start), baseline[0]), min(utc(c.end), baseline[1])
+        if a < b:
+            covered |= ((dates >= a) & (dates < b)).to_numpy()
+    covered &= ~((dates >= window[0]) & (dates < window[1])).to_numpy()
+    return daily[~covered], int(covered.sum())
+
+
 def _business_kpis(store, config, window, baseline) -> dict:
     daily = store.query(
         "SELECT * FROM conversions WHERE date >= ? AND date < ? ORDER BY date",
         [_naive(min(window[0], baseline[0]).floor("D")), _naive(max(window[1], baseline[1]))],
     )
+    daily, left_out = _without_campaign_baseline(daily, config, window, baseline)
+    note = f"; {left_out} baseline days of configured campaigns left out" if left_out else ""
     out = {}
     if daily.empty:
         change = _empty("no conversion data (import-conversions) in the window or the baseline")
     else:
-        change = metrics.conversion_change(daily, window, baseline)
+        change = dict(metrics.conversion_change(daily, window, baseline), baseline_days_left_out=left_out)
+    cac = _empty("no spend or new-customer data") if daily.empty or "spend" not in daily else \
+        dict(metrics.cac_change(daily, window, baseline), baseline_days_left_out=left_out)
+    why = f" ({left_out} baseline days fall in a configured campaign and were left out: choose a baseline before it)"
+    if left_out:
+        for r in (change, cac):
+            if r.get("status") != "ok" and "baseline" in str(r.get("reason")):
+                r["reason"] += why
     out["conversion_change"] = _kpi(
-        "conversion_change", change, window=window, baseline=baseline,
+        "conversion_change", change, window=window, baseline=baseline, extra_definition=note,
         n={"days_window": change.get("n_days_window", 0), "days_baseline": change.get("n_days_baseline", 0),
            "sessions_window": change.get("sessions_window", 0)},
     )
-    cac = _empty("no spend or new-customer data") if daily.empty or "spend" not in daily else \
-        metrics.cac_change(daily, window, baseline)
-    out["cac_change"] = _kpi("cac_change", cac, window=window, baseline=baseline,
+    out["cac_change"] = _kpi("cac_change", cac, window=window, baseline=baseline, extra_definition=note,
                              n={"new_customers_window": cac.get("new_customers_window", 0),
                                 "new_customers_baseline": cac.get("new_customers_baseline", 0)})
     campaign = _campaign(config, window)
