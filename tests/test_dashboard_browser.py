@@ -19,6 +19,9 @@ from viralscope.store import Store
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(web.why_not() is not None, reason=web.why_not() or "")]
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "browser"
+#: The demo world's whole span: the hostile mentions are spread over it, and a first visit shows only its
+#: last 28 days.
+WHOLE = "from=2026-01-05&to=2026-04-04"
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +49,7 @@ def _check(page, watch, name: str) -> None:
 def test_every_page_in_a_real_browser(hostile_dashboard, lang):
     with web.browser(hostile_dashboard) as (page, watch):
         for name in web.ROUTES:
-            web.open_page(page, hostile_dashboard, name, "lang=ko" if lang == "ko" else "")
+            web.open_page(page, hostile_dashboard, name, WHOLE + ("&lang=ko" if lang == "ko" else ""))
             _check(page, watch, f"{name}-{lang}")
             title = page.locator("h1").first.inner_text()
             assert title, f"{name}: no title"
@@ -55,7 +58,7 @@ def test_every_page_in_a_real_browser(hostile_dashboard, lang):
 def test_hostile_mentions_shown_as_text(hostile_dashboard):
     """The hostile mentions themselves, found by search, selected, and opened in full: still only text."""
     with web.browser(hostile_dashboard) as (page, watch):
-        web.open_page(page, hostile_dashboard, "mentions", "q=%3Cscript%3Ewindow")
+        web.open_page(page, hostile_dashboard, "mentions", f"q=%3Cscript%3Ewindow&{WHOLE}")
         grid = page.locator("[data-testid=stDataFrame]").first
         box = grid.bounding_box()
         # The row-selection checkbox of the first row: the grid is a canvas, so click by position (the
@@ -77,7 +80,7 @@ def test_hostile_mentions_shown_as_text(hostile_dashboard):
         assert dashboard_world.HOSTILE_BRAND in options
         _check(page, watch, "brand-options")
         page.keyboard.press("Escape")
-        web.open_page(page, hostile_dashboard, "diffusion", "rank=size")
+        web.open_page(page, hostile_dashboard, "diffusion", f"rank=size&{WHOLE}")
         for chart in page.locator(".js-plotly-plot").all()[:3]:  # hover labels carry author names
             b = chart.bounding_box()
             if b:
