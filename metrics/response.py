@@ -159,23 +159,32 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
         return na("no complaints or questions in the window", n_answered=0, **facts)
 
     end = utc(now) if now is not None else ts.max()
-    row_of = {k: i for i, k in enumerate(ids)}
-    parents = m[parent_col].astype("string").to_numpy()
+    parents = m[parent_col].astype("string")
+    lookup, positions = pd.Index(ids), np.arange(len(m))
+    if not lookup.is_unique:  # the last copy of an id wins
+        keep = ~lookup.duplicated(keep="last")
+        lookup, positions = lookup[keep], positions[keep]
+    found = lookup.get_indexer(parents.fillna("\x00").to_numpy(dtype=object))
+    parent = np.where(found >= 0, positions[found], -1)  # -1: the parent is not among these mentions
     ts_ns = ts.dt.tz_convert(None).to_numpy().astype("datetime64[ns]").astype(np.int64)
     end_ns = np.datetime64(end.tz_convert(None).to_datetime64(), "ns").astype(np.int64)
-    first_reply = {}
-    for r in np.flatnonzero(by_brand):
-        seen, p = set(), parents[r]
-        while p is not pd.NA and p is not None and p in row_of and p not in seen:
-            seen.add(p)
-            i = row_of[p]
-            if item[i] and ts_ns[r] > ts_ns[i] and ts_ns[r] <= end_ns:
-                if i not in first_reply or ts_ns[r] < ts_ns[first_reply[i]]:
-                    first_reply[i] = r
-            p = parents[i]
+    # Walk up from every brand reply at once, one generation per step: an ancestor that is an item and is
+    # older than the reply was answered by it (no later than ``end``); the earliest such reply counts.
+    first_ns = np.full(len(m), np.iinfo(np.int64).max, dtype=np.int64)
+    reply = np.flatnonzero(by_brand)
+    reply = reply[ts_ns[reply] <= end_ns]
+    at = parent[reply]
+    for _ in range(len(m)):  # links are trees; the bound only guards against a cycle in hand-made input
+        live = at >= 0
+        if not live.any():
+            break
+        reply, at = reply[live], at[live]
+        hit = item[at] & (ts_ns[reply] > ts_ns[at])
+        np.minimum.at(first_ns, at[hit], ts_ns[reply[hit]])
+        at = parent[at]
     rows = np.flatnonzero(item)
-    answered = np.array([i in first_reply for i in rows])
-    reply_at = np.array([ts_ns[first_reply[i]] if i in first_reply else end_ns for i in rows], dtype=np.int64)
+    answered = first_ns[rows] != np.iinfo(np.int64).max
+    reply_at = np.where(answered, first_ns[rows], end_ns)
     minutes = np.maximum((reply_at - ts_ns[rows]) / 6e10, 0.0)
     t, s, n_risk, d = _km(minutes, answered)
     target = pd.Timedelta(within) / pd.Timedelta(minutes=1)

@@ -433,27 +433,26 @@ def _response_kpis(store, config, cond, params, window, now) -> dict:
                         FROM mentions
                         WHERE created_at >= ? AND created_at < ? AND {cond} AND kind <> 'share')
                     WHERE sentiment_label = 'negative' OR question),
-                threads AS MATERIALIZED (
-                    SELECT m.source, m.cascade_id, m.author_id, m.author_name FROM mentions m
-                    SEMI JOIN items i ON m.source = i.source AND m.cascade_id = i.cascade_id
-                    WHERE m.kind <> 'share'),
+                -- Every mention of the threads that hold a complaint or question, read once with what the
+                -- walk from a brand reply up to the complaint needs; other threads cannot hold an answer.
+                cands AS MATERIALIZED (
+                    SELECT m.source, m.id, m.cascade_id, m.created_at, m.parent_resolved, m.author_id,
+                           m.author_name, m.sentiment_label, m.kind
+                    FROM mentions m SEMI JOIN items i ON m.source = i.source AND m.cascade_id = i.cascade_id),
                 answered AS (
-                    SELECT DISTINCT source, cascade_id FROM threads
-                    WHERE regexp_full_match(author_id, ?, 'i') OR regexp_full_match(author_name, ?, 'i')),
-                wanted AS (
-                    -- Only the window's complaints and questions can be items (response_times counts no
-                    -- other), so the question flag is read once, there, and the text is not read again.
-                    SELECT source, id, bool_or(question) AS question FROM (
-                        SELECT source, id, question FROM items
-                        UNION ALL
-                        SELECT m.source, m.id, false FROM mentions m
-                        SEMI JOIN answered a ON m.source = a.source AND m.cascade_id = a.cascade_id)
-                    GROUP BY source, id)
-                SELECT m.source || ':' || m.id AS id, m.created_at,
-                       CASE WHEN m.parent_resolved IS NULL THEN NULL ELSE m.source || ':' || m.parent_resolved END
+                    SELECT DISTINCT source, cascade_id FROM cands
+                    WHERE kind <> 'share'
+                      AND (regexp_full_match(author_id, ?, 'i') OR regexp_full_match(author_name, ?, 'i')))
+                -- The window's complaints and questions (only they can be items, so the question flag is read
+                -- once, there), and every mention of the threads where a brand account speaks.
+                SELECT c.source || ':' || c.id AS id, c.created_at,
+                       CASE WHEN c.parent_resolved IS NULL THEN NULL ELSE c.source || ':' || c.parent_resolved END
                            AS parent_resolved,
-                       m.author_id, m.author_name, m.sentiment_label, m.kind, w.question
-                FROM mentions m JOIN wanted w ON m.source = w.source AND m.id = w.id""",  # noqa: S608
+                       c.author_id, c.author_name, c.sentiment_label, c.kind, coalesce(i.question, false) AS question
+                FROM cands c
+                LEFT JOIN items i ON c.source = i.source AND c.id = i.id
+                LEFT JOIN answered a ON c.source = a.source AND c.cascade_id = a.cascade_id
+                WHERE i.id IS NOT NULL OR a.cascade_id IS NOT NULL""",  # noqa: S608
             [QUESTION_PATTERN, _naive(window[0]), _naive(window[1]), *params, account, account],
         )
     if not accounts:
