@@ -73,6 +73,11 @@ def read_rows(path: str | Path, fmt: str | None = None) -> tuple[pd.DataFrame, n
     return _read_csv(name, text) if fmt == "csv" else _read_jsonl(name, text)
 
 
+def _physical_lines(text: str) -> int:
+    """Lines in ``text``, a last line without its line break included."""
+    return text.count("\n") + (0 if text.endswith("\n") else 1)
+
+
 def _line_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in re.finditer("\n", text)]
 
@@ -147,8 +152,7 @@ def _read_csv_fast(text: str) -> tuple[pd.DataFrame, np.ndarray] | None:
     for column in table.columns:
         breaks += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
     lines = 2 + np.concatenate([[0], np.cumsum(breaks + 1)[:-1]]) if table.num_rows else np.zeros(0, np.int64)
-    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if physical != 1 + table.num_rows + int(breaks.sum()):
+    if _physical_lines(text) != 1 + table.num_rows + int(breaks.sum()):
         return None  # blank lines or a header spanning lines: let the exact reader count
     frame = table.to_pandas()
     frame.columns = [c.strip() for c in header]
@@ -236,8 +240,7 @@ def _read_jsonl_fast(text: str) -> tuple[pd.DataFrame, np.ndarray] | None:
         )
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
-    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if table.num_rows == 0 or physical != table.num_rows:
+    if table.num_rows == 0 or _physical_lines(text) != table.num_rows:
         return None
     columns = {}
     for field, column in zip(table.schema, table.columns, strict=True):
