@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from viralscope import contract, readers
+from viralscope.errors import InputError
 
 BASE = {"id": "1", "source": "x", "created_at": "2026-01-05T10:00:00Z", "text": "Lumio lamp"}
 
@@ -75,3 +76,13 @@ def test_nested_extra_values_are_kept_as_json(tmp_path):
     extra = contract.normalize(raw, file=path, lines=lines)["extra"]
     assert json.loads(extra.iat[0]) == {"region": "KR", "geo": {"lat": 37.5, "lon": 127.0}}
     assert pd.isna(extra.iat[1])
+
+
+def test_whole_numbers_stay_exact_when_some_rows_lack_the_key(tmp_path):
+    rows = [{**BASE, "id": 1234567890123456789, "likes": -1}, {**BASE, "id": "x2", "author_id": 9007199254740993}]
+    path = _write(tmp_path, rows)
+    raw, lines = readers._read_jsonl_exact(path, open(path, encoding="utf-8").read())
+    assert raw["id"].iat[0] == 1234567890123456789 and raw["author_id"].iat[1] == 9007199254740993
+    with pytest.raises(InputError) as err:
+        contract.normalize(raw, file=path, lines=lines)
+    assert "likes: '-1' is negative" in str(err.value)

@@ -277,5 +277,7 @@ def _read_jsonl_exact(name: str, text: str) -> tuple[pd.DataFrame, np.ndarray]:
         lines.append(number)
     if problems:
         raise InputError(problems[:50], total=len(problems))
-    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
-    return frame.astype(object), np.asarray(lines, dtype=np.int64)
+    # Object columns from the start: a column with missing keys would otherwise turn its whole numbers into
+    # floats (a 19-digit id rounded, -1 quoted back as -1.0).
+    frame = pd.DataFrame(records, dtype=object) if records else pd.DataFrame()
+    return frame, np.asarray(lines, dtype=np.int64)
