@@ -8,7 +8,7 @@ from metrics.amplification import amplification_asymmetry, average_share_depth, 
 from metrics.conversion import cac_change, conversion_change
 from metrics.crisis import detect_crises, hourly_counts, incident_drivers
 from metrics.lift import mention_lift, rate_ratio
-from metrics.response import is_question, response_times
+from metrics.response import is_question, response_summary, response_times
 from metrics.roi import earned_media_value, viral_roi
 from metrics.sentiment import net_sentiment, perception_change
 from metrics.share_of_voice import share_of_voice
@@ -18,5 +18,5 @@ __all__ = [
     "amplification_asymmetry", "average_share_depth", "cac_change", "cascade_roots", "conversion_change",
     "detect_crises", "earned_media_value", "emerging_terms", "emerging_themes", "hourly_counts",
     "incident_drivers", "is_question", "mention_lift", "net_sentiment", "perception_change", "rate_ratio",
-    "response_times", "share_of_voice", "viral_roi",
+    "response_summary", "response_times", "share_of_voice", "viral_roi",
 ]

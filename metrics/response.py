@@ -9,7 +9,7 @@ import pandas as pd
 
 from metrics._common import finite, na, need, ok, times, utc
 
-__all__ = ["response_times", "is_question", "QUESTION_PATTERN"]
+__all__ = ["response_times", "response_summary", "is_question", "QUESTION_PATTERN"]
 
 #: A question: a question mark (ASCII or full-width), an English question opener at the start of a
 #: sentence, or a Korean interrogative ending or word. Also used in SQL (DuckDB ``regexp_matches``).
@@ -95,19 +95,17 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
     Notes
     -----
     A complaint is a negative mention by someone else than the brand; a question matches
-    :data:`QUESTION_PATTERN`; bare reshares (``kind`` "share") are neither. Its response is the earliest later mention by a brand account that
-    descends from it (a reply to it, or a reply further down its own thread). Unanswered items are not
-    dropped — that would flatter the numbers — but treated as censored at ``now``: the median, P90 and
-    the share within the target come from the Kaplan–Meier estimate of the time to reply. When fewer
+    :data:`QUESTION_PATTERN`; bare reshares (``kind`` "share") are neither. Its response is the earliest
+    later mention by a brand account that descends from it (a reply to it, or a reply further down its own
+    thread); a brand account's bare reshare answers nobody. Unanswered items are not dropped — that would
+    flatter the numbers — but treated as censored at ``now``: the median, P90 and the share within the
+    target come from the Kaplan–Meier estimate of the time to reply (:func:`response_summary`). When fewer
     than half (or 90%) are ever answered, that quantile is "n/a".
 
     References
     ----------
-    .. [1] Kaplan, E. L. & Meier, P. (1958). Nonparametric estimation from incomplete observations. JASA
-       53(282), 457–481.
-    .. [2] Brookmeyer, R. & Crowley, J. (1982). A confidence interval for the median survival time.
-       Biometrics 38(1), 29–41.
-    .. [3] viralscope DESIGN, "Response time" (customers expect 30–60 minutes).
+    .. [1] Kaplan & Meier (1958) and Brookmeyer & Crowley (1982), see :func:`response_summary`.
+    .. [2] viralscope DESIGN, "Response time" (customers expect 30–60 minutes).
 
     Examples
     --------
@@ -140,6 +138,9 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
             by_brand |= names.isin(accounts).fillna(False).to_numpy(bool)
     labels = m["sentiment_label"].astype("string").fillna("").to_numpy() if "sentiment_label" in m.columns \
         else np.array([""] * len(m))
+    kinds = m["kind"].astype("string").fillna("").to_numpy() if "kind" in m.columns else None
+    if kinds is not None:  # a brand account's bare reshare repeats a mention; it answers nobody
+        by_brand &= kinds != "share"
     complaint = (labels == "negative") & ~by_brand
     if "question" in m.columns:  # computed elsewhere, e.g. in SQL with QUESTION_PATTERN
         question = ~by_brand & m["question"].astype("boolean").fillna(False).to_numpy(bool)
@@ -148,15 +149,13 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
     else:
         question = np.zeros(len(m), bool)
     item = complaint | question
-    if "kind" in m.columns:  # a bare reshare repeats a complaint; it is not one to answer
-        item &= m["kind"].astype("string").fillna("").to_numpy() != "share"
+    if kinds is not None:  # a bare reshare repeats a complaint; it is not one to answer
+        item &= kinds != "share"
     if window is not None:
         a, b = utc(window[0]), utc(window[1])
         item &= ((ts >= a) & (ts < b)).to_numpy()
-    facts = {"n": int(item.sum()), "n_complaints": int((complaint & item).sum()),
-             "n_questions": int((question & item).sum())}
     if not item.any():
-        return na("no complaints or questions in the window", n_answered=0, **facts)
+        return na("no complaints or questions in the window", n_answered=0, n=0, n_complaints=0, n_questions=0)
 
     end = utc(now) if now is not None else ts.max()
     parents = m[parent_col].astype("string")
@@ -170,7 +169,8 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
     end_ns = np.datetime64(end.tz_convert(None).to_datetime64(), "ns").astype(np.int64)
     # Walk up from every brand reply at once, one generation per step: an ancestor that is an item and is
     # older than the reply was answered by it (no later than ``end``); the earliest such reply counts.
-    first_ns = np.full(len(m), np.iinfo(np.int64).max, dtype=np.int64)
+    never = np.iinfo(np.int64).max
+    first_ns = np.full(len(m), never, dtype=np.int64)
     reply = np.flatnonzero(by_brand)
     reply = reply[ts_ns[reply] <= end_ns]
     at = parent[reply]
@@ -183,9 +183,67 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
         np.minimum.at(first_ns, at[hit], ts_ns[reply[hit]])
         at = parent[at]
     rows = np.flatnonzero(item)
-    answered = first_ns[rows] != np.iinfo(np.int64).max
-    reply_at = np.where(answered, first_ns[rows], end_ns)
-    minutes = np.maximum((reply_at - ts_ns[rows]) / 6e10, 0.0)
+    replied = first_ns[rows].astype("datetime64[ns]")
+    replied[first_ns[rows] == never] = np.datetime64("NaT")
+    items = pd.DataFrame({"created_at": ts.iloc[rows].reset_index(drop=True), "replied_at": pd.DatetimeIndex(replied, tz="UTC"),
+                          "complaint": complaint[rows], "question": question[rows]})
+    return response_summary(items, now=end, within=within)
+
+
+def response_summary(items: pd.DataFrame, *, now, within: str = "1h") -> dict:
+    """Median, P90 and share within a target of the time to a brand reply, unanswered items censored.
+
+    The statistics of :func:`response_times` once each complaint or question has its first brand reply
+    (e.g. found in SQL by walking up from the brand's replies).
+
+    Parameters
+    ----------
+    items : DataFrame
+        One row per complaint or question: ``created_at``, ``replied_at`` (its first brand reply; missing
+        when unanswered by ``now``), and booleans ``complaint`` and ``question`` (both may hold).
+    now : datetime
+        End of observation: unanswered items are censored here.
+    within : str, default "1h"
+        The target for the "answered within" share.
+
+    Returns
+    -------
+    dict
+        As :func:`response_times`.
+
+    Notes
+    -----
+    Kaplan–Meier estimate of the time to reply [1]_; the interval of the median is Brookmeyer–Crowley [2]_
+    from the Greenwood variance.
+
+    References
+    ----------
+    .. [1] Kaplan, E. L. & Meier, P. (1958). Nonparametric estimation from incomplete observations. JASA
+       53(282), 457–481.
+    .. [2] Brookmeyer, R. & Crowley, J. (1982). A confidence interval for the median survival time.
+       Biometrics 38(1), 29–41.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> items = pd.DataFrame({"created_at": pd.to_datetime(["2026-01-01 10:00", "2026-01-01 11:00"]),
+    ...                       "replied_at": pd.to_datetime(["2026-01-01 10:30", None]),
+    ...                       "complaint": [True, False], "question": [False, True]})
+    >>> r = response_summary(items, now="2026-01-01 12:00")
+    >>> r["n"], r["n_answered"], r["share_within"], r["p90_minutes"]
+    (2, 1, 0.5, None)
+    """
+    need(items, ["created_at", "replied_at"], "complaints and questions")
+    end = utc(now)
+    created = times(items["created_at"])
+    replied = times(items["replied_at"])
+    facts = {"n": len(items), "n_complaints": int(items["complaint"].sum()) if "complaint" in items else 0,
+             "n_questions": int(items["question"].sum()) if "question" in items else 0}
+    if not len(items):
+        return na("no complaints or questions in the window", n_answered=0, **facts)
+    answered = (replied.notna() & (replied <= end)).to_numpy()
+    reply_at = replied.where(answered, end)
+    minutes = np.maximum(((reply_at - created) / pd.Timedelta(minutes=1)).to_numpy(float), 0.0)
     t, s, n_risk, d = _km(minutes, answered)
     target = pd.Timedelta(within) / pd.Timedelta(minutes=1)
     facts["n_answered"] = int(answered.sum())

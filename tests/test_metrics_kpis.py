@@ -12,6 +12,7 @@ import metrics
 from tests import metrics_world as world
 from viralscope import kpis
 from viralscope.cli import main
+from viralscope.config import parse_config
 
 KEYS = {"key", "label", "value", "ci_low", "ci_high", "unit", "status", "reason", "window", "baseline", "n",
         "definition", "display"}
@@ -67,6 +68,74 @@ def test_sql_aggregates_match_the_metrics_on_raw_rows(filled):
     assert out["net_sentiment"]["value"] == pytest.approx(metrics.net_sentiment(raw, window)["estimate"])
     assert out["perception_change"]["value"] == pytest.approx(
         metrics.perception_change(raw, window, baseline)["estimate"])
+
+
+def test_response_times_in_sql_match_the_metric_on_raw_rows(filled):
+    """The SQL walk from brand replies up their threads finds what ``metrics.response_times`` finds."""
+    out = kpis.compute(filled, world.config(), CAMPAIGN)["kpis"]
+    raw = filled.mentions(["source", "id", "created_at", "parent_resolved", "author_id", "author_name", "brand",
+                           "sentiment_label", "kind", "text"])
+    ours = raw["brand"] == "Lumio"  # the KPIs are about Lumio's complaints and questions; replies may be any
+    raw = raw.assign(
+        id=raw["source"] + ":" + raw["id"],
+        parent_resolved=(raw["source"] + ":" + raw["parent_resolved"]).where(raw["parent_resolved"].notna()),
+        sentiment_label=raw["sentiment_label"].where(ours),
+        question=raw["text"].map(metrics.is_question) & ours,
+    ).drop(columns="text")
+    last = filled.scalar("SELECT max(created_at) FROM mentions")
+    r = metrics.response_times(raw, world.config().brand_accounts, ("2026-02-02", "2026-02-16"), now=last)
+    assert r["n"] > 50 and 0 < r["n_answered"] < r["n"]
+    median = out["response_time_median"]
+    assert median["n"] == r["n"] and median["details"]["n_answered"] == r["n_answered"]
+    assert median["value"] == pytest.approx(r["estimate"])
+    assert (median["ci_low"], median["ci_high"]) == pytest.approx((r["ci_low"], r["ci_high"]))
+    assert out["answered_within_1h"]["value"] == pytest.approx(r["share_within"])
+    assert out["response_time_p90"]["value"] == pytest.approx(r["p90_minutes"])
+
+
+def test_response_times_walk_threads_and_ignore_reshares_and_other_brands(store):
+    """Hand-made threads: a reply two levels down answers; a brand reshare does not; a reply after ``now`` waits."""
+    from viralscope import ingest
+
+    def m(id_, at, author, label, text="broken", parent=None, kind="post", brand="Lumio"):
+        return {"id": id_, "source": "x", "created_at": pd.Timestamp(f"2026-01-01 {at}"), "author_name": author,
+                "text": text, "parent_id": parent, "kind": kind, "brand": brand, "sentiment_label": label}
+
+    rows = [
+        m("c1", "10:00", "ann", "negative"), m("r1", "10:10", "bo", "neutral", "same", "c1", "reply"),
+        m("b1", "10:40", "Lumio_Care", "neutral", "sorry", "r1", "reply"),  # 40 min, two levels down
+        m("c2", "11:00", "cy", "negative"), m("s2", "11:05", "lumio_care", "negative", "broken", "c2", "share"),
+        m("b2", "13:00", "@lumio_care", "neutral", "fixed", "c2", "reply"),  # 120 min; the reshare is no answer
+        m("q3", "12:00", "dee", "neutral", "when does it ship?"),
+        m("b3", "16:00", "lumio_care", "neutral", "soon", "q3", "reply"),  # after now: still waiting at 15:00
+        m("x1", "10:30", "eve", "negative", "broken", "c1", "share"),  # a user's reshare is not an item
+        m("c4", "12:00", "fay", "negative", brand="Brightly"),  # another brand's complaint
+        m("b4", "12:10", "lumio_care", "neutral", "hi", "c4", "reply", brand="Brightly"),
+        m("b5", "12:20", "brightly", "neutral", "on it", "c4", "reply", brand="Brightly"),
+        m("c5", "12:30", "lumio_care", "negative", "our outage"),  # the brand's own post
+    ]
+    ingest.write_mentions(store, pd.DataFrame(rows).drop(columns="sentiment_label"), origin="test")
+    world.label(store, pd.DataFrame(rows)[["source", "id", "sentiment_label"]])
+    out = kpis.compute(store, world.config(), "2026-01-01..2026-01-02", now="2026-01-01 15:00")["kpis"]
+    median = out["response_time_median"]
+    assert median["n"] == 3 and median["details"]["n_answered"] == 2
+    assert (median["details"]["n_complaints"], median["details"]["n_questions"]) == (2, 1)
+    assert median["value"] == 120.0
+    assert out["answered_within_1h"]["value"] == pytest.approx(1 / 3, abs=1e-3)
+    assert out["response_time_p90"]["status"] == "n/a"
+    raw = store.mentions(["id", "created_at", "parent_resolved", "author_name", "sentiment_label", "kind", "text",
+                          "brand"])
+    raw = raw.assign(sentiment_label=raw["sentiment_label"].where(raw["brand"] == "Lumio"))
+    r = metrics.response_times(raw, ["lumio_care"], ("2026-01-01", "2026-01-02"), now="2026-01-01 15:00")
+    assert (r["n"], r["n_answered"], r["estimate"], r["share_within"]) == (3, 2, 120.0, 0.333)
+    # A competitor's complaints wait for the competitor's own accounts, not for ours.
+    theirs = kpis.compute(store, world.config(), "2026-01-01..2026-01-02", brand="Brightly",
+                          now="2026-01-01 15:00")["kpis"]["response_time_median"]
+    assert theirs["reason"] == "no accounts of Brightly are configured ([[competitors]] accounts)"
+    config = parse_config({**world.CONFIG, "competitors": [{"name": "Brightly", "accounts": ["@Brightly"]}]}, "t")
+    theirs = kpis.compute(store, config, "2026-01-01..2026-01-02", brand="Brightly",
+                          now="2026-01-01 15:00")["kpis"]["response_time_median"]
+    assert (theirs["n"], theirs["details"]["n_answered"], theirs["value"]) == (1, 1, 20.0)
 
 
 def test_an_empty_store_gives_na_with_reasons_never_a_crash(store):

@@ -75,6 +75,11 @@ class Config:
     def brand_accounts(self) -> tuple[str, ...]:
         return self.brand.accounts if self.brand else ()
 
+    def accounts_of(self, name: str | None) -> tuple[str, ...]:
+        """The own accounts of the tracked brand ``name`` (the configured brand's for None or an unknown name)."""
+        found = [b for b in self.competitors if b.name == name]
+        return found[0].accounts if found else self.brand_accounts
+
 
 def _date(value, where: str) -> dt.date:
     if isinstance(value, dt.datetime):

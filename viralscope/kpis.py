@@ -192,25 +192,6 @@ def _hourly_labels(store, cond, params, start, end, origin) -> pd.DataFrame:
     )
 
 
-class _Reader:
-    """The store's ``query``/``scalar`` over one read-only connection: opening one costs ~60 ms, and the
-    KPIs need a dozen queries. The connection is held only while ``compute`` runs (a second or two)."""
-
-    def __init__(self, con):
-        self.con = con
-
-    def query(self, sql: str, params=None) -> pd.DataFrame:
-        df = self.con.execute(sql, params or []).df()
-        for col in df.columns:
-            if pd.api.types.is_datetime64_dtype(df[col]) and getattr(df[col].dt, "tz", None) is None:
-                df[col] = df[col].dt.tz_localize("UTC")
-        return df
-
-    def scalar(self, sql: str, params=None):
-        row = self.con.execute(sql, params or []).fetchone()
-        return None if row is None else row[0]
-
-
 def _naive(ts: pd.Timestamp) -> dt.datetime:
     """DuckDB's TIMESTAMP column holds UTC without a zone: compare with naive UTC datetimes."""
     return ts.tz_convert("UTC").tz_localize(None).to_pydatetime()
@@ -231,8 +212,8 @@ def compute(store, config, window, baseline=None, brand: str | None = None, *, n
     else:
         baseline = parse_period(baseline, "--baseline") if isinstance(baseline, str) else interval(baseline, "baseline")
     store.ensure()
-    with store.read() as con:
-        return _compute(_Reader(con), config, window, baseline, brand, now)
+    with store.reader() as reader:
+        return _compute(reader, config, window, baseline, brand, now)
 
 
 def _compute(store, config, window, baseline, brand, now) -> dict:
@@ -265,7 +246,7 @@ def _compute(store, config, window, baseline, brand, now) -> dict:
     kpis.update(_cascade_kpis(store, cond, params, window))
     kpis.update(_business_kpis(store, config, window, baseline))
     kpis["earned_media_value"] = _earned_media(store, config, cond, params, window)
-    kpis.update(_response_kpis(store, config, cond, params, window, now))
+    kpis.update(_response_kpis(store, config, brand_name, cond, params, window, now))
     kpis["crisis_incidents"] = _crisis_kpi(store, cond, params, window, now)
     if not labels.empty and not (labels["sentiment_label"] != "unscored").any():
         # Without labels, "no positive mentions" would be true but misleading: say what is missing.
@@ -415,54 +396,64 @@ def _earned_media(store, config, cond, params, window) -> dict:
                 currency=currency, extra_definition=f" (CPM {cpm:g} {currency}, configurable as [metrics] cpm)")
 
 
-def _response_kpis(store, config, cond, params, window, now) -> dict:
-    accounts = list(config.brand_accounts) if config is not None else []
-    threads = pd.DataFrame()
-    if accounts:
-        names = [str(x).strip().lstrip("@").lower() for x in accounts]
-        # One case-insensitive pattern, applied only to the threads' own mentions: string functions over
-        # every author of a million mentions cost more than the rest of the query.
-        account = "^@?(" + "|".join(re.escape(n) for n in names) + ")$"
-        # Complaints and questions of the window, plus every mention of the threads where a brand account
-        # speaks (the paths from its replies up to the complaints); other threads cannot hold an answer.
-        threads = store.query(
-            f"""WITH items AS (
-                    SELECT source, id, cascade_id, question FROM (
-                        SELECT source, id, cascade_id, sentiment_label,
-                               coalesce(regexp_matches(text, ?, 'i'), false) AS question
-                        FROM mentions
-                        WHERE created_at >= ? AND created_at < ? AND {cond} AND kind <> 'share')
-                    WHERE sentiment_label = 'negative' OR question),
-                -- Every mention of the threads that hold a complaint or question, read once with what the
-                -- walk from a brand reply up to the complaint needs; other threads cannot hold an answer.
-                cands AS MATERIALIZED (
-                    SELECT m.source, m.id, m.cascade_id, m.created_at, m.parent_resolved, m.author_id,
-                           m.author_name, m.sentiment_label, m.kind
-                    FROM mentions m SEMI JOIN items i ON m.source = i.source AND m.cascade_id = i.cascade_id),
-                answered AS (
-                    SELECT DISTINCT source, cascade_id FROM cands
-                    WHERE kind <> 'share'
-                      AND (regexp_full_match(author_id, ?, 'i') OR regexp_full_match(author_name, ?, 'i')))
-                -- The window's complaints and questions (only they can be items, so the question flag is read
-                -- once, there), and every mention of the threads where a brand account speaks.
-                SELECT c.source || ':' || c.id AS id, c.created_at,
-                       CASE WHEN c.parent_resolved IS NULL THEN NULL ELSE c.source || ':' || c.parent_resolved END
-                           AS parent_resolved,
-                       c.author_id, c.author_name, c.sentiment_label, c.kind, coalesce(i.question, false) AS question
-                FROM cands c
-                LEFT JOIN items i ON c.source = i.source AND c.id = i.id
-                LEFT JOIN answered a ON c.source = a.source AND c.cascade_id = a.cascade_id
-                WHERE i.id IS NOT NULL OR a.cascade_id IS NOT NULL""",  # noqa: S608
-            [QUESTION_PATTERN, _naive(window[0]), _naive(window[1]), *params, account, account],
-        )
+def first_brand_replies(store, accounts, cond: str, params, window, end) -> pd.DataFrame:
+    """The window's complaints and questions with their first brand reply, found in SQL.
+
+    What ``metrics.response_times`` does over a frame of mentions, done where the mentions are: an item is a
+    negative mention or a question (``metrics.response.QUESTION_PATTERN``) by someone other than the brand,
+    not a bare reshare, created in ``window``; its reply is the earliest non-reshare mention by a brand account
+    (``accounts``: ids or names, ``@`` and case ignored) that descends from it and is created after it and no
+    later than ``end``. Returns ``created_at, replied_at (NaT when unanswered), complaint, question`` for
+    ``metrics.response_summary``.
+    """
+    names = [str(x).strip().lstrip("@").lower() for x in accounts]
+    brand = "coalesce(regexp_full_match({0}author_id, ?, 'i') OR regexp_full_match({0}author_name, ?, 'i'), false)"
+    account = "^@?(" + "|".join(re.escape(n) for n in names) + ")$"
+    return store.query(
+        f"""WITH RECURSIVE items AS MATERIALIZED (
+                SELECT source, id, cascade_id, created_at, question, sentiment_label = 'negative' AS complaint
+                FROM (SELECT source, id, cascade_id, created_at, sentiment_label,
+                             coalesce(regexp_matches(text, ?, 'i'), false) AS question
+                      FROM mentions
+                      WHERE created_at >= ? AND created_at < ? AND {cond} AND kind <> 'share'
+                        AND NOT {brand.format("")})
+                WHERE sentiment_label = 'negative' OR question),
+            -- Only the threads holding an item can hold its answer, and an answer and the replies between
+            -- it and the item come after the item, so after the window's start.
+            thread AS MATERIALIZED (
+                SELECT m.source, m.id, m.created_at, m.parent_resolved,
+                       m.kind <> 'share' AND {brand.format("m.")} AS by_brand
+                FROM mentions m SEMI JOIN items i ON m.source = i.source AND m.cascade_id = i.cascade_id
+                WHERE m.created_at >= ? AND m.created_at <= ?),
+            -- Every ancestor of every brand reply (the step bound only guards against a cycle of links).
+            up(source, ancestor, replied, step) AS (
+                SELECT source, parent_resolved, created_at, 1 FROM thread
+                WHERE by_brand AND parent_resolved IS NOT NULL
+                UNION ALL
+                SELECT u.source, t.parent_resolved, u.replied, u.step + 1
+                FROM up u JOIN thread t ON t.source = u.source AND t.id = u.ancestor
+                WHERE t.parent_resolved IS NOT NULL AND u.step < 10000)
+            SELECT i.created_at, min(u.replied) AS replied_at, i.complaint, i.question
+            FROM items i LEFT JOIN up u ON u.source = i.source AND u.ancestor = i.id AND u.replied > i.created_at
+            GROUP BY i.source, i.id, i.created_at, i.complaint, i.question""",  # noqa: S608 - fixed conditions
+        [QUESTION_PATTERN, _naive(window[0]), _naive(window[1]), *params, account, account,
+         account, account, _naive(window[0]), _naive(end)],
+    )
+
+
+def _response_kpis(store, config, brand_name, cond, params, window, now) -> dict:
+    # The accounts of the brand in scope: a competitor's complaints wait for the competitor's replies.
+    accounts = list(config.accounts_of(brand_name)) if config is not None else []
+    competitor = config is not None and brand_name in {b.name for b in config.competitors}
     if not accounts:
-        r = _empty("no brand accounts are configured ([brand] accounts)")
-    elif threads.empty:
-        r = _empty("no complaints or questions in the window")
+        r = _empty(f"no accounts of {brand_name} are configured ([[competitors]] accounts)" if competitor
+                   else "no brand accounts are configured ([brand] accounts)")
     else:
         last = store.scalar("SELECT max(created_at) FROM mentions")
         end = utc(now) if now is not None else (utc(last) if last is not None else window[1])
-        r = metrics.response_times(threads, accounts, window, now=end)
+        items = first_brand_replies(store, accounts, cond, params, window, end)
+        r = metrics.response_summary(items, now=end) if len(items) else \
+            _empty("no complaints or questions in the window")
     n = int(r.get("n") or 0)
     share = dict(r, estimate=r.get("share_within"), status="ok" if r.get("share_within") is not None and n else "n/a")
     p90 = dict(r, estimate=r.get("p90_minutes"))
@@ -524,8 +515,7 @@ def themes(store, config, window, baseline=None, brand: str | None = None, *, to
         baseline = parse_period(baseline, "--baseline") if isinstance(baseline, str) else interval(baseline, "baseline")
     store.ensure()
     texts = {}
-    with store.read() as con:
-        reader = _Reader(con)
+    with store.reader() as reader:
         cond, params, brand_name, described = scope(reader, config, brand)
         for name, (a, b) in (("window", window), ("baseline", baseline)):
             # Reproducible sample: the same rows every time for the same data (hash order, not random).

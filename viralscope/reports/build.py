@@ -502,8 +502,7 @@ def _themes_job(path, lock_timeout, config, window, baseline, brand):
 def _drivers_job(path, lock_timeout, config, window, baseline, brand, incidents):
     # Queued behind the themes in the same worker, where the Korean tokenizer is already loaded.
     store = _worker_store(path, lock_timeout)
-    with store.read() as con:
-        reader = kpis._Reader(con)
+    with store.reader() as reader:
         cond, params, _, _ = kpis.scope(reader, config, brand)
         return _drivers(reader, cond, params, incidents)
 
@@ -531,8 +530,7 @@ def build(store, config, week: str, *, brand: str | None = None, include_authors
         themes_future = pool.submit(_themes_job, *job)
         result = kpis.compute(store, config, window, baseline, brand)
         drivers_future = pool.submit(_drivers_job, *job, _found_incidents(result))
-        with store.read() as con:
-            reader = kpis._Reader(con)
+        with store.reader() as reader:
             cond, params, brand_name, _ = kpis.scope(reader, config, brand)
             ctx = _Ctx(reader, config, window, baseline, cond, params, brand_name)
             tables["volume"], done["volume"] = _volume(ctx)
