@@ -140,3 +140,15 @@ def test_a_writer_and_a_reader_in_two_processes(tmp_path):
         assert (seen["linked"] == 100).all()
         assert (seen["deepest"] == 99).all()
     assert store.count_mentions() == batches * 100
+
+
+def test_mentions_are_stored_in_time_order_and_a_reader_shares_one_connection(store):
+    times = pd.date_range("2026-01-01", periods=500, freq="min").to_numpy()[::-1]  # newest first
+    rows = pd.DataFrame({"source": "x", "id": [f"m{i}" for i in range(500)], "created_at": times,
+                         "text": "hello", "kind": "post"})
+    ingest.write_mentions(store, rows.sample(frac=1, random_state=1), origin="test")
+    stored = store.query("SELECT created_at FROM mentions ORDER BY rowid")["created_at"]
+    assert stored.is_monotonic_increasing and len(stored) == 500
+    with store.reader() as reader:
+        first = reader.query("SELECT min(created_at) AS t FROM mentions")["t"].iat[0]
+        assert str(first.tz) == "UTC" and reader.scalar("SELECT count(*) FROM mentions") == 500
