@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from metrics._common import DAY, need, times, utc, weights
 
@@ -110,10 +110,12 @@ def _nb_sf(s: np.ndarray, m: np.ndarray, v: np.ndarray) -> np.ndarray:
     pois = v <= m * (1 + 1e-9)
     ok = m > 0
     a = ok & pois
-    out[a] = stats.poisson.sf(np.ceil(s[a]) - 1, m[a])
-    b = ok & ~pois
+    k = np.ceil(s)  # P(X ≥ s) = P(X ≥ k); 1 when k ≤ 0
+    a &= k > 0
+    out[a] = special.gammainc(k[a], m[a])  # Poisson: P(X ≥ k) = P(k, m), the regularised lower gamma
+    b = ok & ~pois & (k > 0)
     size = m[b] ** 2 / (v[b] - m[b])
-    out[b] = stats.nbinom.sf(np.ceil(s[b]) - 1, size, size / (size + m[b]))
+    out[b] = special.betainc(k[b], size, m[b] / (size + m[b]))  # NB: P(X ≥ k) = I_{1−p}(k, size)
     return out
 
 
@@ -368,12 +370,11 @@ def _test_day(today, windows, yn, yt, mu_n, vb_n, cd_n, pi, rho, est_pi, alpha, 
     yn, yt, mu_n, vb_n, cd_n, pi, rho, est_pi = (x[lo:hi] for x in (yn, yt, mu_n, vb_n, cd_n, pi, rho, est_pi))
     today = today - lo
 
-    def csum(x):
-        return np.concatenate([[0.0], np.cumsum(np.nan_to_num(x))])
-
-    valid_c = csum(~np.isnan(mu_n))
-    c_yn, c_mu, c_vb, c_yt = csum(yn), csum(mu_n), csum(vb_n), csum(yt)
-    c_e, c_bv, c_t2 = csum(yt * pi), csum(yt * pi * (1 - pi)), csum(yt**2)
+    # Running sums (from 0) of the quantities the windows add up, all in one pass.
+    parts = np.nan_to_num(np.vstack([~np.isnan(mu_n), yn, mu_n, vb_n, yt, yt * pi, yt * pi * (1 - pi), yt**2]))
+    sums = np.zeros((len(parts), parts.shape[1] + 1))
+    np.cumsum(parts, axis=1, out=sums[:, 1:])
+    valid_c, c_yn, c_mu, c_vb, c_yt, c_e, c_bv, c_t2 = sums
     out = []
     for L in windows:
         t = today[today - L + 1 >= 0]
