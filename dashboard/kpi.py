@@ -14,7 +14,8 @@ from viralscope.store import Store
 
 def volume_kpis(store: Store, f: Filters, lang: str) -> list[dict]:
     """Counts of the window and of the equally long baseline before it (no model, no interval needed)."""
-    now, before = queries.totals(store, f), {"mentions": queries.count_mentions(store, f.baseline())}
+    with store.reader() as reader:  # one connection for both counts
+        now, before = queries.totals(reader, f), {"mentions": queries.count_mentions(reader, f.baseline())}
     window, baseline = f.window, f.baseline().window
 
     def card(key: str, value: int, n: int, *, with_baseline: bool = True) -> dict:
@@ -38,9 +39,21 @@ HEADLINE = ("mention_lift", "positive_mention_lift", "perception_change", "avera
             "conversion_change", "viral_roi")
 
 
-def metric_kpis(store: Store, f: Filters, brand: str | None) -> list[dict]:
-    """The metrics stage's KPIs for the filtered window, headline ones first."""
-    config = queries.config(store)
-    result = kpis.compute(store, config, f.window, baseline=f.baseline().window, brand=brand)
+def metric_args(f: Filters, config) -> tuple:
+    """What the metric KPIs depend on: the window, its baseline, the brand (None: the configured brand) and
+    the configuration (``queries.config``).
+
+    The KPIs read neither the source, language nor sentiment filters, and the configured brand chosen by
+    name is the default scope: such changes reuse the computed KPIs instead of recomputing them.
+    """
+    brand = f.brands[0] if len(f.brands) == 1 else None
+    if brand is not None and config is not None and config.brand and brand == config.brand.name:
+        brand = None
+    return f.window, f.baseline().window, brand, config
+
+
+def metric_kpis(store: Store, window, baseline, brand: str | None, config) -> list[dict]:
+    """The metrics stage's KPIs of ``window`` against ``baseline`` (see :func:`metric_args`), headline first."""
+    result = kpis.compute(store, config, window, baseline=baseline, brand=brand)
     cards = dict(result.get("kpis", {}))
     return [cards.pop(k) for k in HEADLINE if k in cards] + list(cards.values())

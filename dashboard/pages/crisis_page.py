@@ -60,11 +60,11 @@ with page.guard():
 with page.guard():
     st.subheader(t("crisis.response"))
     config = page.q(queries.config)
-    brand = f.brands[0] if len(f.brands) == 1 else None
-    if not config.brand_accounts:
+    args = kpi.metric_args(f, config)
+    if not config.accounts_of(args[2]):  # the accounts of the brand in view: a competitor answers for itself
         st.info(t("crisis.no_accounts"))
-    elif page.computed(kpi.metric_kpis, f, brand) or st.button(t("crisis.compute_response"), key="c_response"):
+    elif page.computed(kpi.metric_kpis, *args) or st.button(t("crisis.compute_response"), key="c_response"):
         # The KPIs of the Overview (one cached computation, seconds at a million mentions): shown at once
         # when this session has them already, else on request.
-        cards = page.q(kpi.metric_kpis, f, brand)
+        cards = page.q(kpi.metric_kpis, *args)
         components.kpi_row([c for c in cards if c["key"] in kpi.RESPONSE], lang, per_row=3)

@@ -12,11 +12,10 @@ f, lang, t = page.filters, page.lang, page.t
 
 with page.guard():
     config = page.q(queries.config)
-    brand = f.brands[0] if len(f.brands) == 1 else None
     st.subheader(t("overview.kpis"))
     if f.start is not None and f.start <= page.info["first"]:
         st.info(t("overview.no_baseline"))
-    cards = page.q(kpi.metric_kpis, f, brand)
+    cards = page.q(kpi.metric_kpis, *kpi.metric_args(f, config))
     components.kpi_row(cards[:HEADLINE], lang, per_row=3)
     with st.expander(t("overview.more_kpis")):
         components.kpi_row(cards[HEADLINE:], lang, per_row=3)
