@@ -358,14 +358,7 @@ def window_members(store: Store, f: Filters, *, columns: tuple[str, ...] = MEMBE
     unknown = [c for c in columns if c not in MEMBER_COLUMNS]
     if unknown:
         raise ValueError(f"unknown columns {unknown}")
-    g = Filters(start=f.start, end=f.end, brands=f.brands, sources=f.sources, langs=f.langs)
-    cond, params = where(g, dates=False)
-    lo, hi = g.window
-    lo, hi = (lo if start is None else pd.Timestamp(start)), (hi if end is None else pd.Timestamp(end))
-    for op, value in ((">=", lo), ("<", hi)):
-        if value is not None:
-            cond += f" AND created_at {op} ?"
-            params.append((value.tz_convert(None) if value.tzinfo else value).to_pydatetime())
+    cond, params = _roots_condition(f, start, end)
     wanted = [*columns, *(["text"] if root_text and "text" not in columns else [])]
     select = ", ".join("CASE WHEN m.depth = 0 THEN m.text END AS text" if c == "text" and root_text else f"m.{c}"
                        for c in wanted)
@@ -382,6 +375,59 @@ def window_members(store: Store, f: Filters, *, columns: tuple[str, ...] = MEMBE
         [*params, *([int(min_size)] if min_size > 1 else [])],
     )
     return out
+
+
+def _roots_condition(f: Filters, start=None, end=None) -> tuple[str, list]:
+    """SQL condition (and parameters) on the original posts of :func:`window_members`."""
+    g = Filters(start=f.start, end=f.end, brands=f.brands, sources=f.sources, langs=f.langs)
+    cond, params = where(g, dates=False)
+    lo, hi = g.window
+    lo, hi = (lo if start is None else pd.Timestamp(start)), (hi if end is None else pd.Timestamp(end))
+    for op, value in ((">=", lo), ("<", hi)):
+        if value is not None:
+            cond += f" AND created_at {op} ?"
+            params.append((value.tz_convert(None) if value.tzinfo else value).to_pydatetime())
+    return cond, params
+
+
+def reignitions(store: Store, f: Filters, *, min_descendants: int, min_fraction: float) -> pd.DataFrame:
+    """The shares that re-ignited the cascades of :func:`window_members`, found in the database.
+
+    What ``diffusion.trigger_accounts`` finds over those cascades' mentions, without reading them out: a share
+    (share order ≥ 1, with an author) whose descendants d number at least ``min_descendants`` and are at least
+    ``min_fraction`` of its cascade's other mentions. Descendants are counted by walking up from every
+    mention to its ancestors. Only cascades of at least ``min_descendants + 2`` mentions can hold one.
+    Returns ``diffusion.triggers.REIGNITION_COLUMNS`` in the order of the cascades' mentions.
+    """
+    cond, params = _roots_condition(f)
+    return store.query(
+        f"""WITH RECURSIVE roots AS (SELECT source, id FROM mentions WHERE coalesce(depth, 0) = 0 AND {cond}),
+            sizes AS (
+                SELECT m.source, m.cascade_id, count(*) AS n FROM roots r JOIN mentions m
+                       ON m.source = r.source AND m.cascade_id = r.id
+                GROUP BY ALL HAVING count(*) >= ?),
+            members AS MATERIALIZED (
+                SELECT row_number() OVER () AS k, m.source, m.id, m.parent_resolved, m.cascade_id, m.depth,
+                       m.created_at, m.author_id, m.author_name, m.author_followers, s.n
+                FROM mentions m JOIN sizes s ON m.source = s.source AND m.cascade_id = s.cascade_id),
+            -- Each mention's parent as a row number: the walk below joins integers, not strings.
+            links AS MATERIALIZED (
+                SELECT c.k, p.k AS parent FROM members c
+                JOIN members p ON p.source = c.source AND p.id = c.parent_resolved),
+            -- Every (mention, ancestor) pair; the step bound only guards against a cycle of links.
+            up(ancestor, step) AS (
+                SELECT parent, 1 FROM links
+                UNION ALL
+                SELECT l.parent, u.step + 1 FROM up u JOIN links l ON l.k = u.ancestor WHERE u.step < 10000),
+            below AS (SELECT ancestor AS k, count(*) AS descendants FROM up GROUP BY ALL)
+            SELECT m.source, m.author_id::VARCHAR AS author_id, m.author_name, m.author_followers::DOUBLE AS followers,
+                   b.descendants, b.descendants / (m.n - 1) AS fraction, m.cascade_id AS cascade
+            FROM below b JOIN members m ON m.k = b.k
+            WHERE m.depth >= 1 AND m.author_id IS NOT NULL
+              AND b.descendants >= ? AND b.descendants / (m.n - 1) >= ?  -- as the stage computes it
+            ORDER BY m.source, m.cascade_id, m.depth, m.created_at, m.id""",  # noqa: S608 - whitelisted names
+        [*params, int(min_descendants) + 2, int(min_descendants), float(min_fraction)],
+    )
 
 
 def forecast_history(store: Store, settle: pd.Timedelta, cascades: int) -> pd.DataFrame:

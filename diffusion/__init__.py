@@ -4,7 +4,8 @@ Computations over DataFrames and graphs only; nothing here reads or writes the s
 
 - :func:`structural_virality`, :func:`cascade_metrics`, :func:`cascade_members` — cascades and their shape
 - :func:`average_share_depth`, :func:`share_order_distribution`, :func:`share_orders_by_period` — share depth
-- :func:`trigger_accounts`, :func:`trait_model`, :func:`post_traits` — viral triggers
+- :func:`trigger_accounts` (:func:`rank_trigger_accounts`), :func:`trait_model`, :func:`post_traits` — viral
+  triggers
 - :func:`account_table` — accounts
 - :func:`fit_forecast`, :func:`predict_forecast` — growth forecasts
 - :func:`what_if` — simulated spread on a follower graph
@@ -24,6 +25,7 @@ _HOMES = {
     "share_orders_by_period": "share_depth",
     "post_traits": "traits",
     "TraitReport": "triggers", "trait_model": "triggers", "trigger_accounts": "triggers",
+    "rank_trigger_accounts": "triggers",
     "account_table": "accounts",
     "ForecastModel": "forecast", "fit_forecast": "forecast", "predict_forecast": "forecast",
     "what_if": "whatif",

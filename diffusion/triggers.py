@@ -26,7 +26,8 @@ from diffusion.cascades import cascade_members
 from diffusion.traits import TRAIT_DESCRIPTIONS, post_traits
 from viralscope.errors import InsufficientData
 
-__all__ = ["TraitReport", "auc_delong", "fit_trait_model", "original_posts", "trait_model", "trigger_accounts"]
+__all__ = ["TraitReport", "auc_delong", "fit_trait_model", "original_posts", "rank_trigger_accounts",
+           "trait_model", "trigger_accounts"]
 
 
 # -- accounts ------------------------------------------------------------------------------------------------
@@ -79,10 +80,8 @@ def trigger_accounts(
       author_id  reignitions  descendants_triggered  largest_fraction
     0     celeb            1                      8               0.8
     """
-    columns = ["source", "author_id", "author_name", "followers", "reignitions", "descendants_triggered",
-               "largest_fraction", "cascades", "descendants_per_1k_followers"]
     if "author_id" not in mentions.columns:
-        return pd.DataFrame(columns=columns)
+        return rank_trigger_accounts(pd.DataFrame(columns=REIGNITION_COLUMNS))
     mem = cascade_members(mentions) if members is None else members
     others = (mem["cascade_size"] - 1).to_numpy()
     d = mem["descendants"].to_numpy()
@@ -90,9 +89,7 @@ def trigger_accounts(
         fraction = np.where(others > 0, d / np.maximum(others, 1), 0.0)
     hit = (mem["depth"].to_numpy() >= 1) & (d >= min_descendants) & (fraction >= min_fraction)
     hit &= mentions["author_id"].notna().to_numpy()
-    if not hit.any():
-        return pd.DataFrame(columns=columns)
-    rows = pd.DataFrame({
+    reignitions = pd.DataFrame({
         "source": mem["source"].to_numpy()[hit],
         "author_id": mentions["author_id"].astype("str").to_numpy()[hit],
         "author_name": mentions["author_name"].to_numpy(dtype=object)[hit] if "author_name" in mentions else None,
@@ -102,7 +99,34 @@ def trigger_accounts(
         "fraction": fraction[hit],
         "cascade": mem["cascade_id"].to_numpy()[hit],
     })
-    out = rows.groupby(["source", "author_id"], sort=False).agg(
+    return rank_trigger_accounts(reignitions)
+
+
+#: One row per re-igniting share, what :func:`rank_trigger_accounts` reads.
+REIGNITION_COLUMNS = ["source", "author_id", "author_name", "followers", "descendants", "fraction", "cascade"]
+#: The table of trigger accounts.
+TRIGGER_COLUMNS = ["source", "author_id", "author_name", "followers", "reignitions", "descendants_triggered",
+                   "largest_fraction", "cascades", "descendants_per_1k_followers"]
+
+
+def rank_trigger_accounts(reignitions: pd.DataFrame) -> pd.DataFrame:
+    """The accounts table of :func:`trigger_accounts` from its re-igniting shares, found elsewhere (e.g. in SQL).
+
+    Parameters
+    ----------
+    reignitions : DataFrame
+        One row per re-igniting share, in the order of its cascade's mentions: ``source``, ``author_id``,
+        ``author_name`` (the last one seen per account is kept), ``followers``, ``descendants``, ``fraction``
+        (of the cascade's other mentions) and ``cascade``.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`trigger_accounts`.
+    """
+    if reignitions.empty:
+        return pd.DataFrame(columns=TRIGGER_COLUMNS)
+    out = reignitions.groupby(["source", "author_id"], sort=False).agg(
         author_name=("author_name", "last"),
         followers=("followers", "max"),
         reignitions=("descendants", "size"),
@@ -116,7 +140,7 @@ def trigger_accounts(
         )
     out["followers"] = out["followers"].astype("Int64")
     out = out.sort_values(["descendants_triggered", "reignitions", "author_id"], ascending=[False, False, True])
-    return out.reset_index(drop=True)[columns]
+    return out.reset_index(drop=True)[TRIGGER_COLUMNS]
 
 
 # -- content traits ------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
 import pytest
 from streamlit.runtime.state.common import user_key_from_element_id
 
@@ -71,6 +72,41 @@ def test_trigger_accounts_are_those_of_the_diffusion_stage(demo, monkeypatch):
     # Nothing heavy before it is asked for.
     assert "trait_effects" not in chart_keys(at)
     assert table_with(at, "p_double") is None
+
+
+@pytest.mark.parametrize("view", ["whole", "first", "brand"])
+def test_reignitions_found_in_sql_equal_the_diffusion_stage(demo, view):
+    """``queries.reignitions`` (a walk in SQL) and ``diffusion.trigger_accounts`` give the same table."""
+    f = {"whole": whole_span, "first": first_view}.get(view, lambda s: Filters(
+        start=whole_span(s).start, end=whole_span(s).end, brands=("Kandela",)))(demo)
+    members = queries.window_members(demo, f)
+    expected = diffusion.trigger_accounts(members, min_descendants=analysis.MIN_DESCENDANTS,
+                                          min_fraction=analysis.MIN_FRACTION)
+    assert len(expected) > 0
+    found = analysis.trigger_accounts(demo, f)
+    pd.testing.assert_frame_equal(found, expected)
+
+
+def test_reignitions_at_the_threshold_and_down_a_chain(tmp_path):
+    """A share with exactly 25% of the others below it counts, through a chain as through a star."""
+    from viralscope import ingest
+
+    def m(id_, parent, author):
+        return {"id": id_, "source": "x", "created_at": "2026-01-05T10:00:00Z", "text": "t", "kind": "share",
+                "parent_id": parent, "author_id": author, "author_followers": 100}
+
+    rows = [dict(m("p", None, "brand"), kind="post"), m("a", "p", "fan"), m("c", "p", "celeb")]
+    rows += [m(f"a{i}", "a", f"u{i}") for i in range(5)]  # a star of 5 below a
+    rows += [m(f"c{i}", "c" if i == 0 else f"c{i - 1}", f"v{i}") for i in range(5)]  # a chain of 5 below c
+    rows += [m(f"o{i}", "p", f"w{i}") for i in range(8)]  # 21 mentions: 5 of the 20 others is exactly 25%
+    store = Store(tmp_path / "s.duckdb")
+    ingest.write_mentions(store, pd.DataFrame(rows), origin="test")
+    f = Filters(start=dt.date(2026, 1, 5), end=dt.date(2026, 1, 5))
+    found = analysis.trigger_accounts(store, f)
+    assert found[["author_id", "descendants_triggered", "largest_fraction"]].values.tolist() == [
+        ["celeb", 5, 0.25], ["fan", 5, 0.25]]
+    expected = diffusion.trigger_accounts(queries.window_members(store, f), min_descendants=5, min_fraction=0.25)
+    pd.testing.assert_frame_equal(found, expected)
 
 
 def test_traits_and_forecasts_on_request(demo, monkeypatch):
