@@ -136,24 +136,29 @@ def cascade_tree(lay: Layout, lang: str, *, title: str) -> go.Figure:
     """The tree of one cascade: share order on x, branches by size; collapsed parts as grey "+k" dots."""
     nodes = lay.nodes
     fig = theme.figure(title=title, height=min(900, max(320, 14 * (int(-nodes["y"].min()) + 1) + 80)))
-    xs, ys = [], []
-    x, y = nodes["x"].to_numpy(), nodes["y"].to_numpy()
-    for p, c in lay.edges:
-        xs += [x[p], x[p], x[c], None]
-        ys += [y[p], y[c], y[c], None]  # elbow connectors keep deep trees legible
+    x, y = nodes["x"].to_numpy(float), nodes["y"].to_numpy(float)
+    edges = np.asarray(lay.edges, dtype=np.int64).reshape(-1, 2)
+    p, c = edges[:, 0], edges[:, 1]
+    # Elbow connectors keep deep trees legible; NaN (null in the chart) separates the edges. Arrays, not
+    # lists: plotly checks list items one by one.
+    gap = np.full(len(edges), np.nan)
+    xs = np.column_stack([x[p], x[p], x[c], gap]).ravel()
+    ys = np.column_stack([y[p], y[c], y[c], gap]).ravel()
     fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"width": 1, "color": theme.GRID}, hoverinfo="skip",
                              showlegend=False))
     shown = nodes[~nodes["hidden"]]
     size = 6 + 4 * np.log10(shown["subtree"].to_numpy(dtype=float))
-    colors = [theme.SENTIMENT.get(v, theme.SENTIMENT["unscored"]) if isinstance(v, str) else theme.ACCENT
-              for v in shown.get("sentiment_label", pd.Series([None] * len(shown)))]
-    hover = [f"{plot_text(a, 40)}<br>{fmt.datetime(t, lang)}<br>{i18n.t('col.depth', lang)}: {int(d)} · "
-             f"{i18n.t('col.size', lang)}: {int(s):,}"
-             for a, t, d, s in zip(shown.get("author_name", [""] * len(shown)), shown.get("created_at", [None] * len(shown)),
-                                   shown["depth"], shown["subtree"], strict=True)]
-    fig.add_trace(go.Scatter(x=shown["x"], y=shown["y"], mode="markers", showlegend=False,
-                             marker={"size": size, "color": colors, "line": {"width": 0.5, "color": "white"}},
-                             hovertext=hover, hoverinfo="text"))
+    labels = shown["sentiment_label"] if "sentiment_label" in shown else pd.Series(None, index=shown.index)
+    colors = labels.map(lambda v: theme.SENTIMENT.get(v, theme.SENTIMENT["unscored"]) if isinstance(v, str)
+                        else theme.ACCENT).to_numpy(dtype=object)
+    hover = np.array([f"{plot_text(a, 40)}<br>{fmt.datetime(t, lang)}<br>{i18n.t('col.depth', lang)}: {int(d)} · "
+                      f"{i18n.t('col.size', lang)}: {int(s):,}"
+                      for a, t, d, s in zip(shown.get("author_name", [""] * len(shown)),
+                                            shown.get("created_at", [None] * len(shown)),
+                                            shown["depth"], shown["subtree"], strict=True)], dtype=object)
+    fig.add_trace(go.Scatter(x=shown["x"].to_numpy(float), y=shown["y"].to_numpy(float), mode="markers",
+                             showlegend=False, hovertext=hover, hoverinfo="text",
+                             marker={"size": size, "color": colors, "line": {"width": 0.5, "color": "white"}}))
     hidden = nodes[nodes["hidden"]]
     if len(hidden):
         hover = [i18n.t("diffusion.more", lang, n=f"{int(k):,}", size=f"{int(s):,}")

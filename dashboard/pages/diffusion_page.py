@@ -3,7 +3,7 @@ accounts, content traits, growth forecasts of the active cascades)."""
 
 import streamlit as st
 
-from dashboard import analysis, charts, components, fmt, queries, shell, tree
+from dashboard import analysis, charts, components, fmt, queries, shell
 from dashboard.safety import md
 from diffusion.forecast import describe_quality
 from viralscope.errors import InsufficientData
@@ -72,8 +72,7 @@ with page.guard():
                                   index=keys.index(wanted) if wanted in keys else 0, key="d_cascade")
             page.set_param("cascade", keys[choice], default=keys[0])
             pick = top.iloc[choice]
-            nodes = page.q(queries.cascade_nodes, pick["source"], pick["cascade_id"])
-            lay = tree.layout(nodes)
+            lay = page.q(analysis.cascade_layout, pick["source"], pick["cascade_id"])
             st.plotly_chart(charts.cascade_tree(lay, lang, title=t("diffusion.tree")), key="cascade_tree")
             st.caption(t("diffusion.tree_note", total=fmt.number(lay.total, lang)))
             if lay.collapsed:
