@@ -256,6 +256,10 @@ def cascade_candidates(store: Store, order: str = "size", pool: int = 5_000) -> 
     return store.query(_CASCADES_SQL.format(cap=cap, cond="TRUE", ranking=ranking, limit=""))
 
 
+#: An in-memory database for filtering frames with the filters' SQL; each use takes its own cursor.
+_MEMORY = duckdb.connect()
+
+
 def rank_cascades(candidates: pd.DataFrame, f: Filters, order: str = "size", limit: int = 25) -> pd.DataFrame:
     """The best ``limit`` of ``candidates`` whose root matches ``f`` (an in-memory DuckDB; the store is not read).
 
@@ -265,7 +269,7 @@ def rank_cascades(candidates: pd.DataFrame, f: Filters, order: str = "size", lim
     """
     ranking = _ranking(order)
     cond, params = where(f, time_column="started_at")
-    con = duckdb.connect()
+    con = _MEMORY.cursor()  # a cursor of one in-memory database: opening a new one costs 20-40 ms
     try:
         con.execute("SET TimeZone = 'UTC'")  # the filters' times are naive UTC, the frame's are UTC-aware
         con.register("candidates", candidates)
