@@ -15,6 +15,15 @@ from dashboard.safety import md, safe_urls
 #: Units a KPI dict can carry (those of ``viralscope.kpis``), and how a value in that unit is written.
 _RELATIVE = {"change", "relative", "lift"}
 _PERCENT = {"share", "percent", "%"}
+#: What a table shows for a value that is not known (a platform without follower counts, say).
+MISSING = "—"
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def format_value(value, unit: str | None, lang: str) -> str:
@@ -154,7 +163,8 @@ def mentions_table(df: pd.DataFrame, lang: str, *, key: str, selectable: bool = 
         config["sentiment_compound"] = st.column_config.NumberColumn(labels["sentiment_compound"], format="%.2f")
     config.update(_number_formats(view, labels, formats))
     kwargs = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
-    return st.dataframe(view, column_config=config, hide_index=True, width="stretch", key=key, **kwargs)
+    return st.dataframe(view, column_config=config, hide_index=True, width="stretch", key=key, placeholder=MISSING,
+                        **kwargs)
 
 
 def selected_row(event, df: pd.DataFrame):
@@ -178,7 +188,8 @@ def mention_detail(row, lang: str) -> None:
         facts = {i18n.t(f"col.{c}", lang): row.get(c) for c in
                  ("created_at", "source", "author_name", "kind", "brand", "sentiment_label", "sentiment_compound",
                   "cascade_id", "depth") if c in row.index}
-        st.dataframe(pd.DataFrame({"": list(facts.keys()), " ": [str(v) for v in facts.values()]}),
+        st.dataframe(pd.DataFrame({"": list(facts.keys()), " ": [MISSING if _missing(v) else str(v)
+                                                                 for v in facts.values()]}),
                      hide_index=True, width="stretch")
         url = safe_url(row.get("url"))
         if url:
@@ -211,4 +222,4 @@ def table(df: pd.DataFrame, lang: str, *, key: str | None = None, formats: dict[
     config = {c: st.column_config.Column(label) for c, label in labels.items()}
     config.update(_time_columns(df, labels))
     config.update(_number_formats(df, labels, formats))
-    st.dataframe(df, column_config=config, hide_index=True, width="stretch", key=key)
+    st.dataframe(df, column_config=config, hide_index=True, width="stretch", key=key, placeholder=MISSING)

@@ -68,6 +68,9 @@ def test_trigger_accounts_are_those_of_the_diffusion_stage(demo, monkeypatch):
     assert list(shown["author_name"]) == list(expected["author_name"].head(len(shown)))
     assert list(shown["descendants_triggered"]) == list(expected["descendants_triggered"].head(len(shown)))
     assert len(shown) == min(15, len(expected))
+    # Platforms without follower counts show a dash, not "None".
+    element = next(d for d in at.dataframe if "descendants_triggered" in d.value.columns)
+    assert element.proto.placeholder == "—"
     assert "at least 5 mentions descend from it" in texts(at)
     # Nothing heavy before it is asked for.
     assert "trait_effects" not in chart_keys(at)
