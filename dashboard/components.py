@@ -16,14 +16,7 @@ from dashboard.safety import md, safe_urls
 _RELATIVE = {"change", "relative", "lift"}
 _PERCENT = {"share", "percent", "%"}
 #: What a table shows for a value that is not known (a platform without follower counts, say).
-MISSING = "—"
-
-
-def _missing(value) -> bool:
-    try:
-        return value is None or bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+MISSING = fmt.MISSING
 
 
 def format_value(value, unit: str | None, lang: str) -> str:
@@ -188,7 +181,7 @@ def mention_detail(row, lang: str) -> None:
         facts = {i18n.t(f"col.{c}", lang): row.get(c) for c in
                  ("created_at", "source", "author_name", "kind", "brand", "sentiment_label", "sentiment_compound",
                   "cascade_id", "depth") if c in row.index}
-        st.dataframe(pd.DataFrame({"": list(facts.keys()), " ": [MISSING if _missing(v) else str(v)
+        st.dataframe(pd.DataFrame({"": list(facts.keys()), " ": [MISSING if fmt.missing(v) else str(v)
                                                                  for v in facts.values()]}),
                      hide_index=True, width="stretch")
         url = safe_url(row.get("url"))
@@ -223,3 +216,31 @@ def table(df: pd.DataFrame, lang: str, *, key: str | None = None, formats: dict[
     config.update(_time_columns(df, labels))
     config.update(_number_formats(df, labels, formats))
     st.dataframe(df, column_config=config, hide_index=True, width="stretch", key=key, placeholder=MISSING)
+
+
+# -- the diffusion stage's conclusions in the interface language -----------------------------------------------
+
+
+def trait_summary(report, lang: str) -> str:
+    """What ``diffusion.trait_model`` concluded (its ``message`` says the same in English, with raw trait names)."""
+    from dashboard.charts import trait_name
+
+    numbers = {"auc": f"{report.auc:.2f}", "low": f"{report.auc_ci[0]:.2f}", "high": f"{report.auc_ci[1]:.2f}"}
+    if not report.reliable:
+        return i18n.t("diffusion.traits_summary_none", lang, **numbers)
+    top = report.effects[report.effects["significant"]].head(5)
+    named = ", ".join(f"{trait_name(r.trait, getattr(r, 'description', None), lang)} ({'+' if r.effect > 0 else '−'})"
+                      for r in top.itertuples())
+    return i18n.t("diffusion.traits_summary" if named else "diffusion.traits_summary_flat", lang, named=named,
+                  **numbers)
+
+
+def forecast_quality(quality: dict, lang: str) -> str:
+    """``diffusion.forecast.describe_quality`` in the interface language."""
+    auc = i18n.t("diffusion.quality_auc_na", lang) if quality.get("auc") is None else i18n.t(
+        "diffusion.quality_auc", lang, auc=f"{quality['auc']:.2f}", low=f"{quality['auc_ci'][0]:.2f}",
+        high=f"{quality['auc_ci'][1]:.2f}")
+    majority = max(quality["base_rate"], 1 - quality["base_rate"])
+    return i18n.t("diffusion.quality", lang, auc=auc, accuracy=f"{quality['accuracy']:.2f}", majority=f"{majority:.2f}",
+                  error=fmt.percent(quality["median_relative_error"], lang, digits=0), folds=quality["folds"],
+                  n=fmt.number(quality["n_cascades"], lang), m=f"{quality['observe_minutes']:g}")

@@ -14,7 +14,12 @@ import pandas as pd
 _EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
-def _missing(x) -> bool:
+#: What is shown for a value that is not known.
+MISSING = "—"
+
+
+def missing(x) -> bool:
+    """True for None, NaN, NaT and pandas' NA."""
     if x is None:
         return True
     try:
@@ -25,15 +30,15 @@ def _missing(x) -> bool:
 
 def number(x, lang: str = "en", *, digits: int = 0) -> str:
     """A number with thousands separators (both languages group by three digits in full form)."""
-    if _missing(x) or (isinstance(x, float) and not math.isfinite(x)):
-        return "—"
+    if missing(x) or (isinstance(x, float) and not math.isfinite(x)):
+        return MISSING
     return f"{x:,.{digits}f}"
 
 
 def compact(x, lang: str = "en") -> str:
     """A short number for cards and axes: 1.2K / 3.4M in English, 1.2천 / 120만 / 3.4억 in Korean."""
-    if _missing(x) or (isinstance(x, float) and not math.isfinite(x)):
-        return "—"
+    if missing(x) or (isinstance(x, float) and not math.isfinite(x)):
+        return MISSING
     sign, x = ("-" if x < 0 else ""), abs(float(x))
     if lang == "ko":
         steps = [(1e8, "억"), (1e4, "만"), (1e3, "천")]
@@ -49,15 +54,15 @@ def compact(x, lang: str = "en") -> str:
 
 def percent(x, lang: str = "en", *, digits: int = 1, signed: bool = False) -> str:
     """A fraction as a percentage: 0.215 → ``+21.5%`` when ``signed``."""
-    if _missing(x) or (isinstance(x, float) and not math.isfinite(x)):
-        return "—"
+    if missing(x) or (isinstance(x, float) and not math.isfinite(x)):
+        return MISSING
     return f"{x * 100:+,.{digits}f}%" if signed else f"{x * 100:,.{digits}f}%"
 
 
 def date(d, lang: str = "en") -> str:
     """A calendar day: ``Jan 5, 2026`` / ``2026년 1월 5일``."""
-    if _missing(d):
-        return "—"
+    if missing(d):
+        return MISSING
     d = pd.Timestamp(d)
     if lang == "ko":
         return f"{d.year}년 {d.month}월 {d.day}일"
@@ -66,8 +71,8 @@ def date(d, lang: str = "en") -> str:
 
 def datetime(t, lang: str = "en") -> str:
     """A moment in UTC: ``Jan 5, 2026 14:05 UTC`` / ``2026년 1월 5일 14:05 UTC``."""
-    if _missing(t):
-        return "—"
+    if missing(t):
+        return MISSING
     t = pd.Timestamp(t)
     if t.tzinfo is not None:
         t = t.tz_convert("UTC")
@@ -81,8 +86,8 @@ def date_range(start: dt.date | None, end: dt.date | None, lang: str = "en") -> 
 
 def minutes(x, lang: str = "en") -> str:
     """A duration in minutes: ``45 min`` / ``2.5 h`` (``45분`` / ``2.5시간``)."""
-    if _missing(x) or (isinstance(x, float) and not math.isfinite(x)):
-        return "—"
+    if missing(x) or (isinstance(x, float) and not math.isfinite(x)):
+        return MISSING
     if x < 90:
         return f"{x:,.0f}분" if lang == "ko" else f"{x:,.0f} min"
     hours = x / 60

@@ -307,8 +307,27 @@ STRINGS: dict[str, dict[str, str]] = {
                                     "ko": "신뢰할 만한 요인을 찾지 못했습니다: AUC 구간이 0.5보다 높지 않으므로 이 화면에서는 "
                                           "특성이 동전 던지기보다 나은 예측을 하지 못합니다. 아래 효과는 참고용이며 "
                                           "근거로 삼지 마세요."},
-    "diffusion.traits_model_says": {"en": "The model's summary (English): {message}",
-                                    "ko": "모델 요약 (영어): {message}"},
+    "diffusion.traits_summary": {"en": "Traits predict going viral (AUC {auc}, 95% interval {low}–{high}); clearest "
+                                       "effects: {named}.",
+                                 "ko": "특성이 바이럴 여부를 예측합니다 (AUC {auc}, 95% 구간 {low}–{high}). 가장 뚜렷한 "
+                                       "효과: {named}."},
+    "diffusion.traits_summary_flat": {"en": "Traits predict going viral (AUC {auc}, 95% interval {low}–{high}); no "
+                                            "single trait stands out.",
+                                      "ko": "특성이 바이럴 여부를 예측합니다 (AUC {auc}, 95% 구간 {low}–{high}). "
+                                            "두드러지는 단일 특성은 없습니다."},
+    "diffusion.traits_summary_none": {"en": "No reliable trigger found: the traits do not predict going viral better "
+                                            "than chance (AUC {auc}, 95% interval {low}–{high}).",
+                                      "ko": "신뢰할 만한 요인을 찾지 못했습니다: 특성이 우연보다 나은 예측을 하지 "
+                                            "못합니다 (AUC {auc}, 95% 구간 {low}–{high})."},
+    "diffusion.quality": {"en": "{auc}, accuracy {accuracy} (always guessing the majority: {majority}), median "
+                                "relative error of the final size {error} — {folds}-fold cross-validation on {n} "
+                                "cascades seen for {m} minutes",
+                          "ko": "{auc}, 정확도 {accuracy} (항상 다수 쪽으로 추측할 때: {majority}), 최종 크기의 상대 "
+                                "오차 중앙값 {error} — {m}분 동안 관찰한 캐스케이드 {n}개에 대한 {folds}겹 교차 검증"},
+    "diffusion.quality_auc": {"en": "doubling AUC {auc} (95% interval {low}–{high})",
+                              "ko": "두 배 성장 AUC {auc} (95% 구간 {low}–{high})"},
+    "diffusion.quality_auc_na": {"en": "doubling AUC n/a (every cascade did the same)",
+                                 "ko": "두 배 성장 AUC 없음 (모든 캐스케이드가 같은 결과)"},
     "diffusion.traits_method": {"en": "Logistic regression of \"went viral\" on standardized traits; effects are "
                                       "changes in log-odds (per presence for a yes/no trait, per standard deviation "
                                       "otherwise) with Wald intervals; \"clear\" means Holm-adjusted p < 0.05 over "
@@ -337,7 +356,7 @@ STRINGS: dict[str, dict[str, str]] = {
                                        "보고, \"현재 크기\"는 그 뒤 지금까지 도달한 크기로 비교용입니다. 모델은 모든 "
                                        "브랜드·소스·언어에 걸쳐 72시간 이상 지나 완료된 최근 캐스케이드 최대 {k}개로 "
                                        "학습했습니다 (캐스케이드의 성장 방식은 필터와 무관하고, 완료된 캐스케이드가 "
-                                       "많을수록 모델을 더 잘 평가할 수 있습니다). 교차 검증 품질 (영어): {quality}."},
+                                       "많을수록 모델을 더 잘 평가할 수 있습니다). 교차 검증 품질: {quality}."},
     "col.observed_size": {"en": "Size after 1 hour", "ko": "1시간 후 크기"},
     "col.size_so_far": {"en": "Size so far", "ko": "현재 크기"},
     "col.predicted_size": {"en": "Predicted final size", "ko": "예상 최종 크기"},

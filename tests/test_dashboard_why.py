@@ -10,8 +10,9 @@ import pytest
 from streamlit.runtime.state.common import user_key_from_element_id
 
 import diffusion
-from dashboard import analysis, queries
+from dashboard import analysis, charts, components, queries
 from dashboard.filters import Filters, default_period
+from diffusion.forecast import describe_quality
 from tests import dashboard_world
 from tests.test_dashboard_pages import page_file, run
 from viralscope.errors import InsufficientData
@@ -122,7 +123,10 @@ def test_traits_and_forecasts_on_request(demo, monkeypatch):
     auc = next(m for m in at.metric if "AUC" in m.label)
     assert auc.value == f"{report.auc:.2f}"
     assert f"95% interval {report.auc_ci[0]:.2f} … {report.auc_ci[1]:.2f}" in texts(at)
-    assert report.message in texts(at)
+    summary = components.trait_summary(report, "en")
+    assert summary in texts(at) and summary.startswith("Traits predict going viral")
+    clearest = report.effects[report.effects["significant"]].head(5)
+    assert all(charts.trait_name(r.trait, r.description, "en") in summary for r in clearest.itertuples())
     assert not any("No reliable trigger" in w.value for w in at.warning)
     assert "trait_effects" in chart_keys(at)
     # One point per trait, with its interval; the clear effects in their own series.
@@ -189,6 +193,16 @@ def test_korean_why_section(demo, monkeypatch):
     assert not at.exception
     assert any("트리거 계정" in s.value for s in at.subheader)
     assert any(m.label == "AUC (교차 검증)" for m in at.metric)
+    assert "특성이 바이럴 여부를 예측합니다" in texts(at) and "(영어)" not in texts(at)
+
+
+def test_forecast_quality_reads_the_same_in_english_and_is_korean_in_korean():
+    quality = {"n_cascades": 1043, "observe_minutes": 60.0, "auc": 0.891, "auc_ci": [0.871, 0.911],
+               "accuracy": 0.826, "base_rate": 0.4, "median_relative_error": 0.189, "folds": 5}
+    assert components.forecast_quality(quality, "en") == describe_quality(quality)
+    korean = components.forecast_quality(quality, "ko")
+    assert "정확도 0.83" in korean and "1,043" in korean and "19%" in korean
+    assert "n/a" in components.forecast_quality({**quality, "auc": None}, "en")
 
 
 def test_sentiment_correction_is_saved_and_shown(noise, monkeypatch):

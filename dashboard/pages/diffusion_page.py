@@ -5,7 +5,6 @@ import streamlit as st
 
 from dashboard import analysis, charts, components, fmt, queries, shell
 from dashboard.safety import md
-from diffusion.forecast import describe_quality
 from viralscope.errors import InsufficientData
 
 TOP = 25
@@ -129,7 +128,7 @@ with page.guard():
             c2.caption(t("diffusion.traits_auc_note", low=f"{report.auc_ci[0]:.2f}", high=f"{report.auc_ci[1]:.2f}",
                          threshold=fmt.number(report.threshold, lang), n=fmt.number(report.n_posts, lang),
                          viral=fmt.number(report.n_viral, lang)))
-            c2.text(t("diffusion.traits_model_says", message=report.message))
+            c2.text(components.trait_summary(report, lang))
             if len(report.effects):
                 st.plotly_chart(charts.trait_effects(report.effects, lang, title=t("diffusion.traits_chart")),
                                 key="trait_effects")
@@ -149,4 +148,4 @@ with page.guard():
             st.caption(t("diffusion.forecasts_note", since=fmt.datetime(found.since, lang),
                          now=fmt.datetime(found.now, lang), m=analysis.OBSERVE_MINUTES,
                          k=fmt.number(analysis.TRAIN_CASCADES, lang),
-                         quality=describe_quality(found.quality)))
+                         quality=components.forecast_quality(found.quality, lang)))
