@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from dashboard.filters import Filters, where
+from viralscope import cascades
 from viralscope.store import Store
 
 #: Columns the Mentions explorer can sort by (whitelist: the name goes into SQL).
@@ -348,7 +349,7 @@ LINK_COLUMNS = ("source", "id", "parent_id", "parent_resolved", "cascade_id", "d
                 "author_followers", "kind")
 
 
-def window_members(store: Store, f: Filters, *, columns: tuple[str, ...] = MEMBER_COLUMNS, min_size: int = 1,
+def window_members(store: Store, f: Filters, *, columns: tuple[str, ...] = MEMBER_COLUMNS,
                    start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
                    root_text: bool = False) -> pd.DataFrame:
     """Every mention of the cascades whose original post matches the filters' window, brands, sources, languages.
@@ -356,29 +357,14 @@ def window_members(store: Store, f: Filters, *, columns: tuple[str, ...] = MEMBE
     The cascades the weekly report analyses (``viralscope.reports``), for any window: an original post (share
     order 0) in ``[start, end)`` — the filters' window unless given — and every mention of its cascade, even
     those written after the window. The sentiment filter does not apply: the original post's sentiment is one
-    of the traits measured, and a cascade mixes labels. ``min_size`` keeps only cascades of at least that many
-    mentions; ``root_text`` adds the original post's ``text`` (null on the other mentions).
+    of the traits measured, and a cascade mixes labels. ``root_text`` adds the original post's ``text`` (null
+    on the other mentions). The read itself is ``viralscope.cascades.members_of_roots``, the report's too.
     """
     unknown = [c for c in columns if c not in MEMBER_COLUMNS]
     if unknown:
         raise ValueError(f"unknown columns {unknown}")
     cond, params = _roots_condition(f, start, end)
-    wanted = [*columns, *(["text"] if root_text and "text" not in columns else [])]
-    select = ", ".join("CASE WHEN m.depth = 0 THEN m.text END AS text" if c == "text" and root_text else f"m.{c}"
-                       for c in wanted)
-    # Cascades are keyed by their original post: ``cascade_id`` is the root's id within its source.
-    chosen = "roots" if min_size <= 1 else """(
-                SELECT m.source, m.cascade_id AS id FROM roots r JOIN mentions m
-                       ON m.source = r.source AND m.cascade_id = r.id
-                GROUP BY ALL HAVING count(*) >= ?)"""
-    out = store.query(
-        f"""WITH roots AS (SELECT source, id FROM mentions WHERE coalesce(depth, 0) = 0 AND {cond})
-            SELECT {select}
-            FROM {chosen} r JOIN mentions m ON m.source = r.source AND m.cascade_id = r.id
-            ORDER BY m.source, m.cascade_id, m.depth, m.created_at, m.id""",  # noqa: S608 - whitelisted names
-        [*params, *([int(min_size)] if min_size > 1 else [])],
-    )
-    return out
+    return cascades.members_of_roots(store, cond, params, columns, root_text=root_text)
 
 
 def _roots_condition(f: Filters, start=None, end=None) -> tuple[str, list]:

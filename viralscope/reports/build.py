@@ -24,7 +24,7 @@ import pandas as pd
 import diffusion
 import metrics
 from metrics._common import utc
-from viralscope import __version__, kpis, privacy
+from viralscope import __version__, cascades, kpis, privacy
 from viralscope.errors import InsufficientData
 from viralscope.reports.week import iso_week, week_label
 from viralscope.store import Store
@@ -236,21 +236,15 @@ def _volume(ctx: _Ctx) -> tuple[pd.DataFrame, Section]:
 CASCADE_COLUMNS = ["rank", "source", "cascade_id", "started_at", "size", "depth", "max_breadth",
                    "structural_virality", "depth_counts", "last_at", "author_id", "author_name",
                    "author_followers", "sentiment_label", "text"]
-_MEMBER_COLUMNS = ("source, id, parent_id, parent_resolved, cascade_id, depth, created_at, author_id, author_name, "
-                   "author_followers, kind, brand, text, media, sentiment_label, sentiment_compound, url")
+_MEMBER_COLUMNS = ("source", "id", "parent_id", "parent_resolved", "cascade_id", "depth", "created_at", "author_id",
+                   "author_name", "author_followers", "kind", "brand", "text", "media", "sentiment_label",
+                   "sentiment_compound", "url")
 
 
 def _window_members(ctx: _Ctx) -> pd.DataFrame:
     """Every mention of the cascades whose original post falls in the window (as the KPIs count them)."""
-    return ctx.query(
-        f"""WITH roots AS (
-                SELECT source, id FROM mentions
-                WHERE coalesce(depth, 0) = 0 AND created_at >= ? AND created_at < ? AND {ctx.cond})
-            SELECT {', '.join('m.' + c.strip() for c in _MEMBER_COLUMNS.split(','))}
-            FROM roots r JOIN mentions m ON m.source = r.source AND m.cascade_id = r.id
-            ORDER BY m.source, m.cascade_id, m.depth, m.created_at, m.id""",  # noqa: S608 - fixed cond
-        [*ctx.w, *ctx.params],
-    )
+    return cascades.members_of_roots(ctx.reader, f"created_at >= ? AND created_at < ? AND {ctx.cond}",
+                                     [*ctx.w, *ctx.params], _MEMBER_COLUMNS)
 
 
 def _cascades(ctx: _Ctx, members: pd.DataFrame, built: bool) -> tuple[pd.DataFrame, Section]:
