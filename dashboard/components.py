@@ -42,10 +42,16 @@ def format_value(value, unit: str | None, lang: str) -> str:
     return f"{fmt.number(value, lang, digits=2)} {unit}"
 
 
-def _n_text(n, lang: str) -> str:
+def n_text(n, lang: str) -> str:
+    """What a KPI is computed from, each count named: ``window 7,669; baseline 6,564`` (a bare count alone)."""
     if isinstance(n, dict):
-        return " / ".join(f"{fmt.number(v, lang)}" for v in n.values())
+        return "; ".join(f"{_n_label(k, lang)} {fmt.number(v, lang)}" for k, v in n.items())
     return fmt.number(n, lang)
+
+
+def _n_label(key: str, lang: str) -> str:
+    name = f"n.{key}"
+    return i18n.t(name, lang) if name in i18n.STRINGS else key.replace("_", " ")
 
 
 def _window_text(window, lang: str) -> str:
@@ -79,8 +85,7 @@ def kpi_card(k: dict, lang: str) -> None:
         if k.get("baseline"):
             lines.append(f"{i18n.t('common.baseline', lang)}: {_window_text(k['baseline'], lang)}")
         if k.get("n") is not None:
-            label = i18n.t("common.n_pair" if isinstance(k["n"], dict) else "common.n", lang)
-            lines.append(f"{label} = {_n_text(k['n'], lang)}")
+            lines.append(f"{i18n.t('common.n', lang)}: {n_text(k['n'], lang)}")
         st.caption("  \n".join(lines))
 
 

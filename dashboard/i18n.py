@@ -72,7 +72,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "common.window": {"en": "Window", "ko": "기간"},
     "common.baseline": {"en": "Baseline", "ko": "비교 기간"},
     "common.n": {"en": "n", "ko": "표본 수"},
-    "common.n_pair": {"en": "n (window / baseline)", "ko": "표본 수 (기간 / 비교 기간)"},
+    # What each count under a KPI card is (the keys of the KPI's ``n``).
+    "n.window": {"en": "window", "ko": "기간"},
+    "n.baseline": {"en": "baseline", "ko": "비교 기간"},
+    "n.days_window": {"en": "days in window", "ko": "기간 일수"},
+    "n.days_baseline": {"en": "days in baseline", "ko": "비교 기간 일수"},
+    "n.sessions_window": {"en": "sessions in window", "ko": "기간 세션 수"},
+    "n.new_customers_window": {"en": "new customers in window", "ko": "기간 신규 고객 수"},
+    "n.new_customers_baseline": {"en": "new customers in baseline", "ko": "비교 기간 신규 고객 수"},
+    "n.negative": {"en": "negative-rooted cascades", "ko": "부정 원글 캐스케이드"},
+    "n.positive": {"en": "positive-rooted cascades", "ko": "긍정 원글 캐스케이드"},
     "overview.no_baseline": {"en": "The window starts with the data, so there is no baseline to compare with: "
                                    "pick a shorter period (a campaign, the last 28 days) in the sidebar.",
                              "ko": "기간이 데이터 시작과 같아 비교할 기간이 없습니다. 사이드바에서 더 짧은 기간"

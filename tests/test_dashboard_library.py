@@ -212,6 +212,24 @@ def test_numbers_and_dates_by_locale():
     assert fmt.number(float("nan")) == "—" and fmt.number(None) == "—"
 
 
+def test_a_kpi_card_names_each_count_it_is_computed_from(tmp_path):
+    from dashboard.components import n_text
+    from tests import metrics_world
+    from viralscope import kpis
+
+    n = {"days_window": 28, "days_baseline": 20, "sessions_window": 619739}
+    assert n_text(n, "en") == "days in window 28; days in baseline 20; sessions in window 619,739"
+    assert n_text(n, "ko") == "기간 일수 28; 비교 기간 일수 20; 기간 세션 수 619,739"
+    assert n_text(1244, "en") == "1,244"
+    # Every count the KPIs report has a name in both languages.
+    store = Store(tmp_path / "kpis.duckdb")
+    metrics_world.build(store, days=35)
+    found = kpis.compute(store, metrics_world.config(), "2026-02-02..2026-02-09")["kpis"]
+    keys = {k for card in found.values() if isinstance(card["n"], dict) for k in card["n"]}
+    assert {"window", "days_window", "negative"} <= keys
+    assert all(f"n.{k}" in i18n.STRINGS for k in keys), keys - {k[2:] for k in i18n.STRINGS}
+
+
 def test_every_string_has_both_languages():
     missing = [k for k, v in i18n.STRINGS.items()
                if not v.get("ko") or (not v.get("en") and not k.endswith(".def_ko"))]
