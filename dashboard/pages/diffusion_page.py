@@ -82,26 +82,23 @@ st.header(t("diffusion.why"))
 st.caption(t("diffusion.why_note"))
 
 
-def insufficient(found) -> bool:
-    """Show why a computation has nothing to say (True), or nothing (False)."""
-    if isinstance(found, InsufficientData):
-        st.info(t("diffusion.insufficient", reason=md(found.reason)))
-        return True
-    return False
-
-
-def opted_in(key: str, fn, label: str, help_text: str) -> bool:
-    """Heavy computations run when asked once; afterwards for every view of this session."""
-    if st.session_state.get(key) or page.computed(fn, f):
-        return True
-    ask = st.empty()
-    with ask.container():
-        st.caption(help_text)
-        pressed = st.button(label, key=f"{key}_button")
-    if pressed:
+def on_request(key: str, fn, label: str, help_text: str):
+    """``fn(store, f)`` once it has been asked for (a heavy computation: asked once, then computed for every
+    view of this session); None before that, or when it has nothing to say (the reason is shown instead)."""
+    if not (st.session_state.get(key) or page.computed(fn, f)):
+        ask = st.empty()
+        with ask.container():
+            st.caption(help_text)
+            if not st.button(label, key=f"{key}_button"):
+                return None
         st.session_state[key] = True
         ask.empty()
-    return pressed
+    with st.spinner():
+        found = page.q(fn, f)
+    if isinstance(found, InsufficientData):
+        st.info(t("diffusion.insufficient", reason=md(found.reason)))
+        return None
+    return found
 
 
 with page.guard():
@@ -117,35 +114,32 @@ with page.guard():
 
 with page.guard():
     st.subheader(t("diffusion.traits"))
-    if opted_in("d_traits", analysis.content_traits, t("diffusion.traits_compute"), t("diffusion.traits_help")):
-        with st.spinner():
-            report = page.q(analysis.content_traits, f)
-        if not insufficient(report):
-            if not report.reliable:
-                st.warning(t("diffusion.traits_unreliable"))
-            c1, c2 = st.columns([1, 3])
-            c1.metric(t("diffusion.traits_auc"), f"{report.auc:.2f}", help=t("diffusion.traits_auc_help"))
-            c2.caption(t("diffusion.traits_auc_note", low=f"{report.auc_ci[0]:.2f}", high=f"{report.auc_ci[1]:.2f}",
-                         threshold=fmt.number(report.threshold, lang), n=fmt.number(report.n_posts, lang),
-                         viral=fmt.number(report.n_viral, lang)))
-            c2.text(components.trait_summary(report, lang))
-            if len(report.effects):
-                st.plotly_chart(charts.trait_effects(report.effects, lang, title=t("diffusion.traits_chart")),
-                                key="trait_effects")
-            st.caption(t("diffusion.traits_method"))
+    report = on_request("d_traits", analysis.content_traits, t("diffusion.traits_compute"), t("diffusion.traits_help"))
+    if report is not None:
+        if not report.reliable:
+            st.warning(t("diffusion.traits_unreliable"))
+        c1, c2 = st.columns([1, 3])
+        c1.metric(t("diffusion.traits_auc"), f"{report.auc:.2f}", help=t("diffusion.traits_auc_help"))
+        c2.caption(t("diffusion.traits_auc_note", low=f"{report.auc_ci[0]:.2f}", high=f"{report.auc_ci[1]:.2f}",
+                     threshold=fmt.number(report.threshold, lang), n=fmt.number(report.n_posts, lang),
+                     viral=fmt.number(report.n_viral, lang)))
+        c2.text(components.trait_summary(report, lang))
+        if len(report.effects):
+            st.plotly_chart(charts.trait_effects(report.effects, lang, title=t("diffusion.traits_chart")),
+                            key="trait_effects")
+        st.caption(t("diffusion.traits_method"))
 
 with page.guard():
     st.subheader(t("diffusion.forecasts"))
-    if opted_in("d_forecasts", analysis.forecasts, t("diffusion.forecasts_compute"), t("diffusion.forecasts_help")):
-        with st.spinner():
-            found = page.q(analysis.forecasts, f)
-        if not insufficient(found):
-            components.mentions_table(
-                found.table, lang, key="forecasts_table", selectable=False,
-                columns=["p_double", "predicted_size", "observed_size", "size_so_far", "started_at", "source",
-                         "author_name", "text"],
-                formats={"p_double": "percent", "predicted_size": "%.0f"})
-            st.caption(t("diffusion.forecasts_note", since=fmt.datetime(found.since, lang),
-                         now=fmt.datetime(found.now, lang), m=analysis.OBSERVE_MINUTES,
-                         k=fmt.number(analysis.TRAIN_CASCADES, lang),
-                         quality=components.forecast_quality(found.quality, lang)))
+    found = on_request("d_forecasts", analysis.forecasts, t("diffusion.forecasts_compute"),
+                       t("diffusion.forecasts_help"))
+    if found is not None:
+        components.mentions_table(
+            found.table, lang, key="forecasts_table", selectable=False,
+            columns=["p_double", "predicted_size", "observed_size", "size_so_far", "started_at", "source",
+                     "author_name", "text"],
+            formats={"p_double": "percent", "predicted_size": "%.0f"})
+        st.caption(t("diffusion.forecasts_note", since=fmt.datetime(found.since, lang),
+                     now=fmt.datetime(found.now, lang), m=analysis.OBSERVE_MINUTES,
+                     k=fmt.number(analysis.TRAIN_CASCADES, lang),
+                     quality=components.forecast_quality(found.quality, lang)))
