@@ -15,8 +15,6 @@ from dashboard.safety import md, safe_urls
 #: Units a KPI dict can carry (those of ``viralscope.kpis``), and how a value in that unit is written.
 _RELATIVE = {"change", "relative", "lift"}
 _PERCENT = {"share", "percent", "%"}
-#: What a table shows for a value that is not known (a platform without follower counts, say).
-MISSING = fmt.MISSING
 
 
 def format_value(value, unit: str | None, lang: str) -> str:
@@ -56,7 +54,7 @@ def _n_label(key: str, lang: str) -> str:
 
 def _window_text(window, lang: str) -> str:
     if not window:
-        return "—"
+        return fmt.MISSING
     start, end = (window["start"], window["end"]) if isinstance(window, dict) else window
     # Windows are half-open: the last day shown is the day before ``end``.
     last = pd.Timestamp(end) - pd.Timedelta(days=1)
@@ -161,7 +159,7 @@ def mentions_table(df: pd.DataFrame, lang: str, *, key: str, selectable: bool = 
         config["sentiment_compound"] = st.column_config.NumberColumn(labels["sentiment_compound"], format="%.2f")
     config.update(_number_formats(view, labels, formats))
     kwargs = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
-    return st.dataframe(view, column_config=config, hide_index=True, width="stretch", key=key, placeholder=MISSING,
+    return st.dataframe(view, column_config=config, hide_index=True, width="stretch", key=key, placeholder=fmt.MISSING,
                         **kwargs)
 
 
@@ -186,7 +184,7 @@ def mention_detail(row, lang: str) -> None:
         facts = {i18n.t(f"col.{c}", lang): row.get(c) for c in
                  ("created_at", "source", "author_name", "kind", "brand", "sentiment_label", "sentiment_compound",
                   "cascade_id", "depth") if c in row.index}
-        st.dataframe(pd.DataFrame({"": list(facts.keys()), " ": [MISSING if fmt.missing(v) else str(v)
+        st.dataframe(pd.DataFrame({"": list(facts.keys()), " ": [fmt.MISSING if fmt.missing(v) else str(v)
                                                                  for v in facts.values()]}),
                      hide_index=True, width="stretch")
         url = safe_url(row.get("url"))
@@ -220,7 +218,7 @@ def table(df: pd.DataFrame, lang: str, *, key: str | None = None, formats: dict[
     config = {c: st.column_config.Column(label) for c, label in labels.items()}
     config.update(_time_columns(df, labels))
     config.update(_number_formats(df, labels, formats))
-    st.dataframe(df, column_config=config, hide_index=True, width="stretch", key=key, placeholder=MISSING)
+    st.dataframe(df, column_config=config, hide_index=True, width="stretch", key=key, placeholder=fmt.MISSING)
 
 
 # -- the diffusion stage's conclusions in the interface language -----------------------------------------------

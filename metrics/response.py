@@ -154,9 +154,6 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
     if window is not None:
         a, b = utc(window[0]), utc(window[1])
         item &= ((ts >= a) & (ts < b)).to_numpy()
-    if not item.any():
-        return na("no complaints or questions in the window", n_answered=0, n=0, n_complaints=0, n_questions=0)
-
     end = utc(now) if now is not None else ts.max()
     parents = m[parent_col].astype("string")
     lookup, positions = pd.Index(ids), np.arange(len(m))
@@ -185,7 +182,8 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
     rows = np.flatnonzero(item)
     replied = first_ns[rows].astype("datetime64[ns]")
     replied[first_ns[rows] == never] = np.datetime64("NaT")
-    items = pd.DataFrame({"created_at": ts.iloc[rows].reset_index(drop=True), "replied_at": pd.DatetimeIndex(replied, tz="UTC"),
+    items = pd.DataFrame({"created_at": ts.iloc[rows].reset_index(drop=True),
+                          "replied_at": pd.DatetimeIndex(replied, tz="UTC"),
                           "complaint": complaint[rows], "question": question[rows]})
     return response_summary(items, now=end, within=within)
 
