@@ -226,14 +226,12 @@ class Store:
 
     def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
         """Run one read-only query and return its result; times come back as UTC-aware timestamps."""
-        with self.read() as con:
-            df = con.execute(sql, params or []).df()
-        return _utc(df)
+        with self.reader() as reader:
+            return reader.query(sql, params)
 
     def scalar(self, sql: str, params: list | dict | None = None):
-        with self.read() as con:
-            row = con.execute(sql, params or []).fetchone()
-        return None if row is None else row[0]
+        with self.reader() as reader:
+            return reader.scalar(sql, params)
 
     def count_mentions(self) -> int:
         return int(self.scalar("SELECT count(*) FROM mentions"))
