@@ -88,11 +88,8 @@ STRINGS: dict[str, dict[str, str]] = {
                                    "(캠페인, 최근 28일)을 고르세요."},
     "overview.more_kpis": {"en": "More KPIs", "ko": "추가 지표"},
     "overview.volume": {"en": "Volume", "ko": "멘션량"},
-    "common.how": {"en": "How it is computed", "ko": "계산 방법"},
     "common.ci": {"en": "95% interval", "ko": "95% 구간"},
     "common.na": {"en": "n/a", "ko": "해당 없음"},
-    "common.mentions": {"en": "Mentions", "ko": "멘션"},
-    "common.time": {"en": "Time (UTC)", "ko": "시간 (UTC)"},
     "common.split": {"en": "Split by", "ko": "구분"},
     "common.dim.brand": {"en": "Brand", "ko": "브랜드"},
     "common.dim.source": {"en": "Source", "ko": "소스"},
@@ -412,15 +409,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "crisis.compute_response": {"en": "Compute response times for this view", "ko": "이 화면의 응답 시간 계산"},
     "crisis.cascades": {"en": "Cascades", "ko": "캐스케이드"},
     "crisis.terms": {"en": "Emerging terms", "ko": "급증 단어"},
-    "crisis.incident": {"en": "Incident", "ko": "사건"},
     "crisis.response": {"en": "Response times", "ko": "응답 시간"},
-    "crisis.response_median": {"en": "Median time to a brand reply", "ko": "브랜드 응답 시간 중앙값"},
-    "crisis.response_p90": {"en": "90th percentile", "ko": "90번째 백분위수"},
-    "crisis.response_within": {"en": "Answered within 1 hour", "ko": "1시간 내 응답 비율"},
-    "crisis.response_def": {"en": "Complaints (negative mentions by others) and questions, until a brand account "
-                                  "replies in the thread; unanswered ones count as still waiting (Kaplan–Meier).",
-                            "ko": "불만(타인의 부정 멘션)과 질문에 브랜드 계정이 스레드에서 답할 때까지의 시간. "
-                                  "미응답은 대기 중으로 계산합니다 (카플란-마이어)."},
     "crisis.no_accounts": {"en": "Response times need the brand's own accounts in the configuration "
                                  "(`[brand] accounts = [...]`).",
                            "ko": "응답 시간에는 설정 파일의 브랜드 계정이 필요합니다 (`[brand] accounts = [...]`)."},
