@@ -7,9 +7,10 @@ Every function returns plain data; a number that cannot mean anything is ``None`
 from metrics.amplification import amplification_asymmetry, average_share_depth, cascade_roots
 from metrics.conversion import cac_change, conversion_change
 from metrics.crisis import detect_crises, hourly_counts, incident_drivers
+from metrics.incremental import incremental_conversions
 from metrics.lift import mention_lift, rate_ratio
 from metrics.response import is_question, response_summary, response_times
-from metrics.roi import earned_media_value, viral_roi
+from metrics.roi import earned_media_value, prorated_cost, viral_roi
 from metrics.sentiment import net_sentiment, perception_change
 from metrics.share_of_voice import share_of_voice
 from metrics.themes import emerging_terms, emerging_themes
@@ -17,6 +18,6 @@ from metrics.themes import emerging_terms, emerging_themes
 __all__ = [
     "amplification_asymmetry", "average_share_depth", "cac_change", "cascade_roots", "conversion_change",
     "detect_crises", "earned_media_value", "emerging_terms", "emerging_themes", "hourly_counts",
-    "incident_drivers", "is_question", "mention_lift", "net_sentiment", "perception_change", "rate_ratio",
+    "incident_drivers", "incremental_conversions", "is_question", "mention_lift", "net_sentiment", "perception_change", "prorated_cost", "rate_ratio",
     "response_summary", "response_times", "share_of_voice", "viral_roi",
 ]

@@ -1,38 +1,79 @@
-"""Viral ROI with its interval carried through, and earned media value (a labelled estimate)."""
+"""Viral ROI of incremental conversions with its interval carried through, and earned media value (a labelled
+estimate)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from metrics._common import finite, na, need, ok, weights
+from metrics._common import finite, interval, na, need, ok, weights
 
-__all__ = ["viral_roi", "earned_media_value"]
+__all__ = ["viral_roi", "prorated_cost", "earned_media_value", "MIN_COST_SHARE_OF_REVENUE"]
 
 
-def viral_roi(change: dict, *, cost: float | None, value_per_conversion: float | None) -> dict:
+#: A cost below this share of the window's revenue is not believable as a campaign's cost (a cost of 1 for a
+#: campaign that ran beside 100,000 of revenue would print an ROI of tens of thousands of percent).
+MIN_COST_SHARE_OF_REVENUE = 0.01
+
+
+def prorated_cost(cost: float | None, campaign, window) -> tuple[float | None, float]:
+    """The part of a campaign's cost that falls in a window: cost × (days of the window inside the campaign)
+    ÷ (days of the campaign).
+
+    Parameters
+    ----------
+    cost : float or None
+    campaign, window : (start, end)
+        Half-open periods.
+
+    Returns
+    -------
+    (float or None, float)
+        The prorated cost and the share of the campaign's days inside the window.
+
+    Examples
+    --------
+    >>> prorated_cost(14000.0, ("2026-02-02", "2026-02-16"), ("2026-02-09", "2026-02-23"))
+    (7000.0, 0.5)
+    """
+    a, b = interval(campaign, "campaign")
+    w0, w1 = interval(window)
+    inside = max(min(b, w1) - max(a, w0), pd.Timedelta(0))
+    share = float(inside / (b - a))
+    return (None if finite(cost) is None else float(cost) * share), share
+
+
+def viral_roi(incremental: dict, *, cost: float | None, value_per_conversion: float | None,
+              window_revenue: float | None = None) -> dict:
     """Return on a campaign's cost of the conversions it added: (incremental value − cost) / cost.
 
     Parameters
     ----------
-    change : dict
-        The result of :func:`metrics.conversion_change` for the campaign window; its
-        ``incremental_conversions`` and their 95% interval are used.
+    incremental : dict
+        The result of :func:`metrics.incremental_conversions` for the window: the conversions above
+        counterfactual sessions × counterfactual rate, with their interval.
     cost : float
-        What the campaign cost (same currency as the value).
+        What the campaign cost in the window (see :func:`prorated_cost`), same currency as the value.
     value_per_conversion : float
         What one conversion is worth (configured per campaign, or average revenue per conversion).
+    window_revenue : float, optional
+        Revenue of the window (default: ``incremental["revenue_window"]`` when present), to catch a cost
+        that cannot be right.
 
     Returns
     -------
     dict
         ``estimate`` (1.5 means 150% return), ``ci_low``, ``ci_high``, ``incremental_value`` with
-        ``incremental_value_ci_low``/``_high``, ``cost``, ``status``, ``reason``.
+        ``incremental_value_ci_low``/``_high``, ``incremental_conversions``, ``cost``, ``status``, ``reason``.
+        "n/a" without a cost, with a cost of zero or below 1% of the window's revenue (an implausible cost
+        gives an ROI of thousands of percent), without a value per conversion, or when the incremental
+        conversions are n/a.
 
     Notes
     -----
-    incremental value V = (C_obs − C_cf) × value per conversion, ROI = (V − cost) / cost. ROI is an
-    increasing function of the incremental conversions, so the interval of the conversion change maps
-    through unchanged in probability: [ROI(lo), ROI(hi)].
+    incremental value V = I × value per conversion, with I the incremental conversions (the campaign's extra
+    traffic counts as well as its rate), ROI = (V − cost) / cost. ROI increases with I, so I's interval —
+    which carries both counterfactuals' uncertainty — maps through unchanged in probability:
+    [ROI(I_low), ROI(I_high)]. The cost and value per conversion are taken as known.
 
     References
     ----------
@@ -42,25 +83,28 @@ def viral_roi(change: dict, *, cost: float | None, value_per_conversion: float |
 
     Examples
     --------
-    >>> change = {"status": "ok", "incremental_conversions": 300.0,
-    ...           "incremental_ci_low": 100.0, "incremental_ci_high": 500.0}
-    >>> r = viral_roi(change, cost=10000, value_per_conversion=50)
+    >>> inc = {"status": "ok", "estimate": 300.0, "ci_low": 100.0, "ci_high": 500.0, "revenue_window": 90000.0}
+    >>> r = viral_roi(inc, cost=10000, value_per_conversion=50)
     >>> r["estimate"], r["ci_low"], r["ci_high"]
     (0.5, -0.5, 1.5)
-    >>> viral_roi(change, cost=None, value_per_conversion=50)["reason"]
-    'no campaign cost is configured'
+    >>> viral_roi(inc, cost=1, value_per_conversion=50)["reason"]
+    "the campaign's cost in the window (1) is below 1% of the window's revenue (90,000): check the configured cost"
     """
     cost_f, vpc = finite(cost), finite(value_per_conversion)
-    if cost_f is None or cost_f <= 0:
+    if cost_f is None:
         return na("no campaign cost is configured", cost=cost_f)
+    if cost_f <= 0:
+        return na("the campaign's cost in the window is zero, so a return on it is undefined", cost=cost_f)
+    revenue = finite(window_revenue if window_revenue is not None else (incremental or {}).get("revenue_window"))
+    if revenue is not None and cost_f < MIN_COST_SHARE_OF_REVENUE * revenue:
+        return na(f"the campaign's cost in the window ({cost_f:,.0f}) is below 1% of the window's revenue "
+                  f"({revenue:,.0f}): check the configured cost", cost=cost_f, revenue_window=revenue)
     if vpc is None or vpc < 0:
         return na("no value per conversion is configured and no revenue is recorded", cost=cost_f)
-    if not change or change.get("status") != "ok":
-        why = (change or {}).get("reason") or "no conversion change"
-        return na(f"conversion change is n/a: {why}", cost=cost_f)
-    inc = [finite(change.get(k)) for k in ("incremental_conversions", "incremental_ci_low", "incremental_ci_high")]
-    if inc[0] is None:
-        return na("the conversion change has no incremental conversions", cost=cost_f)
+    if not incremental or incremental.get("status") != "ok":
+        why = (incremental or {}).get("reason") or "no incremental conversions"
+        return na(f"incremental conversions are n/a: {why}", cost=cost_f)
+    inc = [finite(incremental.get(k)) for k in ("estimate", "ci_low", "ci_high")]
     value = [None if x is None else x * vpc for x in inc]
 
     def roi(v):
@@ -68,7 +112,7 @@ def viral_roi(change: dict, *, cost: float | None, value_per_conversion: float |
 
     return ok(
         roi(value[0]), roi(value[1]), roi(value[2]), incremental_value=value[0],
-        incremental_value_ci_low=value[1], incremental_value_ci_high=value[2],
+        incremental_value_ci_low=value[1], incremental_value_ci_high=value[2], incremental_conversions=inc[0],
         cost=cost_f, value_per_conversion=vpc,
     )
 

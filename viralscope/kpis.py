@@ -49,15 +49,20 @@ DEFINITIONS = {
     "amplification_asymmetry": ("Amplification asymmetry", "ratio",
                                 "mean cascade size of negative-rooted ÷ positive-rooted posts in the window; "
                                 "bootstrap interval"),
-    "conversion_change": ("Conversion change", "change",
-                          "conversion rate in the window ÷ its counterfactual (fitted on the baseline with "
+    "conversion_change": ("Conversion rate change", "change",
+                          "conversion rate in the window ÷ its counterfactual rate (fitted on the baseline with "
                           "day of week and trend, leaving out days of configured campaigns) − 1; interval from "
-                          "the day-to-day variation of the rate"),
+                          "the day-to-day variation of the rate, allowing for autocorrelated days"),
     "cac_change": ("CAC change", "change", "(spend ÷ new customers) in the window ÷ the same in the baseline "
-                   "(without days of configured campaigns) − 1"),
+                   "(without days of configured campaigns) − 1; interval allowing for autocorrelated days"),
+    "incremental_conversions": ("Incremental conversions", "count",
+                                "conversions in the window − counterfactual sessions × counterfactual rate (both "
+                                "fitted on the baseline with day of week and trend, leaving out days of configured "
+                                "campaigns): the campaign's extra traffic counts as well as its better rate"),
     "viral_roi": ("Viral ROI", "change",
-                  "(incremental conversions × value per conversion − campaign cost) ÷ cost; the conversion "
-                  "change interval carried through"),
+                  "(incremental conversions × value per conversion − campaign cost in the window) ÷ that cost; the "
+                  "cost is prorated to the window's days inside the campaign; the interval of the incremental "
+                  "conversions carried through"),
     "earned_media_value": ("Earned media value (estimate)", "currency",
                            "estimated impressions (followers of each mention's author) × CPM ÷ 1000"),
     "response_time_median": ("Median response time", "minutes",
@@ -363,21 +368,32 @@ def _business_kpis(store, config, window, baseline) -> dict:
     out["cac_change"] = _kpi("cac_change", cac, window=window, baseline=baseline, extra_definition=note,
                              n={"new_customers_window": cac.get("new_customers_window", 0),
                                 "new_customers_baseline": cac.get("new_customers_baseline", 0)})
+    inc = change if daily.empty else dict(metrics.incremental_conversions(daily, window, baseline),
+                                          baseline_days_left_out=left_out)
+    if left_out and inc.get("status") != "ok" and "baseline" in str(inc.get("reason")) and why not in inc["reason"]:
+        inc["reason"] += why
+    days_n = {"days_window": inc.get("n_days_window", 0), "days_baseline": inc.get("n_days_baseline", 0)}
+    out["incremental_conversions"] = _kpi("incremental_conversions", inc, window=window, baseline=baseline,
+                                          extra_definition=note, n=days_n)
     campaign = _campaign(config, window)
     note = ""
     if campaign is None:
         roi = _empty("no configured campaign overlaps the window")
     else:
+        cost, share = metrics.prorated_cost(campaign.cost, (campaign.start, campaign.end), window)
         vpc, note = campaign.value_per_conversion, f"; campaign {campaign.name}"
+        if cost is not None and share < 1:
+            note += (f"; cost {cost:,.0f} {campaign.currency} = {share:.0%} of the campaign's {campaign.cost:,.0f} "
+                     "(the window's share of its days)")
         if vpc is None and not daily.empty and daily["revenue"].notna().any():
             b = daily[(daily["date"] >= baseline[0]) & (daily["date"] < baseline[1])]
             if b["conversions"].sum() > 0 and b["revenue"].notna().any():
                 vpc = float(b["revenue"].sum() / b["conversions"].sum())
                 note += f"; value per conversion = baseline revenue per conversion ({vpc:.2f})"
-        roi = metrics.viral_roi(change, cost=campaign.cost, value_per_conversion=vpc)
+        roi = metrics.viral_roi(inc, cost=cost, value_per_conversion=vpc)
         roi["campaign"] = campaign.name
-    out["viral_roi"] = _kpi("viral_roi", roi, window=window, baseline=baseline,
-                            n={"days_window": change.get("n_days_window", 0)}, extra_definition=note,
+        roi["campaign_share_in_window"] = share
+    out["viral_roi"] = _kpi("viral_roi", roi, window=window, baseline=baseline, n=days_n, extra_definition=note,
                             currency=campaign.currency if campaign else "")
     return out
 

@@ -193,7 +193,7 @@ def build_world(
             rng("business"), start, days,
             campaign=(plan.campaign_day, plan.campaign_day + CAMPAIGN["days"]), campaign_cost=CAMPAIGN["cost"],
             rate_lift=CAMPAIGN["rate_lift"], sessions_lift=CAMPAIGN["sessions_lift"],
-            dip_day=plan.crisis_day, dip=CRISIS["conversion_dip"],
+            dip_day=plan.crisis_day, dip=CRISIS["conversion_dip"], value_per_conversion=CAMPAIGN["value_per_conversion"],
         )
         bar.update()
     truth = _truth(plan, seed, target, per_hour, pop, rows, mentions, business_truth)
