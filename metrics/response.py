@@ -7,9 +7,12 @@ import re
 import numpy as np
 import pandas as pd
 
-from metrics._common import finite, na, need, ok, times, utc
+from metrics._common import finite, na, need, ok, times, utc, wilson
 
-__all__ = ["response_times", "response_summary", "is_question", "QUESTION_PATTERN"]
+__all__ = ["response_times", "response_summary", "is_question", "QUESTION_PATTERN", "FINAL_AFTER"]
+
+#: How old a complaint or question must be before it counts: whether it gets an answer is settled by then.
+FINAL_AFTER = "48h"
 
 #: A question: a question mark (ASCII or full-width), an English question opener at the start of a
 #: sentence, or a Korean interrogative ending or word. Also used in SQL (DuckDB ``regexp_matches``).
@@ -65,7 +68,7 @@ def _quantile(t: np.ndarray, s: np.ndarray, q: float) -> float | None:
 
 
 def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=None,
-                   within: str = "1h") -> dict:
+                   within: str = "1h", final_after: str = FINAL_AFTER) -> dict:
     """Time until a brand account replies in the thread of each complaint or question.
 
     Parameters
@@ -80,31 +83,29 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
     window : (start, end), optional
         Only complaints and questions created in this half-open period count.
     now : datetime, optional
-        End of observation (default: the last mention's time). Items still unanswered are censored here.
+        End of observation (default: the last mention's time).
     within : str, default "1h"
         The target for the "answered within" share.
+    final_after : str, default "48h"
+        Items younger than this at ``now`` are left out; an answer counts when it came within this time.
 
     Returns
     -------
     dict
-        ``estimate`` = median response time in minutes, ``p90_minutes``, ``share_within`` (answered
-        within ``within``), ``n`` (complaints and questions), ``n_answered``, ``n_complaints``,
-        ``n_questions``, ``ci_low``/``ci_high`` of the median (95%, from the Greenwood variance),
-        ``status``, ``reason``.
+        As :func:`response_summary`: the answer rate with its Wilson interval and, among the answered, the
+        median (``estimate``) and P90 minutes to the first brand reply with bootstrap intervals.
 
     Notes
     -----
     A complaint is a negative mention by someone else than the brand; a question matches
     :data:`QUESTION_PATTERN`; bare reshares (``kind`` "share") are neither. Its response is the earliest
     later mention by a brand account that descends from it (a reply to it, or a reply further down its own
-    thread); a brand account's bare reshare answers nobody. Unanswered items are not dropped — that would
-    flatter the numbers — but treated as censored at ``now``: the median, P90 and the share within the
-    target come from the Kaplan–Meier estimate of the time to reply (:func:`response_summary`). When fewer
-    than half (or 90%) are ever answered, that quantile is "n/a".
+    thread); a brand account's bare reshare answers nobody. Unanswered items are not dropped — they make
+    the answer rate — and the times are those of the answered ones (:func:`response_summary`).
 
     References
     ----------
-    .. [1] Kaplan & Meier (1958) and Brookmeyer & Crowley (1982), see :func:`response_summary`.
+    .. [1] Wilson (1927), Hutson (1999), Kaplan & Meier (1958): see :func:`response_summary`.
     .. [2] viralscope DESIGN, "Response time" (customers expect 30–60 minutes).
 
     Examples
@@ -118,9 +119,9 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
     ...     "author_name": ["ann", "Lumio_Care", "bo", "lumio_care", "cy", "dee"],
     ...     "sentiment_label": ["negative", "neutral", "neutral", "neutral", "positive", "negative"],
     ...     "text": ["broken again", "sorry!", "when does it ship?", "soon", "love it", "meh"]})
-    >>> r = response_times(m, ["@lumio_care"], now="2026-01-01 15:00")
-    >>> r["n"], r["n_answered"], r["estimate"], r["share_within"]
-    (3, 2, 120.0, 0.333)
+    >>> r = response_times(m, ["@lumio_care"], now="2026-01-04 15:00")
+    >>> r["n"], r["n_answered"], round(r["answer_rate"], 3), r["estimate"], round(r["share_within"], 3)
+    (3, 2, 0.667, 20.0, 0.333)
     """
     need(mentions, ["id", "created_at"])
     parent_col = "parent_resolved" if "parent_resolved" in mentions.columns else "parent_id"
@@ -185,11 +186,32 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
     items = pd.DataFrame({"created_at": ts.iloc[rows].reset_index(drop=True),
                           "replied_at": pd.DatetimeIndex(replied, tz="UTC"),
                           "complaint": complaint[rows], "question": question[rows]})
-    return response_summary(items, now=end, within=within)
+    return response_summary(items, now=end, within=within, final_after=final_after)
 
 
-def response_summary(items: pd.DataFrame, *, now, within: str = "1h") -> dict:
-    """Median, P90 and share within a target of the time to a brand reply, unanswered items censored.
+def _quantile_interval(x: np.ndarray, q: float, level: float) -> tuple[float, float, float]:
+    """Sample quantile x_(⌈nq⌉) and its percentile-bootstrap interval, computed exactly.
+
+    Resampling n values with replacement, the number of draws at or below x_(j) is Binomial(n, j/n), so the
+    bootstrap quantile is at most x_(j) exactly when that count reaches ⌈nq⌉: the bootstrap distribution of a
+    sample quantile is known without drawing a single resample (Hutson 1999), and the interval is the same
+    at every call.
+    """
+    from scipy import stats
+
+    x = np.sort(x)
+    n = len(x)
+    k = max(int(np.ceil(n * q - 1e-9)), 1)
+    cdf = stats.binom.sf(k - 1, n, np.arange(1, n + 1) / n)  # P(bootstrap quantile ≤ x_(j)), j = 1..n
+    tail = (1 - level) / 2
+    lo = x[min(int(np.searchsorted(cdf, tail, side="left")), n - 1)]
+    hi = x[min(int(np.searchsorted(cdf, 1 - tail, side="left")), n - 1)]
+    return float(x[k - 1]), float(lo), float(hi)
+
+
+def response_summary(items: pd.DataFrame, *, now, within: str = "1h", final_after: str = FINAL_AFTER,
+                     level: float = 0.95) -> dict:
+    """Answer rate and time to the first brand reply of complaints and questions old enough to be final.
 
     The statistics of :func:`response_times` once each complaint or question has its first brand reply
     (e.g. found in SQL by walking up from the brand's replies).
@@ -200,64 +222,96 @@ def response_summary(items: pd.DataFrame, *, now, within: str = "1h") -> dict:
         One row per complaint or question: ``created_at``, ``replied_at`` (its first brand reply; missing
         when unanswered by ``now``), and booleans ``complaint`` and ``question`` (both may hold).
     now : datetime
-        End of observation: unanswered items are censored here.
+        End of observation.
     within : str, default "1h"
         The target for the "answered within" share.
+    final_after : str, default "48h"
+        An item counts once it is this old at ``now``; it is answered when its first brand reply came within
+        this time. Younger items are left out (``n_pending``): whether they will be answered is not known yet.
+    level : float, default 0.95
 
     Returns
     -------
     dict
-        As :func:`response_times`.
+        ``estimate`` = median minutes to the first brand reply among the answered, ``ci_low``/``ci_high`` (its
+        bootstrap interval), ``p90_minutes`` with ``p90_ci_low``/``_high``, ``answer_rate`` with
+        ``answer_rate_ci_low``/``_high`` (Wilson), ``share_within`` (answered within ``within``, of all final
+        items) with its Wilson interval, ``n`` (final complaints and questions), ``n_answered``,
+        ``n_complaints``, ``n_questions``, ``n_pending``, ``km_median_minutes`` (secondary, below), ``status``,
+        ``reason``.
 
     Notes
     -----
-    Kaplan–Meier estimate of the time to reply [1]_; the interval of the median is Brookmeyer–Crowley [2]_
-    from the Greenwood variance.
+    Two numbers, because a brand that answers half its complaints within the hour and ignores the rest
+    has no meaningful "median response time" of all complaints: the answer rate k/n with Wilson's interval,
+    and among the k answered, the median and P90 of the time to the first reply, each with its exact
+    percentile-bootstrap interval (see :func:`_quantile_interval`). An item is final when it is at least
+    ``final_after`` old, so the rate does not move as late answers trickle in.
+
+    Secondary figure: ``km_median_minutes``, the Kaplan–Meier median time to reply of every item (final or
+    not), unanswered ones censored at ``now`` [1]_: "the time by which half were answered". When fewer than
+    about half are ever answered it sits on a knife-edge (a 1% change in answers moves it by hours or makes it
+    undefined), which is why it is not the headline.
 
     References
     ----------
     .. [1] Kaplan, E. L. & Meier, P. (1958). Nonparametric estimation from incomplete observations. JASA
        53(282), 457–481.
-    .. [2] Brookmeyer, R. & Crowley, J. (1982). A confidence interval for the median survival time.
-       Biometrics 38(1), 29–41.
+    .. [2] Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference. JASA
+       22(158), 209–212.
+    .. [3] Hutson, A. D. (1999). Calculating nonparametric confidence intervals for quantiles using
+       fractional order statistics. J. Applied Statistics 26(3), 343–353 (the exact bootstrap of a quantile).
 
     Examples
     --------
     >>> import pandas as pd
-    >>> items = pd.DataFrame({"created_at": pd.to_datetime(["2026-01-01 10:00", "2026-01-01 11:00"]),
-    ...                       "replied_at": pd.to_datetime(["2026-01-01 10:30", None]),
-    ...                       "complaint": [True, False], "question": [False, True]})
-    >>> r = response_summary(items, now="2026-01-01 12:00")
-    >>> r["n"], r["n_answered"], r["share_within"], r["p90_minutes"]
-    (2, 1, 0.5, None)
+    >>> t = pd.Timestamp("2026-01-01 10:00")
+    >>> items = pd.DataFrame({"created_at": [t, t, t, t],
+    ...                       "replied_at": [t + pd.Timedelta(minutes=30), t + pd.Timedelta(minutes=90), None, None],
+    ...                       "complaint": [True, True, False, True], "question": [False, False, True, False]})
+    >>> r = response_summary(items, now="2026-01-05")
+    >>> r["n"], r["n_answered"], r["answer_rate"], r["estimate"], r["share_within"]
+    (4, 2, 0.5, 30.0, 0.25)
     """
     need(items, ["created_at", "replied_at"], "complaints and questions")
     end = utc(now)
     created = times(items["created_at"])
     replied = times(items["replied_at"])
-    facts = {"n": len(items), "n_complaints": int(items["complaint"].sum()) if "complaint" in items else 0,
-             "n_questions": int(items["question"].sum()) if "question" in items else 0}
-    if not len(items):
-        return na("no complaints or questions in the window", n_answered=0, **facts)
-    answered = (replied.notna() & (replied <= end)).to_numpy()
+    final_td = pd.Timedelta(final_after)
+    final = (created <= end - final_td).to_numpy()
+    minutes_all = ((replied - created) / pd.Timedelta(minutes=1)).to_numpy(float)
+    answered_by_now = (replied.notna() & (replied <= end)).to_numpy()
+    km = _km_median(created, replied, answered_by_now, end)
+    facts = {"n": int(final.sum()), "n_pending": int((~final).sum()), "final_after": final_after,
+             "n_complaints": int(items["complaint"].to_numpy(bool)[final].sum()) if "complaint" in items else 0,
+             "n_questions": int(items["question"].to_numpy(bool)[final].sum()) if "question" in items else 0,
+             "km_median_minutes": km, "within": within}
+    if not final.any():
+        why = (f"no complaint or question in the window is {final_after} old yet" if len(items)
+               else "no complaints or questions in the window")
+        return na(why, n_answered=0, answer_rate=None, share_within=None, p90_minutes=None, **facts)
+    minutes = np.maximum(minutes_all[final], 0.0)
+    answered = answered_by_now[final] & (minutes <= final_td / pd.Timedelta(minutes=1))
+    n, k = int(final.sum()), int(answered.sum())
+    target = pd.Timedelta(within) / pd.Timedelta(minutes=1)
+    quick = int((answered & (minutes <= target)).sum())
+    rate_lo, rate_hi = wilson(k, n, level)
+    quick_lo, quick_hi = wilson(quick, n, level)
+    facts.update(n_answered=k, answer_rate=k / n, answer_rate_ci_low=rate_lo, answer_rate_ci_high=rate_hi,
+                 share_within=quick / n, share_within_ci_low=quick_lo, share_within_ci_high=quick_hi)
+    if not k:
+        return na("no complaint or question has had a brand reply", p90_minutes=None, **facts)
+    delays = minutes[answered]
+    median, lo, hi = _quantile_interval(delays, 0.5, level)
+    p90, p90_lo, p90_hi = _quantile_interval(delays, 0.9, level)
+    return ok(median, lo, hi, p90_minutes=p90, p90_ci_low=p90_lo, p90_ci_high=p90_hi, **facts)
+
+
+def _km_median(created: pd.Series, replied: pd.Series, answered: np.ndarray, end: pd.Timestamp) -> float | None:
+    """Kaplan–Meier median minutes to a reply, unanswered items censored at ``end`` (None if never reached)."""
+    if not len(created):
+        return None
     reply_at = replied.where(answered, end)
     minutes = np.maximum(((reply_at - created) / pd.Timedelta(minutes=1)).to_numpy(float), 0.0)
-    t, s, n_risk, d = _km(minutes, answered)
-    target = pd.Timedelta(within) / pd.Timedelta(minutes=1)
-    facts["n_answered"] = int(answered.sum())
-    if not answered.any():
-        return na("no complaint or question has had a brand reply yet", share_within=0.0, **facts)
-    share_within = float(1 - s[t <= target][-1]) if (t <= target).any() else 0.0
-    median = _quantile(t, s, 0.5)
-    p90 = _quantile(t, s, 0.9)
-    lo = hi = None
-    if median is not None:
-        # Brookmeyer–Crowley: times whose KM survival is within the Greenwood band around 0.5.
-        green = s**2 * np.cumsum(d / np.maximum(n_risk * (n_risk - d), 1))
-        inside = np.abs(s - 0.5) <= 1.96 * np.sqrt(green)
-        if inside.any():
-            lo, hi = float(t[np.flatnonzero(inside)[0]]), float(t[np.flatnonzero(inside)[-1]])
-    facts.update(p90_minutes=finite(p90), share_within=round(share_within, 3), within=within)
-    if median is None:
-        return na("fewer than half of the complaints and questions have been answered", **facts)
-    return ok(median, lo, hi, **facts)
+    t, s, _, _ = _km(minutes, answered)
+    return finite(_quantile(t, s, 0.5)) if answered.any() else None

@@ -86,11 +86,18 @@ def test_response_times_in_sql_match_the_metric_on_raw_rows(filled):
     r = metrics.response_times(raw, world.config().brand_accounts, ("2026-02-02", "2026-02-16"), now=last)
     assert r["n"] > 50 and 0 < r["n_answered"] < r["n"]
     median = out["response_time_median"]
-    assert median["n"] == r["n"] and median["details"]["n_answered"] == r["n_answered"]
+    assert median["n"] == {"final": r["n"], "answered": r["n_answered"]}
+    assert median["details"]["n_pending"] == r["n_pending"] > 0  # the world ends with the window
     assert median["value"] == pytest.approx(r["estimate"])
     assert (median["ci_low"], median["ci_high"]) == pytest.approx((r["ci_low"], r["ci_high"]))
+    rate = out["response_answer_rate"]
+    assert rate["value"] == pytest.approx(r["answer_rate"]) and rate["n"] == r["n"]
+    assert (rate["ci_low"], rate["ci_high"]) == pytest.approx((r["answer_rate_ci_low"], r["answer_rate_ci_high"]))
     assert out["answered_within_1h"]["value"] == pytest.approx(r["share_within"])
     assert out["response_time_p90"]["value"] == pytest.approx(r["p90_minutes"])
+    assert out["response_time_p90"]["ci_low"] == pytest.approx(r["p90_ci_low"])
+    # The world's brand answers 70% of Lumio's complaints after 5 to 120 minutes (and no question).
+    assert 0.4 < rate["value"] < 0.8 and 5 <= median["value"] <= 120
 
 
 def test_response_times_walk_threads_and_ignore_reshares_and_other_brands(store):
@@ -117,25 +124,31 @@ def test_response_times_walk_threads_and_ignore_reshares_and_other_brands(store)
     ingest.write_mentions(store, pd.DataFrame(rows).drop(columns="sentiment_label"), origin="test")
     world.label(store, pd.DataFrame(rows)[["source", "id", "sentiment_label"]])
     out = kpis.compute(store, world.config(), "2026-01-01..2026-01-02", now="2026-01-01 15:00")["kpis"]
+    assert out["response_time_median"]["status"] == "n/a"  # nothing is 48 hours old at 15:00
+    assert out["response_time_median"]["details"]["n_pending"] == 3
+    # The answer at 16:00 is no answer at 15:00; two days later it is (and the item is final).
+    early = kpis.compute(store, world.config(), "2026-01-01..2026-01-02", now="2026-01-03 15:00")["kpis"]
+    assert early["response_answer_rate"]["value"] == pytest.approx(1.0)
+    out = kpis.compute(store, world.config(), "2026-01-01..2026-01-02", now="2026-01-04 15:00")["kpis"]
     median = out["response_time_median"]
-    assert median["n"] == 3 and median["details"]["n_answered"] == 2
+    assert median["n"] == {"final": 3, "answered": 3}
     assert (median["details"]["n_complaints"], median["details"]["n_questions"]) == (2, 1)
-    assert median["value"] == 120.0
-    assert out["answered_within_1h"]["value"] == pytest.approx(1 / 3, abs=1e-3)
-    assert out["response_time_p90"]["status"] == "n/a"
+    assert median["value"] == 120.0  # 40, 120 and 240 minutes
+    assert out["answered_within_1h"]["value"] == pytest.approx(1 / 3)
+    assert out["response_time_p90"]["value"] == 240.0
     raw = store.mentions(["id", "created_at", "parent_resolved", "author_name", "sentiment_label", "kind", "text",
                           "brand"])
     raw = raw.assign(sentiment_label=raw["sentiment_label"].where(raw["brand"] == "Lumio"))
-    r = metrics.response_times(raw, ["lumio_care"], ("2026-01-01", "2026-01-02"), now="2026-01-01 15:00")
-    assert (r["n"], r["n_answered"], r["estimate"], r["share_within"]) == (3, 2, 120.0, 0.333)
+    r = metrics.response_times(raw, ["lumio_care"], ("2026-01-01", "2026-01-02"), now="2026-01-04 15:00")
+    assert (r["n"], r["n_answered"], r["estimate"], r["share_within"]) == (3, 3, 120.0, 1 / 3)
     # A competitor's complaints wait for the competitor's own accounts, not for ours.
     theirs = kpis.compute(store, world.config(), "2026-01-01..2026-01-02", brand="Brightly",
-                          now="2026-01-01 15:00")["kpis"]["response_time_median"]
+                          now="2026-01-04 15:00")["kpis"]["response_time_median"]
     assert theirs["reason"] == "no accounts of Brightly are configured ([[competitors]] accounts)"
     config = parse_config({**world.CONFIG, "competitors": [{"name": "Brightly", "accounts": ["@Brightly"]}]}, "t")
     theirs = kpis.compute(store, config, "2026-01-01..2026-01-02", brand="Brightly",
-                          now="2026-01-01 15:00")["kpis"]["response_time_median"]
-    assert (theirs["n"], theirs["details"]["n_answered"], theirs["value"]) == (1, 1, 20.0)
+                          now="2026-01-04 15:00")["kpis"]["response_time_median"]
+    assert (theirs["n"], theirs["value"]) == ({"final": 1, "answered": 1}, 20.0)
 
 
 def test_an_empty_store_gives_na_with_reasons_never_a_crash(store):

@@ -24,17 +24,36 @@ def _thread():
     ], columns=["id", "created_at", "parent_id", "author_name", "sentiment_label", "text"])
 
 
-def test_response_times_follow_the_thread_and_censor_the_unanswered():
-    r = response_times(_thread(), ["lumio", "lumio_care"], now="2026-01-01 20:00")
-    # Items: c1 (40 min via its reply r1), r1 (35 min), q1 (120 min), c2 (unanswered, censored at 480).
+def test_answer_rate_and_time_among_the_answered():
+    r = response_times(_thread(), ["lumio", "lumio_care"], now="2026-01-04 20:00")
+    # Items: c1 (40 min via its reply r1), r1 (35 min), q1 (120 min), c2 (never answered).
     assert (r["n"], r["n_complaints"], r["n_questions"], r["n_answered"]) == (4, 3, 1, 3)
-    assert r["estimate"] == 40.0  # Kaplan-Meier median: 35, 40 answered, then 120
-    assert r["p90_minutes"] is None  # fewer than 90% ever answered
+    assert r["answer_rate"] == 0.75 and r["answer_rate_ci_low"] < 0.75 < r["answer_rate_ci_high"]
+    assert r["estimate"] == 40.0  # median of 35, 40, 120 among the answered
+    assert r["p90_minutes"] == 120.0
     assert r["share_within"] == 0.5
+    assert r["km_median_minutes"] == 40.0  # the secondary figure: Kaplan-Meier, unanswered censored
+
+
+def test_items_younger_than_the_final_age_wait():
+    r = response_times(_thread(), ["lumio", "lumio_care"], now="2026-01-01 20:00")
+    assert r["status"] == "n/a" and r["n_pending"] == 4 and "48h old" in r["reason"]
+    r = response_times(_thread(), ["lumio", "lumio_care"], now="2026-01-01 20:00", final_after="9h")
+    assert (r["n"], r["n_pending"], r["n_answered"]) == (3, 1, 3)  # c2 (12:00) is not 9 hours old at 20:00
+
+
+def test_a_reply_later_than_the_final_age_is_no_answer():
+    late = pd.DataFrame({"created_at": pd.to_datetime(["2026-01-01 10:00", "2026-01-01 10:00"]),
+                         "replied_at": pd.to_datetime(["2026-01-01 10:30", "2026-01-04 10:00"]),
+                         "complaint": True, "question": False})
+    from metrics import response_summary
+
+    r = response_summary(late, now="2026-01-10")
+    assert (r["n"], r["n_answered"], r["estimate"]) == (2, 1, 30.0)
 
 
 def test_a_reply_after_now_does_not_count_yet():
-    r = response_times(_thread(), ["lumio", "lumio_care"], now="2026-01-01 12:59")
+    r = response_times(_thread(), ["lumio", "lumio_care"], now="2026-01-01 12:59", final_after="1h")
     assert r["n_answered"] == 2
 
 
@@ -43,8 +62,22 @@ def test_response_time_na_cases():
     assert response_times(t, [])["reason"] == "no brand accounts are configured"
     assert response_times(t, ["lumio"], ("2026-02-01", "2026-02-02"))["reason"] == (
         "no complaints or questions in the window")
-    r = response_times(t[t.id.isin(["c2", "p1"])], ["lumio"])
-    assert r["status"] == "n/a" and r["share_within"] == 0.0
+    r = response_times(t[t.id.isin(["c2", "p1"])], ["lumio"], now="2026-01-05")
+    assert r["status"] == "n/a" and r["share_within"] == 0.0 and r["answer_rate"] == 0.0
+
+
+def test_the_median_interval_is_the_bootstrap_one():
+    import numpy as np
+
+    from metrics.response import _quantile_interval
+
+    rng = np.random.default_rng(0)
+    x = rng.lognormal(np.log(50), 0.9, 301)
+    est, lo, hi = _quantile_interval(x, 0.5, 0.95)
+    boot = np.median(rng.choice(x, (4000, len(x))), axis=1)
+    assert est == np.median(x)
+    assert lo == pytest.approx(np.quantile(boot, 0.025), rel=0.03)
+    assert hi == pytest.approx(np.quantile(boot, 0.975), rel=0.03)
 
 
 @pytest.mark.parametrize("text, expected", [

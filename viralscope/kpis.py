@@ -65,13 +65,18 @@ DEFINITIONS = {
                   "conversions carried through"),
     "earned_media_value": ("Earned media value (estimate)", "currency",
                            "estimated impressions (followers of each mention's author) × CPM ÷ 1000"),
-    "response_time_median": ("Median response time", "minutes",
-                             "median time from a complaint or question to a brand account's reply in its "
-                             "thread (Kaplan–Meier: unanswered ones count as still waiting)"),
-    "response_time_p90": ("Response time P90", "minutes",
-                          "time by which 90% of complaints and questions had a brand reply"),
+    "response_answer_rate": ("Answer rate", "share",
+                             "share of complaints and questions old enough to be final with a brand account's "
+                             "reply in their thread within that time; Wilson interval"),
+    "response_time_median": ("Median response time (answered)", "minutes",
+                             "median time from a complaint or question to the first brand-account reply in its "
+                             "thread, among those answered; bootstrap interval"),
+    "response_time_p90": ("Response time P90 (answered)", "minutes",
+                          "time within which 90% of the answered complaints and questions had their first brand "
+                          "reply; bootstrap interval"),
     "answered_within_1h": ("Answered within 1 hour", "share",
-                           "share of complaints and questions with a brand reply within 60 minutes"),
+                           "share of all complaints and questions with a brand reply within 60 minutes; Wilson "
+                           "interval"),
     "crisis_incidents": ("Crisis incidents", "count",
                          "incidents in the window: hours whose negative mentions (count or share) are far and "
                          "significantly above the seasonal baseline"),
@@ -457,10 +462,21 @@ def first_brand_replies(store, accounts, cond: str, params, window, end) -> pd.D
     )
 
 
+def response_final_after(config) -> str:
+    """How old a complaint or question must be to count (``[metrics] response_final_hours``, default 48)."""
+    settings = (config.raw.get("metrics", {}) if config is not None else {}) or {}
+    hours = settings.get("response_final_hours", 48)
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or hours <= 0:
+        raise InputError(Problem(config.origin, None, "metrics.response_final_hours",
+                                 f"{hours!r} is not a positive number of hours"))
+    return f"{float(hours):g}h"
+
+
 def _response_kpis(store, config, brand_name, cond, params, window, now) -> dict:
     # The accounts of the brand in scope: a competitor's complaints wait for the competitor's replies.
     accounts = list(config.accounts_of(brand_name)) if config is not None else []
     competitor = config is not None and brand_name in {b.name for b in config.competitors}
+    final_after = response_final_after(config)
     if not accounts:
         r = _empty(f"no accounts of {brand_name} are configured ([[competitors]] accounts)" if competitor
                    else "no brand accounts are configured ([brand] accounts)")
@@ -468,20 +484,28 @@ def _response_kpis(store, config, brand_name, cond, params, window, now) -> dict
         last = store.scalar("SELECT max(created_at) FROM mentions")
         end = utc(now) if now is not None else (utc(last) if last is not None else window[1])
         items = first_brand_replies(store, accounts, cond, params, window, end)
-        r = metrics.response_summary(items, now=end) if len(items) else \
+        r = metrics.response_summary(items, now=end, final_after=final_after) if len(items) else \
             _empty("no complaints or questions in the window")
-    n = int(r.get("n") or 0)
-    share = dict(r, estimate=r.get("share_within"), status="ok" if r.get("share_within") is not None and n else "n/a")
-    p90 = dict(r, estimate=r.get("p90_minutes"))
-    if r.get("status") == "ok" and r.get("p90_minutes") is None:
-        p90 = dict(p90, status="n/a", reason="fewer than 90% of complaints and questions have been answered")
-    elif r.get("status") != "ok" and r.get("reason", "").startswith("fewer than half"):
-        p90 = dict(p90, status="n/a", reason="fewer than 90% of complaints and questions have been answered")
+    n = {"final": int(r.get("n") or 0), "answered": int(r.get("n_answered") or 0)}
+    note = f" (items at least {final_after} old; [metrics] response_final_hours)"
+
+    def part(estimate, lo, hi, **missing):
+        if r.get(estimate) is None or not n["final"]:
+            reason = r.get("reason") or "not computable"
+            return dict(r, estimate=None, status="n/a", reason=missing.get("reason", reason))
+        return dict(r, estimate=r[estimate], ci_low=r.get(lo), ci_high=r.get(hi), status="ok", reason=None)
+
     return {
-        "response_time_median": _kpi("response_time_median", r, window=window, baseline=None, n=n),
-        "response_time_p90": _kpi("response_time_p90", p90, window=window, baseline=None, n=n, lo_key=None, hi_key=None),
-        "answered_within_1h": _kpi("answered_within_1h", share, window=window, baseline=None, n=n,
-                                   lo_key=None, hi_key=None),
+        "response_answer_rate": _kpi("response_answer_rate", part("answer_rate", "answer_rate_ci_low",
+                                                                  "answer_rate_ci_high"),
+                                     window=window, baseline=None, n=n["final"], extra_definition=note),
+        "response_time_median": _kpi("response_time_median", r, window=window, baseline=None, n=n,
+                                     extra_definition=note),
+        "response_time_p90": _kpi("response_time_p90", part("p90_minutes", "p90_ci_low", "p90_ci_high"),
+                                  window=window, baseline=None, n=n, extra_definition=note),
+        "answered_within_1h": _kpi("answered_within_1h", part("share_within", "share_within_ci_low",
+                                                              "share_within_ci_high"),
+                                   window=window, baseline=None, n=n["final"], extra_definition=note),
     }
 
 

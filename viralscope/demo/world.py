@@ -528,6 +528,48 @@ def demo_config(plan: _Plan) -> dict:
     }
 
 
+#: How long after a complaint or question an answer still counts (``metrics.response.FINAL_AFTER``).
+RESPONSE_FINAL_MINUTES = 48 * 60
+
+
+def _response_truth(pop: Population, plan: _Plan, rows: pd.DataFrame) -> dict:
+    """What happened to Lumio's complaints and questions, from the world's own labels and links.
+
+    An item is a mention about Lumio by someone other than its accounts, not a bare reshare, written in a
+    negative tone or as a question (the templates' tone and topic, not a classifier's reading). It is answered
+    when a non-reshare mention by one of Lumio's accounts descends from it within ``RESPONSE_FINAL_MINUTES``
+    (in its thread: a reply to it or further down). Per day of the items: their number, how many were
+    answered, and the minutes to the first answer of each answered one.
+    """
+    node = rows["node"].to_numpy()
+    lumio = pop.users["brand"].to_numpy()[node] == BRAND
+    kind, t = rows["kind"].to_numpy(), rows["t"].to_numpy()
+    item = ((rows["brand"].to_numpy() == BRAND) & ~lumio & (kind != "share")
+            & ((rows["tone"].to_numpy() == "negative") | (rows["topic"].to_numpy() == "question")))
+    parent = rows["parent"].to_numpy().astype(np.int64)
+    first = np.full(len(rows), np.inf)
+    reply = np.flatnonzero(lumio & (kind != "share"))
+    at = parent[reply]
+    while len(reply):  # up every answer's ancestors, one generation a step (threads are trees)
+        live = at >= 0
+        reply, at = reply[live], at[live]
+        hit = item[at] & (t[reply] > t[at])
+        np.minimum.at(first, at[hit], t[reply[hit]])
+        at = parent[at]
+    idx = np.flatnonzero(item & (t < plan.horizon))
+    delay = first[idx] - t[idx]
+    answered = delay <= RESPONSE_FINAL_MINUTES
+    day = (t[idx] // 1440).astype(int)
+    out = {}
+    for d in np.unique(day):
+        mine = day == d
+        out[(plan.start + dt.timedelta(days=int(d))).isoformat()] = {
+            "items": int(mine.sum()), "answered": int((mine & answered).sum()),
+            "minutes": [round(float(x), 1) for x in np.sort(delay[mine & answered])],
+        }
+    return out
+
+
 def _truth(plan, seed, target, per_hour, pop, rows, mentions, business) -> dict:
     users = pop.users
     ids = mentions["id"].to_numpy()
@@ -577,6 +619,8 @@ def _truth(plan, seed, target, per_hour, pop, rows, mentions, business) -> dict:
             "normal": RESPONSE["normal"], "crisis": RESPONSE["crisis"],
             "delay_distribution": "log-normal: median_minutes * exp(sigma * N(0,1)), at least 1 minute",
             "replies": int(len(replies)), "crisis_replies": int(len(crisis_replies)),
+            "final_after_minutes": RESPONSE_FINAL_MINUTES,
+            "by_day": _response_truth(pop, plan, rows),
         },
         "traits": {
             "effects": {name: {"share_probability_multiplier": m} for name, m in TRAIT_EFFECTS.items()},
