@@ -74,6 +74,12 @@ def choose(rng: np.random.Generator, lang, role, topic, tone, surprise) -> np.nd
     return out
 
 
+def asks(patterns) -> np.ndarray:
+    """Whether each template is written as a question (its sentence ends with a question mark): what the
+    brand's care team treats as a question to answer, whatever its topic."""
+    return np.array([isinstance(p, str) and p.rstrip().endswith(("?", "？")) for p in patterns], dtype=bool)
+
+
 def template_fields(lang: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Tone, topic, surprise flag and pattern of each chosen template."""
     tone = np.empty(len(index), dtype=object)

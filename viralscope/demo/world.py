@@ -472,7 +472,8 @@ def _brand_replies(pop, plan, rows, rng, text_rng) -> pd.DataFrame:
         & np.isin(rows["kind"].to_numpy(), ["post", "reply", "quote"])
         & ~is_brand_author
         & np.isin(rows["source"].to_numpy(), ["x", "bluesky", "mastodon", "reddit", "youtube"])
-        & (((tone == "negative") & np.isin(topic, ["complaint", "delivery", "outage"])) | np.isin(topic, ["question", "outage"]))
+        & (((tone == "negative") & np.isin(topic, ["complaint", "delivery", "outage"])) | np.isin(topic, ["question", "outage"])
+           | tx.asks(rows["pattern"].to_numpy()))
     )
     t = rows["t"].to_numpy()
     crisis = (topic == "outage") & (t >= plan.crisis_start) & (t < plan.crisis_end)
@@ -536,7 +537,7 @@ def _response_truth(pop: Population, plan: _Plan, rows: pd.DataFrame) -> dict:
     """What happened to Lumio's complaints and questions, from the world's own labels and links.
 
     An item is a mention about Lumio by someone other than its accounts, not a bare reshare, written in a
-    negative tone or as a question (the templates' tone and topic, not a classifier's reading). It is answered
+    negative tone or as a question (the templates' tone, topic and form, not a classifier's reading). It is answered
     when a non-reshare mention by one of Lumio's accounts descends from it within ``RESPONSE_FINAL_MINUTES``
     (in its thread: a reply to it or further down). Per day of the items: their number, how many were
     answered, and the minutes to the first answer of each answered one.
@@ -545,7 +546,8 @@ def _response_truth(pop: Population, plan: _Plan, rows: pd.DataFrame) -> dict:
     lumio = pop.users["brand"].to_numpy()[node] == BRAND
     kind, t = rows["kind"].to_numpy(), rows["t"].to_numpy()
     item = ((rows["brand"].to_numpy() == BRAND) & ~lumio & (kind != "share")
-            & ((rows["tone"].to_numpy() == "negative") | (rows["topic"].to_numpy() == "question")))
+            & ((rows["tone"].to_numpy() == "negative") | (rows["topic"].to_numpy() == "question")
+               | tx.asks(rows["pattern"].to_numpy())))
     parent = rows["parent"].to_numpy().astype(np.int64)
     first = np.full(len(rows), np.inf)
     reply = np.flatnonzero(lumio & (kind != "share"))
@@ -615,7 +617,8 @@ def _truth(plan, seed, target, per_hour, pop, rows, mentions, business) -> dict:
         },
         "response": {
             "accounts": sorted(set(CARE_ACCOUNTS.values())),
-            "answers": "complaints (negative complaint/delivery/outage) and questions about Lumio",
+            "answers": "complaints (negative complaint/delivery/outage) and questions (question or outage topic, or "
+                       "a sentence ending with a question mark) about Lumio",
             "normal": RESPONSE["normal"], "crisis": RESPONSE["crisis"],
             "delay_distribution": "log-normal: median_minutes * exp(sigma * N(0,1)), at least 1 minute",
             "replies": int(len(replies)), "crisis_replies": int(len(crisis_replies)),
