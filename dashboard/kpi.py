@@ -34,8 +34,8 @@ def volume_kpis(store: Store, f: Filters, lang: str) -> list[dict]:
 
 
 #: The Overview's headline KPIs (issue #6), in this order; the others go below them.
-RESPONSE = ("response_time_median", "response_time_p90", "answered_within_1h")
-HEADLINE = ("mention_lift", "positive_mention_lift", "perception_change", "average_share_depth",
+RESPONSE = ("response_answer_rate", "response_time_median", "response_time_p90", "answered_within_1h")
+HEADLINE = ("mention_lift", "positive_mention_lift", "perception_change", "mean_max_share_depth",
             "conversion_change", "viral_roi")
 
 

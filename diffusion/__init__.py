@@ -3,7 +3,8 @@
 Computations over DataFrames and graphs only; nothing here reads or writes the store.
 
 - :func:`structural_virality`, :func:`cascade_metrics`, :func:`cascade_members` — cascades and their shape
-- :func:`average_share_depth`, :func:`share_order_distribution`, :func:`share_orders_by_period` — share depth
+- :func:`mean_max_depth`, :func:`mean_share_order`, :func:`share_order_distribution`,
+  :func:`share_orders_by_period` — share depth
 - :func:`trigger_accounts` (:func:`rank_trigger_accounts`), :func:`trait_model`, :func:`post_traits` — viral
   triggers
 - :func:`account_table` — accounts
@@ -21,7 +22,7 @@ import importlib
 _HOMES = {
     "CASCADE_COLUMNS": "cascades", "cascade_members": "cascades", "cascade_metrics": "cascades",
     "structural_virality": "virality", "wiener_index": "virality",
-    "average_share_depth": "share_depth", "share_order_distribution": "share_depth",
+    "mean_max_depth": "share_depth", "mean_share_order": "share_depth", "share_order_distribution": "share_depth",
     "share_orders_by_period": "share_depth",
     "post_traits": "traits",
     "TraitReport": "triggers", "trait_model": "triggers", "trigger_accounts": "triggers",

@@ -4,7 +4,12 @@ Every function returns plain data; a number that cannot mean anything is ``None`
 ``reason``, never NaN or infinity. See ``docs/metrics.md`` for each definition.
 """
 
-from metrics.amplification import amplification_asymmetry, average_share_depth, cascade_roots
+from metrics.amplification import (
+    amplification_asymmetry,
+    cascade_roots,
+    mean_max_share_depth,
+    mean_share_order,
+)
 from metrics.conversion import cac_change, conversion_change
 from metrics.crisis import detect_crises, hourly_counts, incident_drivers
 from metrics.incremental import incremental_conversions
@@ -16,8 +21,9 @@ from metrics.share_of_voice import share_of_voice
 from metrics.themes import emerging_terms, emerging_themes
 
 __all__ = [
-    "amplification_asymmetry", "average_share_depth", "cac_change", "cascade_roots", "conversion_change",
+    "amplification_asymmetry", "cac_change", "cascade_roots", "conversion_change",
     "detect_crises", "earned_media_value", "emerging_terms", "emerging_themes", "hourly_counts",
-    "incident_drivers", "incremental_conversions", "is_question", "mention_lift", "net_sentiment", "perception_change", "prorated_cost", "rate_ratio",
+    "incident_drivers", "incremental_conversions", "is_question", "mean_max_share_depth", "mean_share_order",
+    "mention_lift", "net_sentiment", "perception_change", "prorated_cost", "rate_ratio",
     "response_summary", "response_times", "share_of_voice", "viral_roi",
 ]

@@ -9,7 +9,7 @@ from scipy import stats
 
 from diffusion import cascade_metrics
 from diffusion.links import resolve_links
-from diffusion.share_depth import average_share_depth, share_order_distribution, share_orders_by_period
+from diffusion.share_depth import mean_max_depth, share_order_distribution, share_orders_by_period
 from viralscope.errors import InputError
 
 T0 = pd.Timestamp("2026-02-02 00:00", tz="UTC")
@@ -29,7 +29,7 @@ def _forest():
 
 def test_average_share_depth_over_cascades_that_spread():
     c = cascade_metrics(_forest())
-    r = average_share_depth(c)
+    r = mean_max_depth(c)
     depths = np.array([3, 1, 2])
     assert r["estimate"] == pytest.approx(depths.mean()) and r["n"] == 3 and r["singletons"] == 1
     assert 1 <= r["ci_low"] < r["estimate"] < r["ci_high"] <= 3
@@ -44,7 +44,7 @@ def test_bootstrap_interval_covers_like_it_should():
     for i in range(200):
         d = rng.choice(np.arange(1, 7), size=120, p=probs)
         c = pd.DataFrame({"size": 2, "depth": d, "started_at": T0})
-        r = average_share_depth(c, n_boot=500, seed=i)
+        r = mean_max_depth(c, n_boot=500, seed=i)
         covered += r["ci_low"] <= truth <= r["ci_high"]
     assert 0.88 <= covered / 200 <= 0.99
 
@@ -54,30 +54,30 @@ def test_agrees_with_the_kpi_of_the_metrics_layer():
     rng = np.random.default_rng(1)
     c = pd.DataFrame({"size": rng.integers(1, 30, 500), "depth": rng.integers(0, 8, 500), "started_at": T0})
     c.loc[c["size"] == 1, "depth"] = 0
-    ours, theirs = average_share_depth(c), metrics.average_share_depth(c)
+    ours, theirs = mean_max_depth(c), metrics.mean_max_share_depth(c)
     assert (ours["estimate"], ours["ci_low"], ours["ci_high"], ours["n"]) == pytest.approx(
         (theirs["estimate"], theirs["ci_low"], theirs["ci_high"], theirs["n"]))
 
 
 def test_average_share_depth_in_a_window():
     c = cascade_metrics(_forest())
-    first_day = average_share_depth(c, window=("2026-02-02", "2026-02-03"))
+    first_day = mean_max_depth(c, window=("2026-02-02", "2026-02-03"))
     assert first_day["estimate"] == pytest.approx(2.0) and first_day["n"] == 2
-    second_day = average_share_depth(c, window=(T0 + pd.Timedelta(days=1), T0 + pd.Timedelta(days=2)))
+    second_day = mean_max_depth(c, window=(T0 + pd.Timedelta(days=1), T0 + pd.Timedelta(days=2)))
     assert second_day["estimate"] == 2.0 and second_day["n"] == 1 and second_day["ci_low"] is None
-    nothing = average_share_depth(c, window=("2027-01-01", "2027-01-02"))
+    nothing = mean_max_depth(c, window=("2027-01-01", "2027-01-02"))
     assert nothing["estimate"] is None and nothing["n"] == 0
 
 
 @pytest.mark.parametrize("window", [("2026-02-03", "2026-02-02"), ("yesterday", "today"), ("2026-02-02",)])
 def test_bad_windows(window):
     with pytest.raises(InputError, match="window"):
-        average_share_depth(cascade_metrics(_forest()), window=window)
+        mean_max_depth(cascade_metrics(_forest()), window=window)
 
 
 def test_average_share_depth_needs_cascade_columns():
     with pytest.raises(InputError, match="depth"):
-        average_share_depth(pd.DataFrame({"size": [2], "started_at": [T0]}))
+        mean_max_depth(pd.DataFrame({"size": [2], "started_at": [T0]}))
 
 
 def test_share_order_distribution_counts_and_intervals():
@@ -112,3 +112,15 @@ def test_share_orders_by_period():
     assert daily["mean_order"].tolist() == pytest.approx([(1 + 2 + 3 + 1 + 1 + 1) / 6, 1.5])
     weekly = share_orders_by_period(_forest(), "W-SUN")  # weeks from Monday (2026-02-02 is one)
     assert weekly["shares"].tolist() == [8]
+
+
+def test_mean_share_order_counts_every_share_from_the_depth_counts():
+    from diffusion.share_depth import mean_share_order
+
+    c = cascade_metrics(_forest())
+    r = mean_share_order(c)
+    # Shares: A 1,2,3,1; B 1,1; C 1,2 → 12 / 8. The mean maximum depth of the same cascades is 2.
+    assert r["estimate"] == pytest.approx(1.5) and r["n"] == 8 and r["cascades"] == 3
+    assert mean_max_depth(c)["estimate"] == pytest.approx(2.0)
+    assert r["ci_low"] <= 1.5 <= r["ci_high"]
+    assert mean_share_order(c, window=("2026-02-03", "2026-02-04"))["estimate"] == pytest.approx(1.5)  # C alone

@@ -11,8 +11,9 @@ from scipy import stats
 
 from metrics import (
     amplification_asymmetry,
-    average_share_depth,
     earned_media_value,
+    mean_max_share_depth,
+    mean_share_order,
     mention_lift,
     net_sentiment,
     perception_change,
@@ -138,7 +139,35 @@ def test_amplification_asymmetry_from_mentions():
     assert amplification_asymmetry(one_each)["status"] == "n/a"
 
 
-def test_average_share_depth_ignores_singletons():
-    r = average_share_depth(pd.DataFrame({"size": [1, 1, 4, 10], "depth": [0, 0, 1, 5]}))
+def test_amplification_leaves_the_brand_accounts_out():
+    # The brand answers every complaint in its thread: counted, it would make complaints look amplified.
+    mentions = pd.DataFrame({
+        "id": ["n1", "b1", "n2", "b2", "x", "p1", "u", "p2", "v", "own", "w"],
+        "cascade_id": ["n1", "n1", "n2", "n2", "n2", "p1", "p1", "p2", "p2", "own", "own"],
+        "author_name": ["ann", "Lumio_Care", "bo", "lumio_care", "cy", "dee", "eve", "fay", "gus", "lumio", "hal"],
+        "sentiment_label": ["negative", "neutral", "negative", "neutral", "x", "positive", "x", "positive", "x",
+                            "positive", "x"],
+        "depth": [0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1],
+    })
+    counted = amplification_asymmetry(mentions)  # no brand accounts named: the brand's posts count
+    assert (counted["mean_negative"], counted["n_positive"]) == (2.5, 3)
+    r = amplification_asymmetry(mentions, brand_accounts=["@lumio", "lumio_care"])
+    assert (r["mean_negative"], r["mean_positive"], r["n_positive"]) == (1.5, 2.0, 2)  # the brand's own post is out
+    assert r["estimate"] == pytest.approx(0.75)
+
+
+def test_mean_share_order_weighs_every_share_and_resamples_cascades():
+    c = pd.DataFrame({"shares": [1, 1, 1, 9], "share_order_sum": [1, 1, 1, 36]})
+    r = mean_share_order(c)
+    assert r["estimate"] == pytest.approx(39 / 12) and r["n"] == 12 and r["cascades"] == 4
+    assert mean_max_share_depth(pd.DataFrame({"size": [2, 2, 2, 10], "depth": [1, 1, 1, 4]}))["estimate"] == 1.75
+    # Whole cascades are resampled: the interval reaches from all-shallow to mostly-deep samples.
+    assert r["ci_low"] < 1.5 and r["ci_high"] > 3.5
+    assert mean_share_order(pd.DataFrame({"shares": [0], "share_order_sum": [0]}))["reason"] == (
+        "no shares of posts in the window")
+
+
+def test_mean_max_share_depth_ignores_singletons():
+    r = mean_max_share_depth(pd.DataFrame({"size": [1, 1, 4, 10], "depth": [0, 0, 1, 5]}))
     assert r["estimate"] == 3 and r["n"] == 2
-    assert average_share_depth(pd.DataFrame({"size": [1], "depth": [0]}))["status"] == "n/a"
+    assert mean_max_share_depth(pd.DataFrame({"size": [1], "depth": [0]}))["status"] == "n/a"

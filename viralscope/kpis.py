@@ -43,12 +43,16 @@ DEFINITIONS = {
                           "net sentiment in the window − net sentiment in the baseline; Newcombe interval"),
     "share_of_voice": ("Share of voice", "share",
                        "the brand's mentions ÷ all tracked brands' mentions in the window; Wilson interval"),
-    "average_share_depth": ("Average share depth", "hops",
-                            "mean of the deepest share order over cascades (≥ 2 mentions) rooted in the window; "
-                            "bootstrap interval"),
+    "mean_max_share_depth": ("Mean maximum share depth", "hops",
+                             "mean over cascades rooted in the window with ≥ 2 mentions of their deepest share order "
+                             "(what a dashboard's \"average share depth\" usually means); bootstrap interval over "
+                             "cascades"),
+    "mean_share_order": ("Mean share order", "hops",
+                         "mean order of every share of the cascades rooted in the window (1 = a direct reshare of the "
+                         "original post); bootstrap interval resampling whole cascades"),
     "amplification_asymmetry": ("Amplification asymmetry", "ratio",
-                                "mean cascade size of negative-rooted ÷ positive-rooted posts in the window; "
-                                "bootstrap interval"),
+                                "mean cascade size of negative-rooted ÷ positive-rooted posts in the window, the "
+                                "brand's own accounts left out of the size and of the roots; bootstrap interval"),
     "conversion_change": ("Conversion rate change", "change",
                           "conversion rate in the window ÷ its counterfactual rate (fitted on the baseline with "
                           "day of week and trend, leaving out days of configured campaigns) − 1; interval from "
@@ -253,7 +257,7 @@ def _compute(store, config, window, baseline, brand, now) -> dict:
     kpis["perception_change"] = _kpi("perception_change", r, n={"window": r.get("n_window", 0),
                                                                 "baseline": r.get("n_baseline", 0)}, **ctx)
     kpis["share_of_voice"] = _share_of_voice(store, config, brand_name, window)
-    kpis.update(_cascade_kpis(store, cond, params, window))
+    kpis.update(_cascade_kpis(store, config, brand_name, cond, params, window))
     kpis.update(_business_kpis(store, config, window, baseline))
     kpis["earned_media_value"] = _earned_media(store, config, cond, params, window)
     kpis.update(_response_kpis(store, config, brand_name, cond, params, window, now))
@@ -289,33 +293,51 @@ def _share_of_voice(store, config, brand_name, window) -> dict:
     return _kpi("share_of_voice", r, window=window, baseline=None, n=r.get("n", 0))
 
 
-def _cascade_kpis(store, cond, params, window) -> dict:
+def _account_match(accounts, prefix: str = "") -> tuple[str, list]:
+    """SQL true for a mention written by one of ``accounts`` (author id or name, ``@`` and case ignored)."""
+    if not accounts:
+        return "false", []
+    pattern = "^@?(" + "|".join(re.escape(str(a).strip().lstrip("@").lower()) for a in accounts) + ")$"
+    return (f"coalesce(regexp_full_match({prefix}author_id, ?, 'i') OR regexp_full_match({prefix}author_name, ?, 'i'), "
+            "false)"), [pattern, pattern]
+
+
+def _cascade_kpis(store, config, brand_name, cond, params, window) -> dict:
     built = store.scalar("SELECT count(*) FROM mentions WHERE cascade_id IS NOT NULL") or 0
+    accounts = list(config.accounts_of(brand_name)) if config is not None else []
+    own, own_params = _account_match(accounts, "m.")
+    root_own, root_params = _account_match(accounts)
     cascades = store.query(
         f"""WITH roots AS (
-                SELECT source, id, sentiment_label FROM mentions
+                SELECT source, id, sentiment_label, {root_own} AS by_brand FROM mentions
                 WHERE coalesce(depth, 0) = 0 AND created_at >= ? AND created_at < ? AND {cond})
-            SELECT r.sentiment_label, count(m.id) AS size, coalesce(max(m.depth), 0) AS depth
+            SELECT r.sentiment_label, r.by_brand, count(m.id) AS members,
+                   count(m.id) FILTER (WHERE NOT {own}) AS size, coalesce(max(m.depth), 0) AS depth,
+                   count(m.id) FILTER (WHERE m.depth >= 1) AS shares,
+                   coalesce(sum(m.depth) FILTER (WHERE m.depth >= 1), 0) AS share_order_sum
             FROM roots r JOIN mentions m ON m.source = r.source AND m.cascade_id = r.id
-            GROUP BY r.source, r.id, r.sentiment_label""",  # noqa: S608 - cond is fixed by scope
-        [_naive(window[0]), _naive(window[1]), *params],
+            GROUP BY r.source, r.id, r.sentiment_label, r.by_brand""",  # noqa: S608 - cond is fixed by scope
+        [*root_params, _naive(window[0]), _naive(window[1]), *params, *own_params],
     )
-    out = {}
     if not built:
-        reason = _empty("cascades are not built yet (import or analyze the mentions)")
-        depth = asym = reason
+        depth = order = asym = _empty("cascades are not built yet (import or analyze the mentions)")
     elif cascades.empty:
-        depth = asym = _empty("no original posts in the window")
+        depth = order = asym = _empty("no original posts in the window")
     else:
-        depth = metrics.average_share_depth(cascades)
+        # Depth is about the whole tree (every member), the asymmetry about the people a post reached.
+        depth = metrics.mean_max_share_depth(cascades.assign(size=cascades["members"]))
+        order = metrics.mean_share_order(cascades)
         asym = metrics.amplification_asymmetry(cascades)
-    out["average_share_depth"] = _kpi("average_share_depth", depth, window=window, baseline=None,
-                                      n=int(depth.get("n") or 0))
-    out["amplification_asymmetry"] = _kpi(
-        "amplification_asymmetry", asym, window=window, baseline=None,
-        n={"negative": asym.get("n_negative", 0), "positive": asym.get("n_positive", 0)},
-    )
-    return out
+    note = f" ({len(accounts)} brand accounts configured)" if accounts else " (no brand accounts configured)"
+    return {
+        "mean_max_share_depth": _kpi("mean_max_share_depth", depth, window=window, baseline=None,
+                                     n=int(depth.get("n") or 0)),
+        "mean_share_order": _kpi("mean_share_order", order, window=window, baseline=None,
+                                 n={"shares": int(order.get("n") or 0), "cascades": int(order.get("cascades") or 0)}),
+        "amplification_asymmetry": _kpi(
+            "amplification_asymmetry", asym, window=window, baseline=None, extra_definition=note,
+            n={"negative": asym.get("n_negative", 0), "positive": asym.get("n_positive", 0)}),
+    }
 
 
 def _campaign(config, window):
@@ -427,9 +449,7 @@ def first_brand_replies(store, accounts, cond: str, params, window, end) -> pd.D
     later than ``end``. Returns ``created_at, replied_at (NaT when unanswered), complaint, question`` for
     ``metrics.response_summary``.
     """
-    names = [str(x).strip().lstrip("@").lower() for x in accounts]
-    brand = "coalesce(regexp_full_match({0}author_id, ?, 'i') OR regexp_full_match({0}author_name, ?, 'i'), false)"
-    account = "^@?(" + "|".join(re.escape(n) for n in names) + ")$"
+    (brand, account_params), (brand_m, _) = _account_match(accounts), _account_match(accounts, "m.")
     return store.query(
         f"""WITH RECURSIVE items AS MATERIALIZED (
                 SELECT source, id, cascade_id, created_at, question, sentiment_label = 'negative' AS complaint
@@ -437,13 +457,13 @@ def first_brand_replies(store, accounts, cond: str, params, window, end) -> pd.D
                              coalesce(regexp_matches(text, ?, 'i'), false) AS question
                       FROM mentions
                       WHERE created_at >= ? AND created_at < ? AND {cond} AND kind <> 'share'
-                        AND NOT {brand.format("")})
+                        AND NOT {brand})
                 WHERE sentiment_label = 'negative' OR question),
             -- Only the threads holding an item can hold its answer, and an answer and the replies between
             -- it and the item come after the item, so after the window's start.
             thread AS MATERIALIZED (
                 SELECT m.source, m.id, m.created_at, m.parent_resolved,
-                       m.kind <> 'share' AND {brand.format("m.")} AS by_brand
+                       m.kind <> 'share' AND {brand_m} AS by_brand
                 FROM mentions m SEMI JOIN items i ON m.source = i.source AND m.cascade_id = i.cascade_id
                 WHERE m.created_at >= ? AND m.created_at <= ?),
             -- Every ancestor of every brand reply (the step bound only guards against a cycle of links).
@@ -457,8 +477,8 @@ def first_brand_replies(store, accounts, cond: str, params, window, end) -> pd.D
             SELECT i.created_at, min(u.replied) AS replied_at, i.complaint, i.question
             FROM items i LEFT JOIN up u ON u.source = i.source AND u.ancestor = i.id AND u.replied > i.created_at
             GROUP BY i.source, i.id, i.created_at, i.complaint, i.question""",  # noqa: S608 - fixed conditions
-        [QUESTION_PATTERN, _naive(window[0]), _naive(window[1]), *params, account, account,
-         account, account, _naive(window[0]), _naive(end)],
+        [QUESTION_PATTERN, _naive(window[0]), _naive(window[1]), *params, *account_params, *account_params,
+         _naive(window[0]), _naive(end)],
     )
 
 

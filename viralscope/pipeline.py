@@ -24,7 +24,7 @@ from viralscope.store import Store
 __all__ = ["HEADLINE", "Analysis", "analyze", "last_week"]
 
 #: The KPIs ``analyze`` reports, in this order.
-HEADLINE = ("mention_lift", "net_sentiment", "perception_change", "share_of_voice", "average_share_depth",
+HEADLINE = ("mention_lift", "net_sentiment", "perception_change", "share_of_voice", "mean_max_share_depth",
             "conversion_change", "viral_roi", "response_time_median", "crisis_incidents")
 
 
