@@ -130,18 +130,19 @@ class Mixture:
     center: np.ndarray
     scale: np.ndarray
     weight: np.ndarray
-    df: float
+    df: float | np.ndarray  # one for all components, or one per component
 
     def cdf(self, x) -> np.ndarray:
         """P(X ≤ x) for x of shape (..., k) (or (k,), the same for every series)."""
-        x = np.asarray(x, float)
+        x = np.atleast_1d(np.asarray(x, float))
         z = (x[..., :, None] - self.center[..., None, :]) / self.scale[..., None, :]
-        return (special.stdtr(self.df, z) * self.weight[..., None, :]).sum(axis=-1)
+        df = np.asarray(self.df, float)
+        return (special.stdtr(df[..., None, :] if df.ndim else df, z) * self.weight[..., None, :]).sum(axis=-1)
 
     def quantile(self, q) -> np.ndarray:
         """Quantiles (..., k) by bisection on the CDF (60 halvings: exact far below any printed digit)."""
         q = np.atleast_1d(np.asarray(q, float))
-        spread = special.stdtrit(self.df, 1 - 1e-6) * self.scale.max(axis=-1, keepdims=True)
+        spread = special.stdtrit(np.min(self.df), 1 - 1e-6) * self.scale.max(axis=-1, keepdims=True)
         lo = np.broadcast_to(self.center.min(axis=-1, keepdims=True) - spread, (*self.center.shape[:-1], len(q)))
         hi = np.broadcast_to(self.center.max(axis=-1, keepdims=True) + spread, lo.shape)
         for _ in range(60):

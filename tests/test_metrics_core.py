@@ -44,11 +44,14 @@ def test_mention_lift_counts_mentions_per_day_and_labels():
         "sentiment_label": ["positive", "negative", "neutral", "positive", "positive", "neutral"]
         + ["positive"] * 5 + ["negative"],
     })
+    tiny = mention_lift(rows, ("2026-01-03", "2026-01-04"), ("2026-01-01", "2026-01-03"))
+    assert tiny["n_window"] == 6 and tiny["n_baseline"] == 6
+    assert tiny["status"] == "n/a" and tiny["reason"].startswith("base too small: 6 mentions")
+    rows["count"] = 5  # each row stands for 5 mentions
     r = mention_lift(rows, ("2026-01-03", "2026-01-04"), ("2026-01-01", "2026-01-03"))
-    assert r["n_window"] == 6 and r["n_baseline"] == 6
-    assert r["estimate"] == pytest.approx(6 / 1 / (6 / 2) - 1)
+    assert r["estimate"] == pytest.approx(30 / 1 / (30 / 2) - 1)
     pos = mention_lift(rows, ("2026-01-03", "2026-01-04"), ("2026-01-01", "2026-01-03"), label="positive")
-    assert pos["estimate"] == pytest.approx(5 / (3 / 2) - 1) and pos["label"] == "positive"
+    assert pos["estimate"] == pytest.approx(25 / (15 / 2) - 1) and pos["label"] == "positive"
 
 
 def test_mention_lift_widens_for_overdispersed_baselines():
@@ -68,6 +71,37 @@ def test_poisson_lift_intervals_cover_in_simulation():
         r = mention_lift(_daily(counts), ("2026-01-15", "2026-01-29"))
         hits += r["ci_low"] <= 0.5 <= r["ci_high"]
     assert hits / 300 >= 0.93
+
+
+def test_a_short_baseline_reads_day_to_day_variation_from_the_days_before_it():
+    rng = np.random.default_rng(4)
+    counts = np.round(200 * np.exp(rng.normal(0, 0.3, 36))).astype(int)  # days vary far beyond Poisson
+    df = _daily(counts)
+    day = mention_lift(df, ("2026-02-05", "2026-02-06"), ("2026-01-29", "2026-01-30"))
+    assert day["reference_days"] == 29 and day["dispersion"] > 5
+    alone = mention_lift(df[df.created_at >= "2026-01-29"], ("2026-02-05", "2026-02-06"), ("2026-01-29", "2026-01-30"))
+    assert alone["reference_days"] == 1 and alone["dispersion"] == 1  # nothing before it: counting noise only
+    assert day["ci_high"] - day["ci_low"] > 2 * (alone["ci_high"] - alone["ci_low"])
+
+
+def test_lift_intervals_cover_on_autocorrelated_overdispersed_days():
+    """Daily log counts AR(1) (ρ = 0.6, s.d. 0.25) with a weekly pattern, Poisson counts on top, no change:
+    same-weekday day-vs-day comparisons with a one-day baseline, and week-vs-week ones."""
+    from tests.synthetic import ar1
+
+    rng = np.random.default_rng(12)
+    n = 150
+    weekly = np.log([1.0, 1.05, 1.1, 1.0, 0.95, 0.8, 0.75])
+    noise = ar1(rng, (n, 63), 0.6, np.full(n, 0.25))
+    counts = rng.poisson(150 * np.exp(weekly[np.arange(63) % 7] + noise))
+    day_hits = week_hits = 0
+    for i in range(n):
+        df = _daily(counts[i])
+        day = mention_lift(df, ("2026-03-04", "2026-03-05"), ("2026-02-25", "2026-02-26"))
+        week = mention_lift(df, ("2026-02-26", "2026-03-05"), ("2026-02-19", "2026-02-26"))
+        day_hits += day["ci_low"] <= 0 <= day["ci_high"]
+        week_hits += week["ci_low"] <= 0 <= week["ci_high"]
+    assert day_hits / n >= 0.9 and week_hits / n >= 0.9, (day_hits / n, week_hits / n)
 
 
 @pytest.mark.parametrize("baseline_counts", [[0] * 7, []])

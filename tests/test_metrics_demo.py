@@ -94,3 +94,33 @@ def test_response_times_are_measured_on_the_crisis_day(demo):
     # Brand accounts answer 85% of crisis complaints after a log-normal delay (median 80 min, sigma 1) and
     # half of the others (median 50 min, sigma 0.9): between 29% and 33% within the hour.
     assert 0.2 <= within["value"] <= 0.45
+
+
+def test_same_weekday_day_vs_day_lift_rarely_excludes_zero_on_ordinary_days(demo):
+    """Nothing happens on ordinary demo days (no campaign, crisis or competitor event on either day): a
+    day compared with the same weekday a week before must exclude 0 in at most 10% of comparisons."""
+    import numpy as np
+
+    import metrics
+
+    store, truth, _config = demo
+    hourly = store.query("""SELECT date_trunc('hour', created_at) AS created_at, count(*) AS count FROM mentions
+                            WHERE brand = 'Lumio' GROUP BY ALL""")
+    start = pd.Timestamp(truth["params"]["start"], tz="UTC")
+    day = pd.Timedelta(days=1)
+    unusual = set()
+    for a, b in ((truth["campaign"]["start"], truth["campaign"]["end"]),
+                 (truth["crisis"]["start"], truth["crisis"]["end"])):
+        unusual |= set(pd.date_range(pd.Timestamp(a).floor("D"), pd.Timestamp(b), freq="D"))
+    bump = pd.Timestamp(truth["competitor_event"]["start"])
+    unusual |= set(pd.date_range(bump, bump + pd.Timedelta(days=truth["competitor_event"]["days"] - 1), freq="D"))
+    unusual = {pd.Timestamp(d).tz_localize(None) if pd.Timestamp(d).tzinfo else pd.Timestamp(d) for d in unusual}
+    results = []
+    for k in range(8, truth["params"]["days"]):
+        d, b = start + k * day, start + (k - 7) * day
+        if d.tz_localize(None) in unusual or b.tz_localize(None) in unusual:
+            continue
+        results.append(metrics.mention_lift(hourly, (d, d + day), (b, b + day)))
+    assert len(results) >= 40 and all(r["status"] == "ok" for r in results)
+    excluded = np.mean([not (r["ci_low"] <= 0 <= r["ci_high"]) for r in results])
+    assert excluded <= 0.10, excluded

@@ -18,6 +18,7 @@ import pandas as pd
 
 import metrics
 from metrics._common import default_baseline, interval, utc
+from metrics.lift import HISTORY_DAYS, MIN_REFERENCE_DAYS
 from metrics.response import QUESTION_PATTERN
 from viralscope.errors import InputError, Problem
 
@@ -31,8 +32,9 @@ DEFAULT_CPM = 5.0
 
 DEFINITIONS = {
     "mention_lift": ("Mention lift", "change",
-                     "mentions per day in the window ÷ mentions per day in the baseline − 1; 95% exact Poisson "
-                     "rate-ratio interval widened by the baseline's day-to-day dispersion"),
+                     "mentions per day in the window ÷ mentions per day in the baseline − 1; 95% interval from "
+                     "Poisson counting plus the day-to-day variation and autocorrelation of the baseline's days (and "
+                     "of the 28 days before a baseline shorter than 14 days); n/a from a base under 10 mentions"),
     "positive_mention_lift": ("Positive mention lift", "change",
                               "the mention lift of mentions labelled positive"),
     "negative_mention_lift": ("Negative mention lift", "change",
@@ -233,6 +235,8 @@ def compute(store, config, window, baseline=None, brand: str | None = None, *, n
 def _compute(store, config, window, baseline, brand, now) -> dict:
     cond, params, brand_name, described = scope(store, config, brand)
     start, end = min(window[0], baseline[0]), max(window[1], baseline[1])
+    if baseline[1] - baseline[0] < pd.Timedelta(days=MIN_REFERENCE_DAYS):
+        start = min(start, baseline[0] - pd.Timedelta(days=HISTORY_DAYS))  # a short baseline's day-to-day variation
     labels = _hourly_labels(store, cond, params, start, end, window[0])
     ctx = {"window": window, "baseline": baseline}
 
