@@ -28,7 +28,7 @@ MIN_FRACTION = 0.25
 OBSERVE_MINUTES = 60
 SETTLE = "72h"
 #: Growth forecasts learn from this many of the latest finished cascades (the fit's cost grows with them:
-#: about 40 s for 10,000 and ten minutes for 400,000 on two cores; its cross-validated quality is shown).
+#: about 40 s for 10,000 and ten minutes for 400,000 on two cores; its quality on newer cascades is shown).
 TRAIN_CASCADES = 10_000
 
 
@@ -107,7 +107,7 @@ class Forecasts:
     """Growth forecasts of the active cascades and the quality of the model that made them."""
 
     table: pd.DataFrame  # source, cascade_id, started_at, author_name, text, observed_size, size_so_far, predicted_size, p_double
-    quality: dict  # ``ForecastModel.quality``: cross-validated AUC, accuracy, size error, on how many cascades
+    quality: dict  # ``ForecastModel.quality``: time-ordered AUC, accuracy, size error, on how many cascades
     since: pd.Timestamp  # cascades started in [since, now)
     now: pd.Timestamp
 

@@ -332,10 +332,11 @@ STRINGS: dict[str, dict[str, str]] = {
                                       "ko": "신뢰할 만한 요인을 찾지 못했습니다: 특성이 우연보다 나은 예측을 하지 "
                                             "못합니다 (AUC {auc}, 95% 구간 {low}–{high})."},
     "diffusion.quality": {"en": "{auc}, accuracy {accuracy} (always guessing the majority: {majority}), median "
-                                "relative error of the final size {error} — {folds}-fold cross-validation on {n} "
-                                "cascades seen for {m} minutes",
+                                "relative error of the final size {error} — time-ordered: learned from older "
+                                "cascades, tested on the newest {n} in {folds} blocks, each seen for {m} minutes",
                           "ko": "{auc}, 정확도 {accuracy} (항상 다수 쪽으로 추측할 때: {majority}), 최종 크기의 상대 "
-                                "오차 중앙값 {error} — {m}분 동안 관찰한 캐스케이드 {n}개에 대한 {folds}겹 교차 검증"},
+                                "오차 중앙값 {error} — 시간 순서 검증: 더 오래된 캐스케이드로 학습하고 가장 최근 {n}개를 "
+                                "{folds}개 구간으로 나눠 시험 (각각 {m}분 관찰)"},
     "diffusion.quality_auc": {"en": "doubling AUC {auc} (95% interval {low}–{high})",
                               "ko": "두 배 성장 AUC {auc} (95% 구간 {low}–{high})"},
     "diffusion.quality_auc_na": {"en": "doubling AUC n/a (every cascade did the same)",
@@ -362,13 +363,13 @@ STRINGS: dict[str, dict[str, str]] = {
                                        "The model learned from up to {k} of the store's latest cascades that had at "
                                        "least 72 hours to finish, across every brand, source and language (how a "
                                        "cascade grows does not depend on the filters, and more finished cascades "
-                                       "measure the model better). Its cross-validated quality: {quality}.",
+                                       "measure the model better). Its quality on newer cascades than it learned from: {quality}.",
                                  "ko": "원본 게시물이 필터에 맞고 {since}부터 {now}(UTC) 사이에 작성되었으며 {m}분 "
                                        "동안 관찰된 캐스케이드. 두 배가 될 가능성이 높은 순서입니다. 예측은 처음 {m}분만 "
                                        "보고, \"현재 크기\"는 그 뒤 지금까지 도달한 크기로 비교용입니다. 모델은 모든 "
                                        "브랜드·소스·언어에 걸쳐 72시간 이상 지나 완료된 최근 캐스케이드 최대 {k}개로 "
                                        "학습했습니다 (캐스케이드의 성장 방식은 필터와 무관하고, 완료된 캐스케이드가 "
-                                       "많을수록 모델을 더 잘 평가할 수 있습니다). 교차 검증 품질: {quality}."},
+                                       "많을수록 모델을 더 잘 평가할 수 있습니다). 학습보다 새로운 캐스케이드에서 측정한 품질: {quality}."},
     "col.observed_size": {"en": "Size after 1 hour", "ko": "1시간 후 크기"},
     "col.size_so_far": {"en": "Size so far", "ko": "현재 크기"},
     "col.predicted_size": {"en": "Predicted final size", "ko": "예상 최종 크기"},

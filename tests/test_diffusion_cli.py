@@ -110,8 +110,8 @@ def test_forecast_fit_then_predict_on_another_store(store, tmp_path):
     model = tmp_path / "model.json"
     fit = _run(store, "forecast", "fit", "--observe-minutes", "60", "--out", str(model), "--folds", "3")
     assert fit.exit_code == 0, fit.output
-    assert "doubling AUC" in fit.output and "3-fold cross-validation" in fit.output
-    assert f"on {settled} cascades" in fit.output
+    assert "doubling AUC" in fit.output and "time-ordered" in fit.output and "in 3 blocks" in fit.output
+    assert f"of {settled} in 3 blocks" in fit.output
 
     other = Store(tmp_path / "other.duckdb")
     other.ensure()

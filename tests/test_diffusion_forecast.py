@@ -56,7 +56,9 @@ def model():
 
 def test_quality_is_reported_and_sensible(model):
     q = model.quality
-    assert q["n_cascades"] == 90 and q["folds"] == 3 and q["observe_minutes"] == 60
+    # Time-ordered: the newer half (45) is tested in 3 blocks by models fitted on everything older.
+    assert q["n_cascades"] == 45 and q["folds"] == 3 and q["observe_minutes"] == 60
+    assert q["validation"] == "time-ordered" and q["n_train_first"] == 45 and q["n_cascades_fitted"] == 90
     assert 0.5 < q["auc"] <= 1 and q["auc_ci"][0] <= q["auc"] <= q["auc_ci"][1]
     assert 0 <= q["accuracy"] <= 1 and q["median_relative_error"] >= 0
     assert model.features[0] == "log_observed" and "seismic_tail" in model.features
@@ -68,8 +70,15 @@ def test_predictions_see_only_the_first_minutes(model):
     t = pd.to_datetime(later["created_at"], utc=True)
     root_time = t.where(later["parent_id"].isna()).groupby(later["id"].str.extract(r"^(\d+-c\d+)")[0]).transform("max")
     window = later[(t - root_time) <= pd.Timedelta(minutes=60)]
-    seen = predict_forecast(model, window, now=t.max())
-    pd.testing.assert_frame_equal(full, seen)
+    seen = predict_forecast(model, window, now=t.max()).set_index("cascade_id")
+    # The model reads the first 60 minutes only; the size reached since is a floor under its forecast.
+    reached = later["id"].str.extract(r"^(\d+-c\d+)")[0].value_counts()
+    mine = full.set_index("cascade_id")
+    got = seen.loc[mine.index]
+    assert (mine["observed_size"] == got["observed_size"]).all()
+    assert np.allclose(mine["predicted_size"], np.maximum(got["predicted_size"], reached[mine.index]), atol=0.05)
+    doubled = reached[mine.index] >= 2 * mine["observed_size"]
+    assert np.allclose(mine["p_double"], np.where(doubled, 1.0, got["p_double"]))
     assert list(full.columns[:4]) == PREDICTION_COLUMNS
     assert (full["predicted_size"] >= full["observed_size"]).all()
     assert full["p_double"].between(0, 1).all()
@@ -148,6 +157,24 @@ def test_a_cascade_never_sees_its_own_outcome_through_its_sharers():
     assert x.loc[row, "sharers_log_total"] == pytest.approx(x2.loc[row, "sharers_log_total"])
 
 
+def test_a_forecast_is_never_below_the_size_already_reached(model):
+    """The model reads the first hour; a cascade that has grown since is forecast at least at its size now,
+    and one that has already doubled doubles with certainty."""
+    later = synthetic_cascades(n=30, seed=6)
+    predicted = predict_forecast(model, later)
+    sizes = later["id"].str.extract(r"^(\d+-c\d+)")[0].value_counts()
+    reached = predicted["cascade_id"].map(sizes)
+    assert (predicted["predicted_size"] >= reached).all()
+    assert (predicted["predicted_size"] >= predicted["observed_size"]).all()
+    doubled = reached >= 2 * predicted["observed_size"]
+    assert doubled.any() and (predicted.loc[doubled, "p_double"] == 1.0).all()
+    # Seen at the end of the first hour only, the same cascades get the model's own forecast.
+    t = pd.to_datetime(later["created_at"], utc=True)
+    cut = t.min() + pd.Timedelta(minutes=61)
+    early = predict_forecast(model, later, now=cut)
+    assert (early["predicted_size"] >= early["observed_size"]).all()
+
+
 def test_completed_keeps_cascades_old_enough():
     m = synthetic_cascades(n=30, seed=9)
     kept = completed(m, "72h")
@@ -173,12 +200,12 @@ def test_evaluate_against_outcomes():
 @needs("twitter15")
 @pytest.mark.eval
 def test_twitter15_doubling_after_60_minutes():
-    """Fit on a random 70% of the Twitter15 cascades; predict the rest from their first 60 minutes only."""
+    """Fit on the oldest 70% of the Twitter15 cascades; predict the newest 30% from their first 60 minutes."""
     mentions = twitter15.mentions()
     cascade = mentions["id"].str.split("-").str[0]
-    roots = cascade.unique()
-    rng = np.random.default_rng(2014)
-    train = set(rng.choice(roots, size=int(0.7 * len(roots)), replace=False))
+    posted = mentions["created_at"].where(mentions["kind"] == "post").groupby(cascade).max().sort_values()
+    roots = posted.index.to_numpy()
+    train = set(roots[: int(0.7 * len(roots))])
     in_train = cascade.isin(train).to_numpy()
     model = fit_forecast(mentions[in_train], observe_minutes=60, seed=0)
 
@@ -187,8 +214,8 @@ def test_twitter15_doubling_after_60_minutes():
     first_hour = test[(test["created_at"] - post_time) <= pd.Timedelta(minutes=60)]
     predicted = predict_forecast(model, first_hour, now=test["created_at"].max())
     result = evaluate(predicted, cascade_outcomes(test, 60))
-    print(f"\nTwitter15, 60 minutes: held-out {result}; cross-validated when fitted {model.quality}")
+    print(f"\nTwitter15, 60 minutes: held-out {result}; time-ordered quality when fitted {model.quality}")
     assert result["n_cascades"] == len(roots) - len(train)
-    assert result["auc"] >= 0.88
+    assert result["auc"] >= 0.80  # 0.90 on a shuffled split: time order is what a forecast faces
     assert result["accuracy"] > max(result["base_rate"], 1 - result["base_rate"])
     assert result["median_relative_error"] < 0.3

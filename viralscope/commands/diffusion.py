@@ -68,11 +68,13 @@ _observe = click.option("--observe-minutes", "minutes", type=click.FloatRange(mi
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Model file to write (JSON).")
 @click.option("--settle", default="72h", show_default=True, callback=_duration,
               help="Learn only from cascades whose post is at least this old (they had time to finish).")
-@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True, help="Cross-validation folds.")
+@click.option("--folds", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Time-ordered test blocks of the newer half of the cascades.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed.")
 @click.pass_obj
 def forecast_fit(app: App, minutes: float, out: str, settle: str, folds: int, seed: int) -> None:
-    """Learn forecasts from the completed cascades in the store and report their cross-validated quality."""
+    """Learn forecasts from the completed cascades in the store and report their quality on time-ordered folds
+    (learned from older cascades, tested on newer ones)."""
     from diffusion.forecast import completed, describe_quality, fit_forecast
 
     model = fit_forecast(completed(_mentions(app), settle), minutes, folds=folds, seed=seed)
