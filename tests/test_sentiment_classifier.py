@@ -35,7 +35,7 @@ def test_probabilities_equal_scikit_learn():
 
 def test_compound_label_is_the_most_probable_class():
     model = fit_classifier(TEXTS, LABELS3)
-    probe = TEXTS + ["love", "hate", "plastic phone", "so so", "arrived broken but works"]
+    probe = TEXTS + ["love", "hate", "plastic phone", "meh, so-so lamp", "arrived broken but works"]
     compound = model.compound(probe)
     assert (label_of(compound) == model.predict(probe)).all()
     assert np.all(np.abs(compound) <= 1)

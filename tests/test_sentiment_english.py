@@ -128,7 +128,7 @@ def test_tokens(text, vader_label, ours_label):
 def test_not_the_worst_is_faint_praise_not_praise():
     assert VADER.polarity_scores("not the worst")["compound"] > 0.5
     assert -0.05 < OURS.compound("not the worst") < 0.05
-    assert 0.05 <= OURS.compound("not bad") < VADER.polarity_scores("not bad")["compound"]
+    assert 0.05 <= OURS.compound("the lamp is not bad") < VADER.polarity_scores("the lamp is not bad")["compound"]
 
 
 @pytest.mark.parametrize(
@@ -140,11 +140,11 @@ def test_not_the_worst_is_faint_praise_not_praise():
         "couldn't be happier",
         "I could not be better",
         "can't wait",
-        "can't recommend it enough",
+        "cannot recommend this lamp enough",
         "Nothing, everything is great.",
         "Not perfect but good",
-        "@anonymous Nope :-)",
-        "IM NOT THE LATTER LOL",
+        "@someone Nope :-)",
+        "IM NOT THE FORMER LOL",
     ],
 )
 def test_negation_read_right_positive(text):
@@ -154,10 +154,10 @@ def test_negation_read_right_positive(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "don't waste your money",
-        "DON'T CARE DON'T CARE DON'T CARE DON'T CARE",
+        "do not waste money on this lamp",
+        "DON'T TRUST DON'T TRUST DON'T TRUST DON'T TRUST",
         "I don’t like it",
-        "not good",
+        "the lamp is not good",
         "it isn't the best",
     ],
 )
@@ -166,7 +166,8 @@ def test_negation_read_right_negative(text):
 
 
 def test_vader_gets_these_negations_wrong():
-    for text in ["Nothing, everything is great.", "couldn't be happier", "don't waste your money", "Not perfect but good"]:
+    for text in ["Nothing, everything is great.", "couldn't be happier", "do not waste money on this lamp",
+                 "Not perfect but good"]:
         assert (VADER.polarity_scores(text)["compound"] >= 0.05) != (OURS.compound(text) >= 0.05), text
 
 
@@ -187,8 +188,8 @@ def test_long_mixed_text_does_not_saturate():
 
 
 def test_long_text_scaling_keeps_sign_and_order():
-    mostly_good = " ".join(["I love it."] * 15 + ["It is bad."] * 3)
-    mixed = " ".join(["I love it."] * 9 + ["It is bad."] * 9)
+    mostly_good = " ".join(["I love this lamp."] * 15 + ["It is bad."] * 3)
+    mixed = " ".join(["I love this lamp."] * 9 + ["It is bad."] * 9)
     assert OURS.compound(mostly_good) > OURS.compound(mixed) > 0
     assert EnglishScorer(fixes=("long",)).compound(mixed) < PLAIN.compound(mixed)
 

@@ -18,15 +18,15 @@ def c(text: str) -> float:
     ("text", "label"),
     [
         ("좋아요", "positive"),
-        ("진짜 재밌어요", "positive"),
-        ("최고의 영화", "positive"),
+        ("이 조명 앱 진짜 재밌어요", "positive"),
+        ("올해 산 것 중 최고의 조명", "positive"),
         ("강추합니다", "positive"),
         ("배송 빠르고 친절해요", "positive"),
         ("최악이에요", "negative"),
         ("지루하다", "negative"),
         ("별로예요", "negative"),
         ("노잼", "negative"),
-        ("시간 아깝다", "negative"),
+        ("설치하느라 쓴 시간 아깝다", "negative"),
         ("주문한 게 2주째 안 와요 ㅠㅠ 너무해요", "negative"),
         ("오늘 서울에서 회의가 있었다", "neutral"),
         ("", "neutral"),
@@ -43,8 +43,8 @@ def test_plain_sentences(text, label):
         ("안좋다", "좋다"),  # without the space
         ("좋지 않다", "좋다"),  # 지 않다 after it
         ("재밌지는 않았다", "재밌었다"),
-        ("못 만든 영화", "잘 만든 영화"),
-        ("재미가 없다", "재미가 있다"),  # 없다 after a noun
+        ("못 만든 스탠드", "잘 만든 스탠드"),
+        ("이 조명 앱은 재미가 없다", "이 조명 앱은 재미가 있다"),  # 없다 after a noun
         ("감동이 없다", "감동이다"),
         ("재밌는 게 하나도 없다", "재밌다"),
     ],
@@ -53,7 +53,7 @@ def test_negation_reverses_positive(negated, plain):
     assert c(plain) > 0.05 and c(negated) < -0.05, (negated, c(negated), plain, c(plain))
 
 
-@pytest.mark.parametrize("text", ["나쁘지 않다", "문제 없어요", "후회 안 해요", "지루하지 않았다", "걱정 없어요"])
+@pytest.mark.parametrize("text", ["밝기는 나쁘지 않다", "문제 없어요", "후회 안 해요", "지루하지 않았다", "걱정 없어요"])
 def test_negation_reverses_negative(text):
     assert c(text) > 0.05, (text, c(text))
 
@@ -65,13 +65,13 @@ def test_negated_strong_negative_is_about_neutral():
 def test_fixed_expressions_are_not_negated_twice():
     assert c("어이없다") < -0.3  # 어이 + 없다 is one word: preposterous, not "no problem"
     assert c("손색이 없다") > 0.3  # as good as any
-    assert c("말이 필요 없다") > 0.3
+    assert c("이 스탠드는 말이 필요 없다") > 0.3
     assert c("안 보면 후회") > 0.3  # you'll regret missing it
 
 
 def test_intensifiers_and_dampeners():
-    assert c("너무 좋아요") > c("좋아요") > c("좀 좋아요") > 0
-    assert c("진짜 별로") < c("별로") < 0
+    assert c("색감이 너무 좋아요") > c("색감이 좋아요") > c("색감이 좀 좋아요") > 0
+    assert c("마감이 진짜 별로") < c("마감이 별로") < 0
     assert c("개노잼") < c("노잼") < 0  # the 개- prefix
     assert c("참여") == 0.0  # 참 as a word is an intensifier, inside 참여 it is not
 
@@ -103,9 +103,9 @@ def test_emoji_and_english_words_inside_korean():
 
 
 def test_written_ratings():
-    assert c("10점 만점에 10점") > 0
+    assert c("조명 디자인은 10점 만점에 10점") > 0
     assert c("10점 만점에 2점") < 0  # and "만점" inside it is not praise
-    assert c("1점도 아깝다") < 0
+    assert c("이 전구는 1점도 아깝다") < 0
 
 
 def test_hostile_input_never_breaks():

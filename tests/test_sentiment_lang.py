@@ -17,7 +17,7 @@ from tests.evaldata import needs
         ("LG 그램 진짜 좋아요 ㅋㅋ", "ko"),
         ("ㅋㅋㅋㅋ", "ko"),
         ("배송 빠르고 좋아요 #루미오 @lumio_kr", "ko"),
-        ("I favorited a YouTube video -- El Ultimo de la Fila - Insurreccion", "en"),
+        ("I favorited a YouTube video -- Los Hermanos Rivera - Cancion del Mar", "en"),
         ("sleepy nugget smells like a warm frito.  la casa de las lesbianas", "en"),
         ("¡Qué buena película, me encantó!", "other"),
         ("muy bien", "other"),
