@@ -153,3 +153,45 @@ def test_the_crisis_week_shows_the_demo_crisis(demo_store):  # noqa: F811
     assert trigger in near["driving_cascades"].iat[0]
     negative = report.tables["notable_mentions"].query("tone == 'negative'")
     assert len(negative) == 10 and negative["reach"].is_monotonic_decreasing
+
+
+#: The KPIs whose definition changed with the robust intervals, incremental conversions, the response split
+#: and the two share depths: the dashboard, ``viralscope metrics`` and the weekly report show the same ones.
+CHANGED = ("mention_lift", "positive_mention_lift", "negative_mention_lift", "conversion_change", "cac_change",
+           "incremental_conversions", "viral_roi", "response_answer_rate", "response_time_median",
+           "response_time_p90", "answered_within_1h", "amplification_asymmetry", "mean_max_share_depth",
+           "mean_share_order")
+
+
+def test_the_dashboard_shows_the_printed_kpis(built, demo_store, monkeypatch):  # noqa: F811
+    """The Overview's cards, rendered, against the JSON ``viralscope metrics`` printed for the same week."""
+    import datetime as dt
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import i18n, kpi
+    from dashboard.components import format_value, md
+    from dashboard.filters import Filters
+
+    week, printed, report, _files = built
+    store, _truth, config = demo_store
+    start, end = (dt.date.fromisoformat(x) for x in WEEKS[week].split(".."))
+    f = Filters(start=start, end=end - dt.timedelta(days=1))
+    cards = {c["key"]: c for c in kpi.metric_kpis(store, *kpi.metric_args(f, load_config(None, store=store)))}
+    table = report.tables["kpis"].set_index("key")
+    for key in CHANGED:
+        for field in ("value", "ci_low", "ci_high", "status", "reason", "display", "n", "definition"):
+            assert cards[key][field] == printed["kpis"][key][field], (key, field)
+        assert table.loc[key, "display"] == printed["kpis"][key]["display"]
+    monkeypatch.setenv("VIRALSCOPE_DB", str(store.path))
+    page = Path(__file__).resolve().parents[1] / "dashboard" / "pages" / "overview_page.py"
+    at = AppTest.from_file(str(page), default_timeout=180)
+    at.query_params.update({"from": start.isoformat(), "to": (end - dt.timedelta(days=1)).isoformat()})
+    at.run()
+    assert not at.exception, at.exception
+    shown = {m.label: m.value for m in at.metric}
+    for key in CHANGED:
+        k = printed["kpis"][key]
+        label = md(i18n.t(f"kpi.{key}.label", "en"))
+        assert shown[label] == format_value(k["value"] if k["status"] == "ok" else None, k["unit"], "en"), key
