@@ -6,8 +6,9 @@ import re
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
-from metrics._common import finite, na, need, ok, times, utc, wilson
+from metrics._common import binomial_dispersion, finite, na, need, ok, times, utc, wilson
 
 __all__ = ["response_times", "response_summary", "is_question", "QUESTION_PATTERN", "FINAL_AFTER"]
 
@@ -189,24 +190,33 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
     return response_summary(items, now=end, within=within, final_after=final_after)
 
 
-def _quantile_interval(x: np.ndarray, q: float, level: float) -> tuple[float, float, float]:
+def _quantile_interval(x: np.ndarray, q: float, level: float, deff: float = 1.0) -> tuple[float, float, float]:
     """Sample quantile x_(⌈nq⌉) and its percentile-bootstrap interval, computed exactly.
 
     Resampling n values with replacement, the number of draws at or below x_(j) is Binomial(n, j/n), so the
     bootstrap quantile is at most x_(j) exactly when that count reaches ⌈nq⌉: the bootstrap distribution of a
     sample quantile is known without drawing a single resample (Hutson 1999), and the interval is the same
-    at every call.
+    at every call. ``deff`` (≥ 1), the design effect of items that are not independent (answered on the same
+    day by the same shift), shrinks n to n / deff in that binomial (the regularized incomplete beta takes a
+    non-integer n).
     """
-    from scipy import stats
-
     x = np.sort(x)
     n = len(x)
     k = max(int(np.ceil(n * q - 1e-9)), 1)
-    cdf = stats.binom.sf(k - 1, n, np.arange(1, n + 1) / n)  # P(bootstrap quantile ≤ x_(j)), j = 1..n
+    m = n / max(deff, 1.0)
+    # P(Bin(m, p) ≥ mq) = I_p(mq, m − mq + 1), for p = j/n, j = 1..n.
+    cdf = special.betainc(max(m * k / n, 1e-9), m - m * k / n + 1, np.arange(1, n + 1) / n)
     tail = (1 - level) / 2
     lo = x[min(int(np.searchsorted(cdf, tail, side="left")), n - 1)]
     hi = x[min(int(np.searchsorted(cdf, 1 - tail, side="left")), n - 1)]
     return float(x[k - 1]), float(lo), float(hi)
+
+
+def _day_deff(created: pd.Series, hit: np.ndarray) -> float:
+    """Design effect of a share over items grouped by their UTC day (Pearson χ²/df of the daily shares, ≥ 1)."""
+    day = created.dt.floor("D").to_numpy()
+    _, idx = np.unique(day, return_inverse=True)
+    return binomial_dispersion(np.bincount(idx, weights=hit.astype(float)), np.bincount(idx).astype(float))
 
 
 def response_summary(items: pd.DataFrame, *, now, within: str = "1h", final_after: str = FINAL_AFTER,
@@ -246,7 +256,10 @@ def response_summary(items: pd.DataFrame, *, now, within: str = "1h", final_afte
     has no meaningful "median response time" of all complaints: the answer rate k/n with Wilson's interval,
     and among the k answered, the median and P90 of the time to the first reply, each with its exact
     percentile-bootstrap interval (see :func:`_quantile_interval`). An item is final when it is at least
-    ``final_after`` old, so the rate does not move as late answers trickle in.
+    ``final_after`` old, so the rate does not move as late answers trickle in. Items of one day are not
+    independent (the same people on shift, the same incident): every interval is widened by the design
+    effect of the items' days (Pearson χ²/df of the daily shares, at least 1; ``day_design_effect``), which
+    Wilson's interval and the bootstrap of independent items would miss.
 
     Secondary figure: ``km_median_minutes``, the Kaplan–Meier median time to reply of every item (final or
     not), unanswered ones censored at ``now`` [1]_: "the time by which half were answered". When fewer than
@@ -295,15 +308,20 @@ def response_summary(items: pd.DataFrame, *, now, within: str = "1h", final_afte
     n, k = int(final.sum()), int(answered.sum())
     target = pd.Timedelta(within) / pd.Timedelta(minutes=1)
     quick = int((answered & (minutes <= target)).sum())
-    rate_lo, rate_hi = wilson(k, n, level)
-    quick_lo, quick_hi = wilson(quick, n, level)
+    days_final = created[final].reset_index(drop=True)
+    phi = _day_deff(days_final, answered)
+    phi_quick = _day_deff(days_final, answered & (minutes <= target))
+    rate_lo, rate_hi = wilson(k / phi, n / phi, level)
+    quick_lo, quick_hi = wilson(quick / phi_quick, n / phi_quick, level)
     facts.update(n_answered=k, answer_rate=k / n, answer_rate_ci_low=rate_lo, answer_rate_ci_high=rate_hi,
-                 share_within=quick / n, share_within_ci_low=quick_lo, share_within_ci_high=quick_hi)
+                 share_within=quick / n, share_within_ci_low=quick_lo, share_within_ci_high=quick_hi,
+                 day_design_effect=phi)
     if not k:
         return na("no complaint or question has had a brand reply", p90_minutes=None, **facts)
     delays = minutes[answered]
-    median, lo, hi = _quantile_interval(delays, 0.5, level)
-    p90, p90_lo, p90_hi = _quantile_interval(delays, 0.9, level)
+    when = days_final[answered].reset_index(drop=True)
+    median, lo, hi = _quantile_interval(delays, 0.5, level, _day_deff(when, delays <= np.median(delays)))
+    p90, p90_lo, p90_hi = _quantile_interval(delays, 0.9, level, _day_deff(when, delays <= np.quantile(delays, 0.9)))
     return ok(median, lo, hi, p90_minutes=p90, p90_ci_low=p90_lo, p90_ci_high=p90_hi, **facts)
 
 
