@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics._common import finite, interval, na, need, ok, weights
+from viralscope.errors import InputError, Problem
 
 __all__ = ["viral_roi", "prorated_cost", "earned_media_value", "MIN_COST_SHARE_OF_REVENUE"]
 
@@ -90,6 +91,9 @@ def viral_roi(incremental: dict, *, cost: float | None, value_per_conversion: fl
     >>> viral_roi(inc, cost=1, value_per_conversion=50)["reason"]
     "the campaign's cost in the window (1) is below 1% of the window's revenue (90,000): check the configured cost"
     """
+    if str((incremental or {}).get("model", "")).startswith("log rate"):
+        raise InputError(Problem("incremental", None, None, "viral_roi takes the result of incremental_conversions, "
+                                 "not of conversion_change (a rate change counts no extra traffic)"))
     cost_f, vpc = finite(cost), finite(value_per_conversion)
     if cost_f is None:
         return na("no campaign cost is configured", cost=cost_f)

@@ -10,6 +10,7 @@ import pytest
 
 from metrics import cac_change, conversion_change, incremental_conversions, prorated_cost, viral_roi
 from tests.synthetic import campaign
+from viralscope.errors import InputError
 
 N_CAMPAIGNS = 200  # coverage on autocorrelated days: tests/test_metrics_autocorrelation.py
 
@@ -103,6 +104,8 @@ def test_viral_roi_carries_the_incremental_interval_through():
     assert inc["estimate"] > rate_only["conversions_window"] - rate_only["counterfactual_conversions"] + 100
     assert viral_roi({"status": "n/a", "reason": "no days"}, cost=1, value_per_conversion=1)["reason"] == (
         "incremental conversions are n/a: no days")
+    with pytest.raises(InputError, match="takes the result of incremental_conversions"):
+        viral_roi(rate_only, cost=5000, value_per_conversion=40)
 
 
 @pytest.mark.parametrize("cost, revenue, reason", [
