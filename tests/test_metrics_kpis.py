@@ -260,3 +260,14 @@ def test_unscored_mentions_say_so(store):
     assert k["mention_lift"]["status"] == "ok"
     for key in kpis.UNSCORED_NA:
         assert k[key]["reason"] == kpis.NOT_SCORED, key
+
+
+def test_the_final_age_of_complaints_is_configurable(filled):
+    raw = {**world.CONFIG, "metrics": {"response_final_hours": 24}}
+    day = kpis.compute(filled, parse_config(raw, "t.toml"), CAMPAIGN)["kpis"]["response_answer_rate"]
+    two = kpis.compute(filled, world.config(), CAMPAIGN)["kpis"]["response_answer_rate"]
+    assert day["n"] > two["n"]  # the world ends with the window: fewer items wait at 24 hours than at 48
+    assert "24h old" in day["definition"] and "48h old" in two["definition"]
+    bad = parse_config({**world.CONFIG, "metrics": {"response_final_hours": "soon"}}, "t.toml")
+    with pytest.raises(Exception, match="t.toml: metrics.response_final_hours"):
+        kpis.compute(filled, bad, CAMPAIGN)
