@@ -244,6 +244,8 @@ def forecast_quality(quality: dict, lang: str) -> str:
         "diffusion.quality_auc", lang, auc=f"{quality['auc']:.2f}", low=f"{quality['auc_ci'][0]:.2f}",
         high=f"{quality['auc_ci'][1]:.2f}")
     majority = max(quality["base_rate"], 1 - quality["base_rate"])
+    fitted = quality.get("n_cascades_fitted")
+    of = i18n.t("diffusion.quality_of", lang, n=fmt.number(fitted, lang)) if fitted else ""
     return i18n.t("diffusion.quality", lang, auc=auc, accuracy=f"{quality['accuracy']:.2f}", majority=f"{majority:.2f}",
                   error=fmt.percent(quality["median_relative_error"], lang, digits=0), folds=quality["folds"],
-                  n=fmt.number(quality["n_cascades"], lang), m=f"{quality['observe_minutes']:g}")
+                  n=fmt.number(quality["n_cascades"], lang), m=f"{quality['observe_minutes']:g}", of=of)

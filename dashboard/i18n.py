@@ -82,6 +82,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "n.new_customers_baseline": {"en": "new customers in baseline", "ko": "비교 기간 신규 고객 수"},
     "n.negative": {"en": "negative-rooted cascades", "ko": "부정 원글 캐스케이드"},
     "n.positive": {"en": "positive-rooted cascades", "ko": "긍정 원글 캐스케이드"},
+    "n.final": {"en": "complaints and questions old enough", "ko": "충분히 지난 불만과 질문"},
+    "n.answered": {"en": "answered", "ko": "응답된 건"},
+    "n.shares": {"en": "shares", "ko": "공유"},
+    "n.cascades": {"en": "cascades", "ko": "캐스케이드"},
     "overview.no_baseline": {"en": "The window starts with the data, so there is no baseline to compare with: "
                                    "pick a shorter period (a campaign, the last 28 days) in the sidebar.",
                              "ko": "기간이 데이터 시작과 같아 비교할 기간이 없습니다. 사이드바에서 더 짧은 기간"
@@ -333,10 +337,12 @@ STRINGS: dict[str, dict[str, str]] = {
                                             "못합니다 (AUC {auc}, 95% 구간 {low}–{high})."},
     "diffusion.quality": {"en": "{auc}, accuracy {accuracy} (always guessing the majority: {majority}), median "
                                 "relative error of the final size {error} — time-ordered: learned from older "
-                                "cascades, tested on the newest {n} in {folds} blocks, each seen for {m} minutes",
+                                "cascades, tested on the newest {n}{of} in {folds} blocks, each cascade seen for {m} "
+                                "minutes",
                           "ko": "{auc}, 정확도 {accuracy} (항상 다수 쪽으로 추측할 때: {majority}), 최종 크기의 상대 "
-                                "오차 중앙값 {error} — 시간 순서 검증: 더 오래된 캐스케이드로 학습하고 가장 최근 {n}개를 "
+                                "오차 중앙값 {error} — 시간 순서 검증: 더 오래된 캐스케이드로 학습하고 가장 최근 {n}개{of}를 "
                                 "{folds}개 구간으로 나눠 시험 (각각 {m}분 관찰)"},
+    "diffusion.quality_of": {"en": " of {n}", "ko": "(전체 {n}개 중)"},
     "diffusion.quality_auc": {"en": "doubling AUC {auc} (95% interval {low}–{high})",
                               "ko": "두 배 성장 AUC {auc} (95% 구간 {low}–{high})"},
     "diffusion.quality_auc_na": {"en": "doubling AUC n/a (every cascade did the same)",

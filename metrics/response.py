@@ -296,8 +296,7 @@ def response_summary(items: pd.DataFrame, *, now, within: str = "1h", final_afte
     answered_by_now = (replied.notna() & (replied <= end)).to_numpy()
     km = _km_median(created, replied, answered_by_now, end)
     facts = {"n": int(final.sum()), "n_pending": int((~final).sum()), "final_after": final_after,
-             "n_complaints": int(items["complaint"].to_numpy(bool)[final].sum()) if "complaint" in items else 0,
-             "n_questions": int(items["question"].to_numpy(bool)[final].sum()) if "question" in items else 0,
+             "n_complaints": _flag(items, "complaint")[final].sum(), "n_questions": _flag(items, "question")[final].sum(),
              "km_median_minutes": km, "within": within}
     if not final.any():
         why = (f"no complaint or question in the window is {final_after} old yet" if len(items)
@@ -323,6 +322,13 @@ def response_summary(items: pd.DataFrame, *, now, within: str = "1h", final_afte
     median, lo, hi = _quantile_interval(delays, 0.5, level, _day_deff(when, delays <= np.median(delays)))
     p90, p90_lo, p90_hi = _quantile_interval(delays, 0.9, level, _day_deff(when, delays <= np.quantile(delays, 0.9)))
     return ok(median, lo, hi, p90_minutes=p90, p90_ci_low=p90_lo, p90_ci_high=p90_hi, **facts)
+
+
+def _flag(items: pd.DataFrame, column: str) -> np.ndarray:
+    """A boolean column as an array, missing (an unscored label) as False; all False without the column."""
+    if column not in items:
+        return np.zeros(len(items), dtype=bool)
+    return items[column].astype("boolean").fillna(False).to_numpy(bool)
 
 
 def _km_median(created: pd.Series, replied: pd.Series, answered: np.ndarray, end: pd.Timestamp) -> float | None:

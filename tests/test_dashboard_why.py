@@ -145,7 +145,7 @@ def test_traits_and_forecasts_on_request(demo, monkeypatch):
     assert len(table) > 0
     assert list(table["p_double"]) == sorted(table["p_double"], reverse=True)
     assert (table["predicted_size"] >= table["observed_size"] - 1e-9).all()
-    assert "doubling AUC" in texts(at) and "cross-validation" in texts(at)
+    assert "doubling AUC" in texts(at) and "time-ordered: learned from older cascades" in texts(at)
     # Asked for once, they follow the view for the rest of the session.
     at.multiselect(key="f_source").set_value(["x"]).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -198,10 +198,11 @@ def test_korean_why_section(demo, monkeypatch):
 
 def test_forecast_quality_reads_the_same_in_english_and_is_korean_in_korean():
     quality = {"n_cascades": 1043, "observe_minutes": 60.0, "auc": 0.891, "auc_ci": [0.871, 0.911],
-               "accuracy": 0.826, "base_rate": 0.4, "median_relative_error": 0.189, "folds": 5}
+               "accuracy": 0.826, "base_rate": 0.4, "median_relative_error": 0.189, "folds": 5,
+               "validation": "time-ordered", "n_train_first": 1043, "n_cascades_fitted": 2086}
     assert components.forecast_quality(quality, "en") == describe_quality(quality)
     korean = components.forecast_quality(quality, "ko")
-    assert "정확도 0.83" in korean and "1,043" in korean and "19%" in korean
+    assert "정확도 0.83" in korean and "1,043" in korean and "19%" in korean and "2,086" in korean
     assert "n/a" in components.forecast_quality({**quality, "auc": None}, "en")
 
 

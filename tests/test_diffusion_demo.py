@@ -53,10 +53,12 @@ def test_with_shuffled_labels_no_reliable_trigger(world, report):
     posts = posts[posts["created_at"] <= world.mentions["created_at"].max() - np.timedelta64(2, "D")]
     traits = post_traits(posts, themes=world.config["themes"])
     viral = posts["cascade_size"].to_numpy() >= report.threshold
-    for seed in range(3):
-        shuffled = fit_trait_model(traits, np.random.default_rng(seed).permutation(viral))
-        assert not shuffled.reliable, shuffled.message
-        assert shuffled.message.startswith("no reliable trigger found")
+    # A 95% interval excludes chance in about 5% of shuffles by design: over 12 shuffles, at most 2 may (this
+    # world: 1, an AUC of 0.52 with its interval just above 0.5); three fixed shuffles would test luck.
+    fits = [fit_trait_model(traits, np.random.default_rng(seed).permutation(viral)) for seed in range(12)]
+    assert sum(f.reliable for f in fits) <= 2, [f.message for f in fits if f.reliable]
+    assert all(f.message.startswith("no reliable trigger found") for f in fits if not f.reliable)
+    assert all(abs(f.auc - 0.5) < 0.05 for f in fits)
 
 
 def test_the_viral_cascade_has_the_size_and_depth_the_world_made(world):

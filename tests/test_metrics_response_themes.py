@@ -127,3 +127,13 @@ def test_korean_emerging_terms_on_real_reviews():
     assert len({"쓰레기", "재미없", "지루", "짜증", "최악", "유치"} & set(top)) >= 3, top
     top = emerging_terms(positive, negative, top=10)["term"].tolist()
     assert len({"재밌", "최고", "감동", "재미있", "사랑"} & set(top)) >= 3, top
+
+
+def test_unscored_items_do_not_break_the_counts():
+    """A complaint flag is missing (NULL in SQL) when a mention is not scored yet: it counts as not a complaint."""
+    from metrics import response_summary
+
+    items = pd.DataFrame({"created_at": pd.to_datetime(["2026-01-01 10:00"] * 2), "replied_at": pd.NaT,
+                          "complaint": pd.array([True, None], dtype="boolean"), "question": [False, True]})
+    r = response_summary(items, now="2026-01-05")
+    assert (r["n"], r["n_complaints"], r["n_questions"]) == (2, 1, 1)
