@@ -1,4 +1,4 @@
-"""Average share depth and the share-order distribution."""
+"""Share depth (mean maximum depth, mean share order) and the share-order distribution."""
 
 from __future__ import annotations
 
