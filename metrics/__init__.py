@@ -12,11 +12,12 @@ from metrics.response import is_question, response_summary, response_times
 from metrics.roi import earned_media_value, viral_roi
 from metrics.sentiment import net_sentiment, perception_change
 from metrics.share_of_voice import share_of_voice
+from metrics.spikes import detect_spikes
 from metrics.themes import emerging_terms, emerging_themes
 
 __all__ = [
     "amplification_asymmetry", "average_share_depth", "cac_change", "cascade_roots", "conversion_change",
-    "detect_crises", "earned_media_value", "emerging_terms", "emerging_themes", "hourly_counts",
+    "detect_crises", "detect_spikes", "earned_media_value", "emerging_terms", "emerging_themes", "hourly_counts",
     "incident_drivers", "is_question", "mention_lift", "net_sentiment", "perception_change", "rate_ratio",
     "response_summary", "response_times", "share_of_voice", "viral_roi",
 ]

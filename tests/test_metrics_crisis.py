@@ -97,7 +97,9 @@ def test_empty_and_short_inputs_return_the_columns():
     out = detect_crises(empty)
     assert out.empty and list(out.columns[:4]) == COLUMNS
     short = _hourly(np.full(24 * 3, 5), np.full(24 * 3, 50))  # three days: too little history to score
-    assert detect_crises(short).empty
+    short.loc[short["created_at"] >= short["created_at"].max() - pd.Timedelta(hours=5), "count"] *= 10
+    found = detect_crises(short)
+    assert found.empty and found.attrs["note"] == "not enough history: 2 days of the 7 needed"
 
 
 def test_naive_times_mean_utc_and_mention_rows_work():
@@ -106,12 +108,15 @@ def test_naive_times_mean_utc_and_mention_rows_work():
         for hour in range(24):
             for k in range(6):
                 rows.append((f"2026-01-{5 + day:02d} {hour:02d}:{k * 9:02d}", "negative" if k == 0 else "positive"))
-    burst = [(f"2026-01-18 15:{m:02d}", "negative") for m in range(0, 60, 2)]
+    burst = [(f"2026-01-18 {h}:{m:02d}", "negative") for h in (15, 16) for m in range(0, 60, 3)]
     m = pd.DataFrame(rows + burst, columns=["created_at", "sentiment_label"])
     found = detect_crises(m)
     assert len(found) == 1 and found.loc[0, "start"] == pd.Timestamp("2026-01-18 15:00", tz="UTC")
-    assert found.loc[0, "end"] == pd.Timestamp("2026-01-18 16:00", tz="UTC")
+    assert found.loc[0, "end"] == pd.Timestamp("2026-01-18 17:00", tz="UTC")
     assert found.loc[0, "key"] == "2026-01-18T15:00:00+00:00/1h"
+    # The same burst for one hour only is kept out of the baseline but not reported: bursts must last.
+    one_hour = pd.DataFrame(rows + burst[:20], columns=["created_at", "sentiment_label"])
+    assert detect_crises(one_hour).empty and len(detect_crises(one_hour, min_hours=1)) == 1
 
 
 def test_freq_must_divide_a_day():
@@ -134,3 +139,21 @@ def test_drivers_name_the_cascade_and_the_terms():
     assert d["cascades"][0] == {"cascade_id": "viral", "negatives": 25, "share": 0.833}
     assert d["terms"][0]["term"] == "battery"
     assert {"battery exploded", "exploded"} <= {t["term"] for t in d["terms"]}
+    assert d["posts"] == []  # without ids the original posts cannot be named
+
+
+def test_volume_drivers_name_the_posts_of_all_mentions():
+    posts = pd.DataFrame({
+        "created_at": pd.to_datetime(["2026-01-08 09:50", "2026-01-08 09:55"], utc=True),
+        "sentiment_label": ["positive", "neutral"], "cascade_id": ["launch", "tip"], "id": ["launch", "tip"],
+        "author_name": ["lumio", "fan"], "text": ["Meet the new lamp", "hold the button"], "url": ["https://x/1", None],
+    })
+    shares = pd.DataFrame({
+        "created_at": pd.date_range("2026-01-08 10:00", periods=30, freq="2min", tz="UTC"),
+        "sentiment_label": "positive", "cascade_id": ["launch"] * 24 + ["tip"] * 6,
+        "id": [f"s{i}" for i in range(30)], "text": "RT Meet the new lamp",
+    })
+    d = incident_drivers(pd.concat([posts, shares]), "2026-01-08 10:00", "2026-01-08 11:00", label=None)
+    assert d["cascades"][0] == {"cascade_id": "launch", "mentions": 24, "share": 0.8}
+    assert [p["author"] for p in d["posts"]] == ["lumio", "fan"]
+    assert d["posts"][0]["text"] == "Meet the new lamp" and d["posts"][1]["url"] is None
