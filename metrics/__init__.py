@@ -6,7 +6,7 @@ Every function returns plain data; a number that cannot mean anything is ``None`
 
 from metrics.amplification import amplification_asymmetry, average_share_depth, cascade_roots
 from metrics.conversion import cac_change, conversion_change
-from metrics.crisis import detect_crises, hourly_counts, incident_drivers
+from metrics.crisis import detect_crises, hourly_counts, incident_drivers, post_summary
 from metrics.lift import mention_lift, rate_ratio
 from metrics.response import is_question, response_summary, response_times
 from metrics.roi import earned_media_value, viral_roi
@@ -18,6 +18,6 @@ from metrics.themes import emerging_terms, emerging_themes
 __all__ = [
     "amplification_asymmetry", "average_share_depth", "cac_change", "cascade_roots", "conversion_change",
     "detect_crises", "detect_spikes", "earned_media_value", "emerging_terms", "emerging_themes", "hourly_counts",
-    "incident_drivers", "is_question", "mention_lift", "net_sentiment", "perception_change", "rate_ratio",
+    "incident_drivers", "is_question", "mention_lift", "net_sentiment", "perception_change", "post_summary", "rate_ratio",
     "response_summary", "response_times", "share_of_voice", "viral_roi",
 ]

@@ -60,10 +60,24 @@ class SpikeSettings:
         if unknown:
             raise TypeError(f"unknown spike setting {unknown[0]!r} (known: {', '.join(sorted(known))})")
         out = cls(**settings)
+        for f in fields(cls):
+            value = getattr(out, f.name)
+            kind = type(f.default)
+            ok = isinstance(value, bool) if kind is bool else (
+                isinstance(value, tuple) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+                if kind is tuple else isinstance(value, int | float) and not isinstance(value, bool))
+            if not ok:
+                raise ValueError(f"{f.name}: {value!r} is not a {'list of numbers' if kind is tuple else kind.__name__}")
         if out.min_history_days < 1 or out.history_days < out.min_history_days:
             raise ValueError("history_days must be at least min_history_days, which must be at least 1")
         if not out.windows or min(out.windows) <= 0:
             raise ValueError("windows must be positive lengths in hours")
+        for name in ("alpha", "gap_alpha"):
+            if not 0 < getattr(out, name) < 1:
+                raise ValueError(f"{name} must be between 0 and 1")
+        if out.min_ratio < 1 or out.min_excess < 0 or out.merge_gap < 0 or out.min_hours < 0 or out.halflife_hours <= 0:
+            raise ValueError("min_ratio must be at least 1; min_excess, merge_gap and min_hours at least 0; "
+                             "halflife_hours above 0")
         return out
 
 
