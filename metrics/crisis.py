@@ -223,7 +223,9 @@ def _incidents(total, negative, count, share, s, freq) -> pd.DataFrame:
                          count.flagged | share.flagged, count.scored, count.windows, None, s)
     yn, yt = negative["count"].to_numpy(float), total["count"].to_numpy(float)
     rows = []
-    for a, b in merged.runs(step):
+    for a, b in merged.runs():
+        if not (count.persists(a, b) or share.persists(a, b)):
+            continue  # the excess rests on one hour
         seg = slice(a, b + 1)
         ok = count.exposure[seg] > 0
         obs = float(yn[seg][ok].sum())

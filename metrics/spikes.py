@@ -42,9 +42,10 @@ class SpikeSettings:
     min_excess: float = field(default=8.0, metadata={
         "help": "events above expectation a window (and an incident) needs to count as large"})
     merge_gap: int = field(default=2, metadata={"help": "quiet bins between flagged bins that still join one incident"})
-    min_hours: float = field(default=2.0, metadata={
-        "help": "flagged time an incident needs to be reported: a one-hour burst is kept out of the baseline "
-                "but reported only if it goes on"})
+    persistence: float = field(default=0.01, metadata={
+        "help": "an incident is reported only if, without its largest bin, the rest of it is still significant "
+                "at this level: a burst resting on one hour (one thread) is kept out of the baseline but not "
+                "reported; 1 reports every flagged burst"})
     halflife_hours: float = field(default=8.0, metadata={
         "help": "half-life of the level that follows recent data (drift); the profile sets the shape"})
     infer_gaps: bool = field(default=True, metadata={
@@ -75,9 +76,10 @@ class SpikeSettings:
         for name in ("alpha", "gap_alpha"):
             if not 0 < getattr(out, name) < 1:
                 raise ValueError(f"{name} must be between 0 and 1")
-        if out.min_ratio < 1 or out.min_excess < 0 or out.merge_gap < 0 or out.min_hours < 0 or out.halflife_hours <= 0:
-            raise ValueError("min_ratio must be at least 1; min_excess, merge_gap and min_hours at least 0; "
-                             "halflife_hours above 0")
+        if not 0 < out.persistence <= 1:
+            raise ValueError("persistence must be above 0 and at most 1")
+        if out.min_ratio < 1 or out.min_excess < 0 or out.merge_gap < 0 or out.halflife_hours <= 0:
+            raise ValueError("min_ratio must be at least 1; min_excess and merge_gap at least 0; halflife_hours above 0")
         return out
 
 
@@ -326,9 +328,8 @@ class Scan:
             phi, kappa = 1.0, 0.0
         return phi * m + kappa * m * m
 
-    def runs(self, step: pd.Timedelta) -> list[tuple[int, int]]:
-        """Flagged bins grouped into incidents (first, last bin), adjacent runs merged over ``merge_gap``;
-        incidents with less than ``min_hours`` of flagged time are left out."""
+    def runs(self) -> list[tuple[int, int]]:
+        """Flagged bins grouped into incidents (first, last bin), adjacent runs merged over ``merge_gap``."""
         hot = np.flatnonzero(self.flagged)
         if len(hot) == 0:
             return []
@@ -338,8 +339,28 @@ class Scan:
                 out.append((begin, prev))
                 begin = cur
         out.append((begin, hot[-1]))
-        need = self.settings.min_hours * pd.Timedelta(hours=1) / step - 1e-9
-        return [(a, b) for a, b in out if self.flagged[a:b + 1].sum() >= need]
+        return out
+
+    def persists(self, a: int, b: int) -> bool:
+        """Whether bins ``a..b`` hold an excess that does not rest on one bin: without the bin of the largest
+        excess, the rest is still significant at ``persistence`` (negative binomial, this scan's dispersion).
+
+        Heavy-tailed noise — one thread bringing a hundred mentions within the hour — makes single-bin bursts
+        that no count model of the history expects; an event that matters goes on.
+        """
+        if self.settings.persistence >= 1:
+            return True
+        seg = np.arange(a, b + 1)
+        seg = seg[self.exposure[seg] > 0]
+        if len(seg) < 2:
+            return False
+        mu = np.nan_to_num(self.expected[seg])
+        rest = np.ones(len(seg), bool)
+        rest[int(np.argmax(self.y[seg] - mu))] = False
+        S, M = float(self.y[seg][rest].sum()), float(mu[rest].sum())
+        if M <= 0:
+            return S >= 1
+        return _nb_sf(S, M, self.var(a, M, int(rest.sum()))) < self.settings.persistence
 
 
 def _dispersion(S: np.ndarray, M: np.ndarray, phi_floor: float) -> tuple[float, float]:
@@ -609,7 +630,9 @@ def incident_rows(sc: Scan, freq: str) -> list[dict]:
     rows = []
     step = pd.Timedelta(freq)
     n = len(sc.index)
-    for a, b in sc.runs(step):
+    for a, b in sc.runs():
+        if not sc.persists(a, b):
+            continue
         seg = slice(a, b + 1)
         ok = sc.exposure[seg] > 0
         obs = float(sc.y[seg][ok].sum())
@@ -657,7 +680,7 @@ def detect_spikes(counts: pd.Series, *, freq: str = "1h", now=None, coverage: pd
     **settings
         See :class:`SpikeSettings`: ``history_days`` (28), ``min_history_days`` (7), ``windows`` (1, 2, 3,
         6 and 12 hours), ``alpha`` (1e-4), ``min_ratio`` (2), ``min_excess`` (8), ``merge_gap`` (2),
-        ``min_hours`` (2), ``halflife_hours`` (8), ``infer_gaps`` (True), ``gap_alpha`` (1e-6).
+        ``persistence`` (0.01), ``halflife_hours`` (8), ``infer_gaps`` (True), ``gap_alpha`` (1e-6).
 
     Returns
     -------

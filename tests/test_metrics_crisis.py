@@ -116,7 +116,7 @@ def test_naive_times_mean_utc_and_mention_rows_work():
     assert found.loc[0, "key"] == "2026-01-18T15:00:00+00:00/1h"
     # The same burst for one hour only is kept out of the baseline but not reported: bursts must last.
     one_hour = pd.DataFrame(rows + burst[:20], columns=["created_at", "sentiment_label"])
-    assert detect_crises(one_hour).empty and len(detect_crises(one_hour, min_hours=1)) == 1
+    assert detect_crises(one_hour).empty and len(detect_crises(one_hour, persistence=1)) == 1
 
 
 def test_freq_must_divide_a_day():

@@ -171,7 +171,7 @@ def test_a_one_hour_burst_is_kept_out_of_the_baseline_but_reported_only_if_it_go
     assert detect_spikes(y).empty
     _, series = detect_spikes(y, with_series=True)
     assert series["flagged"].iloc[24 * 25 + 14]
-    assert len(detect_spikes(y, min_hours=1)) == 1
+    assert len(detect_spikes(y, persistence=1)) == 1
 
 
 def test_settings_are_checked():
