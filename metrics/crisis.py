@@ -178,7 +178,8 @@ def detect_crises(
     total = spikes.bin_counts(pd.Series(w, index=ts.to_numpy()), freq, now=now, coverage=coverage)
     if len(total) == 0:
         empty = pd.DataFrame(columns=COLUMNS)
-        empty.attrs["note"] = f"not enough history: 0 days of the {s.min_history_days} needed"
+        empty.attrs.update(note=f"not enough history: 0 days of the {s.min_history_days} needed", history_days=0,
+                           history_needed=s.min_history_days)
         series = pd.DataFrame(columns=["total", "negative", "expected_negative", "expected_total",
                                        "expected_share", "flagged"])
         return (empty, series) if with_series else empty
@@ -206,13 +207,11 @@ def detect_crises(
         "total": totals, "negative": negative["count"].to_numpy(float), "expected_negative": count.expected,
         "expected_total": volume.expected, "expected_share": expected_share,
         "flagged": count.flagged | share.flagged}, index=total.index)
-    note = count.note or share.note
     if drivers and len(incidents) and {"text", "cascade_id"} & set(mentions.columns):
         found = [incident_drivers(mentions, row.start, row.end) for row in incidents.itertuples()]
         incidents["cascades"] = [f["cascades"] for f in found]
         incidents["terms"] = [f["terms"] for f in found]
-    if note:
-        incidents.attrs["note"] = note
+    incidents.attrs.update(count.attrs() or share.attrs())
     return (incidents, series) if with_series else incidents
 
 

@@ -318,6 +318,14 @@ class Scan:
     windows: tuple[int, ...]
     note: str | None
     settings: SpikeSettings
+    history_days: float = 0.0  # days of observed history before the last day (what ``note`` counts)
+
+    def attrs(self) -> dict:
+        """What a result says about itself: the note on too little history, with its numbers."""
+        if not self.note:
+            return {}
+        return {"note": self.note, "history_days": math.floor(self.history_days),
+                "history_needed": self.settings.min_history_days}
 
     def var(self, t: int, m: float, length: int) -> float:
         """Variance of a sum of ``length`` bins with expectation ``m``, with the dispersion of bin ``t``'s day."""
@@ -448,14 +456,15 @@ class _Engine:
         self.scored = np.zeros(T, bool)
         self.w = 0.5 ** (self.step / pd.Timedelta(hours=s.halflife_hours))
         self.last_flag = -(10**9)
-        note = None
+        note, history = None, 0.0
         last_day = int(self.day.max())
         for d in range(last_day + 1):
             observed_days = self._day(d)
             if observed_days is not None and d == last_day:
+                history = observed_days
                 note = f"not enough history: {math.floor(observed_days)} days of the {s.min_history_days} needed"
         return Scan(idx, self.y, self.e, self.expected, self.variance, self.flagged, self.scored, self.windows,
-                    note, s)
+                    note, s, history)
 
     def _day(self, d: int) -> float | None:
         """Score the bins of day ``d``; returns the days of history when they are too few to score."""
@@ -767,13 +776,13 @@ def detect_spikes(counts: pd.Series, *, freq: str = "1h", now=None, coverage: pd
     binned = bin_counts(counts, freq, now=now, coverage=coverage)
     if len(binned) == 0:
         out = pd.DataFrame(columns=COLUMNS)
-        out.attrs["note"] = f"not enough history: 0 days of the {s.min_history_days} needed"
+        out.attrs.update(note=f"not enough history: 0 days of the {s.min_history_days} needed", history_days=0,
+                         history_needed=s.min_history_days)
         series = pd.DataFrame(columns=["observed", "expected", "exposure", "flagged"])
         return (out, series) if with_series else out
     sc = scan(binned, step, s)
     out = frame(incident_rows(sc, freq), COLUMNS)
-    if sc.note:
-        out.attrs["note"] = sc.note
+    out.attrs.update(sc.attrs())
     if with_series:
         series = pd.DataFrame({"observed": sc.y, "expected": sc.expected, "exposure": sc.exposure,
                                "flagged": sc.flagged}, index=sc.index)
