@@ -126,33 +126,29 @@ def _store(tmp: str, name: str):
     return store
 
 
-def _incidents_report(store, scope_cond="TRUE", params=(), label="all mentions") -> dict:
+def _incidents_report(store, config=None, brand=None, label="all mentions") -> dict:
     """Every negative crisis and volume spike over the whole store, with drivers, as the alerts see them."""
-    from viralscope import kpis
+    from viralscope import alerts, kpis
 
-    first, last = store.query(f"SELECT min(created_at) a, max(created_at) b FROM mentions WHERE {scope_cond}",  # noqa: S608
+    cond, params, _, _ = kpis.scope(store, config, brand)
+    first, last = store.query(f"SELECT min(created_at) a, max(created_at) b FROM mentions WHERE {cond}",  # noqa: S608
                               list(params)).iloc[0]
-    until = last + pd.Timedelta(hours=1)
-    hourly = kpis.hourly_for_crises(store, scope_cond, params, since=first, until=until)
-    crises = metrics.detect_crises(hourly, drivers=False)
-    spikes = kpis.volume_spikes(hourly)
+    found = alerts.incidents(store, config, now=last + pd.Timedelta(hours=1), since=first, brand=brand)
     rows = []
-    for kind, found in (("negative", crises), ("volume", spikes)):
-        for _, inc in found.iterrows():
-            d = kpis.incident_drivers(store, scope_cond, params, inc["start"], inc["end"],
-                                      label="negative" if kind == "negative" else None)
-            observed = inc["negatives"] if kind == "negative" else inc["observed"]
+    for section in ("incidents", "volume_spikes", "competitor_spikes"):
+        for inc in found[section]:
+            counts = {c["cascade_id"]: c.get("negatives", c.get("mentions")) for c in inc["cascades"]}
             rows.append({
-                "kind": kind, "scope": label, "start": inc["start"].isoformat(), "end": inc["end"].isoformat(),
-                "severity": inc["severity"], "observed": float(observed), "expected": float(inc["expected"]),
-                "ratio": None if inc["ratio"] is None else float(inc["ratio"]),
-                "driving_posts": [{"cascade": p["cascade_id"], "mentions": c.get("mentions", c.get("negatives")),
+                "kind": inc["kind"], "scope": inc["brand"] or label, "start": inc["start"].isoformat(),
+                "end": inc["end"].isoformat(), "severity": inc["severity"],
+                "observed": float(inc["negatives"] if inc["kind"] == "negative" else inc["observed"]),
+                "expected": float(inc["expected"]), "ratio": None if inc["ratio"] is None else float(inc["ratio"]),
+                "driving_posts": [{"cascade": p["cascade_id"], "mentions": counts.get(p["cascade_id"]),
                                    "author": p.get("author"), "text": (p.get("text") or "")[:70]}
-                                  for c, p in zip(d["cascades"], d["posts"], strict=False)][:3],
-                "terms": [t["term"] for t in d["terms"][:5]],
+                                  for p in inc["posts"][:3]],
+                "terms": [t["term"] for t in inc["terms"][:5]],
             })
-    notes = [n for n in (crises.attrs.get("note"), spikes.attrs.get("note")) if n]
-    return {"incidents": rows, "notes": notes}
+    return {"incidents": rows, "notes": found["notes"]}
 
 
 def _print_incidents(rows: list[dict]) -> None:
@@ -220,12 +216,11 @@ def demo(args) -> dict:
                 break
         out["crisis"] = {"start": start.isoformat(), "found_after_minutes": found_at}
         print(f"  injected crisis {start:%Y-%m-%d %H:%M} found by a check {found_at} minutes after it began", flush=True)
-        for brand in config.brands:
-            report = _incidents_report(store, "brand = ?", [brand.name], label=brand.name)
-            out[brand.name] = report
-            counts = pd.Series([r["kind"] for r in report["incidents"]]).value_counts().to_dict()
-            print(f"  {brand.name}: {counts}", flush=True)
-            _print_incidents(report["incidents"])
+        report = _incidents_report(store, config)  # the brand's crises and volume spikes, competitors' spikes
+        out["incidents"] = report
+        counts = pd.Series([f"{r['kind']}/{r['scope']}" for r in report["incidents"]]).value_counts().to_dict()
+        print(f"  {counts}", flush=True)
+        _print_incidents(report["incidents"])
     return out
 
 

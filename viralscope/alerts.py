@@ -369,20 +369,23 @@ def deliver(store, config, incidents: list[dict], brand: str | None, *, target_l
 # -- the check ----------------------------------------------------------------------------------------
 
 
-def check(store, config, *, now=None, brand: str | None = None, notify: bool = False, target_list=None) -> dict:
-    """Detect incidents in the mentions up to ``now`` and, with ``notify``, deliver the recent ones.
+def incidents(store, config, *, now=None, since=None, brand: str | None = None) -> dict:
+    """Every incident the alerts watch that ends at or after ``since`` (default: ``lookback_hours`` before
+    ``now``), each with its drivers (cascades, original posts, terms).
 
-    Returns a JSON-able report: ``now``, ``brand``, ``scope``, ``notes`` (e.g. "not enough history" of a
-    stream, once each), the recent ``incidents`` (negative crises), ``volume_spikes`` (of the brand) and
-    ``competitor_spikes`` (of each competitor), each with its drivers (cascades, posts, terms); ``history``
-    (older ones still in the detection window, counted by kind), ``deliveries`` and ``delivery_problems``.
+    Detection reads the mentions from ``kpis.CRISIS_HISTORY_DAYS`` before ``since`` (or before ``now``, the
+    earlier) up to ``now``. Returns ``incidents`` (negative crises of the brand in scope), ``volume_spikes``
+    (of that brand), ``competitor_spikes`` (of each watched competitor, when the scope is the configured
+    brand), ``notes`` (a stream with too little history, said once; unscored mentions), ``history`` (older
+    incidents still in the detection window, by kind), and the scope (``now``, ``brand``, ``scope``).
     """
     store.ensure()
     now = utc(now) if now is not None else pd.Timestamp.now(tz="UTC")
     cond, params, brand_name, described = kpis.scope(store, config, brand)
     lookback = pd.Timedelta(hours=float(dict(config.alerts if config else {}).get("lookback_hours", 24)))
-    since = now - pd.Timedelta(days=kpis.CRISIS_HISTORY_DAYS)
-    hourly = kpis.hourly_for_crises(store, cond, params, since=since, until=now)
+    since = utc(since) if since is not None else now - lookback
+    read_from = min(since, now) - pd.Timedelta(days=kpis.CRISIS_HISTORY_DAYS)
+    hourly = kpis.hourly_for_crises(store, cond, params, since=read_from, until=now)
     notes, history = [], {}
     out = {"incidents": [], "volume_spikes": [], "competitor_spikes": []}
 
@@ -390,7 +393,7 @@ def check(store, config, *, now=None, brand: str | None = None, notify: bool = F
         what = "negative mentions" if kind == "negative" else "mentions"
         if found.attrs.get("note"):
             notes.append(f"{who or 'all mentions'}, {what}: {found.attrs['note']}")
-        recent = found[found["end"] >= now - lookback] if len(found) else found
+        recent = found[found["end"] >= since] if len(found) else found
         history[section] = history.get(section, 0) + len(found) - len(recent)
         for _, row in recent.iterrows():
             inc = {**row.to_dict(), "kind": kind, "brand": who, "competitor": competitor}
@@ -409,18 +412,26 @@ def check(store, config, *, now=None, brand: str | None = None, notify: bool = F
     if brand is None and config is not None and brand_name == (config.brand.name if config.brand else None):
         for competitor in config.watched_competitors("volume"):
             c_cond, c_params = "brand = ?", [competitor.name]
-            c_hourly = kpis.hourly_for_crises(store, c_cond, c_params, since=since, until=now)
+            c_hourly = kpis.hourly_for_crises(store, c_cond, c_params, since=read_from, until=now)
             spikes = kpis.volume_spikes(c_hourly, now=now, **kpis.detection_settings(config, "volume", competitor.name))
             collect("competitor_spikes", spikes, "volume", competitor.name, c_cond, c_params, competitor=True)
-    found = out["incidents"] + out["volume_spikes"] + out["competitor_spikes"]
-    deliveries, problems = [], []
-    if notify and found:
-        deliveries, problems = deliver(store, config, found, brand_name, target_list=target_list)
-    elif notify:
-        _, problems = targets(config) if target_list is None else ([], [])
     if not hourly.empty and not (hourly["sentiment_label"] != "unscored").any():
         notes.append(kpis.NOT_SCORED)
-    return kpis.jsonable({
-        "now": now, "brand": brand_name, "scope": described, "notes": list(dict.fromkeys(notes)), **out,
-        "history": history, "deliveries": [d.__dict__ for d in deliveries], "delivery_problems": problems,
-    })
+    return {"now": now, "brand": brand_name, "scope": described, "notes": list(dict.fromkeys(notes)), **out,
+            "history": history}
+
+
+def check(store, config, *, now=None, brand: str | None = None, notify: bool = False, target_list=None) -> dict:
+    """The incidents of :func:`incidents` up to ``now`` that ended within ``lookback_hours`` and, with ``notify``,
+    deliver each one once to each target.
+
+    Returns a JSON-able report: that of :func:`incidents`, plus ``deliveries`` and ``delivery_problems``.
+    """
+    report = incidents(store, config, now=now, brand=brand)
+    found = report["incidents"] + report["volume_spikes"] + report["competitor_spikes"]
+    deliveries, problems = [], []
+    if notify and found:
+        deliveries, problems = deliver(store, config, found, report["brand"], target_list=target_list)
+    elif notify:
+        _, problems = targets(config) if target_list is None else ([], [])
+    return kpis.jsonable({**report, "deliveries": [d.__dict__ for d in deliveries], "delivery_problems": problems})
