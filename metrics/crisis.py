@@ -194,7 +194,7 @@ def detect_crises(
     p_bar = float(negative["count"].sum() / max(totals.sum(), 1e-12))
     share = spikes.scan(negative, step, dataclasses.replace(s, min_ratio=min_share_ratio, infer_gaps=False),
                         base=np.where(gaps, 0.0, totals),
-                        weekly=False, phi_floor=max(0.5, 1 - p_bar), gaps=gaps)
+                        weekly=False, phi_floor=max(0.5, 1 - p_bar), gaps=gaps, trials=True)
 
     def share_up(a: int, t: int, S: float) -> bool:
         E = float(np.sum(share.expected[a:t + 1]))

@@ -413,12 +413,15 @@ class _Engine:
     ``base`` is the exposure the shape multiplies (default: the observed fraction of each bin; the share
     channel of ``detect_crises`` gives all mentions), ``weekly`` whether the shape has weekday effects,
     ``phi_floor`` the smallest quasi-Poisson scale (below 1 for a binomial share), ``gaps`` bins known not
-    to be observed.
+    to be observed, ``trials`` whether ``base`` counts trials of which the events are a part (the share
+    channel: negatives among all mentions) — the start is then chosen by the binomial likelihood ratio, since
+    an incident's own events raise its exposure.
     """
 
     def __init__(self, binned: pd.DataFrame, step: pd.Timedelta, settings: SpikeSettings, *,
                  base: np.ndarray | None = None, weekly: bool = True, phi_floor: float = 1.0,
-                 gate: Callable[[int, int, float], bool] | None = None, gaps: np.ndarray | None = None):
+                 gate: Callable[[int, int, float], bool] | None = None, gaps: np.ndarray | None = None,
+                 trials: bool = False):
         self.s = settings
         self.index = binned.index
         self.step = step
@@ -427,7 +430,7 @@ class _Engine:
         if gaps is not None:
             self.e[gaps] = 0.0
         self.base = self.e if base is None else base
-        self.weekly, self.phi_floor, self.gate = weekly, phi_floor, gate
+        self.weekly, self.phi_floor, self.gate, self.trials = weekly, phi_floor, gate, trials
         self.n_slots = int(DAY / step)
         self.windows = tuple(sorted({max(1, round(pd.Timedelta(hours=h) / step)) for h in settings.windows}))
 
@@ -609,6 +612,16 @@ class _Engine:
         ok = (S > M) & (M > 0) & np.isfinite(M)
         llr = np.full(len(starts), -np.inf)
         llr[ok] = S[ok] * np.log(S[ok] / M[ok]) - (S[ok] - M[ok])
+        if self.trials:
+            # Events among N trials (negatives among all mentions): the binomial ratio S·log(S/M) +
+            # (N−S)·log((N−S)/(N−M)). The Poisson one would favour early starts, since the incident's own
+            # events raise N, hence M, inside it but not before it.
+            N = np.cumsum(self.base[lo:t + 1][::-1])[::-1]
+            ok &= N > M
+            rest = np.maximum(N - S, 0.0)
+            llr = np.full(len(starts), -np.inf)
+            llr[ok] = (S[ok] * np.log(S[ok] / M[ok])
+                       + np.where(rest[ok] > 0, rest[ok] * np.log(np.maximum(rest[ok], 1e-300) / (N[ok] - M[ok])), 0.0))
         return int(starts[int(np.argmax(llr))]) if ok.any() else t
 
     def _elevated(self, t, mu_t, disp, last_flag) -> bool:

@@ -83,6 +83,22 @@ def test_a_night_crisis_is_found_through_the_negative_share():
     assert row["ratio"] > 2 and row["severity"] in ("high", "critical")
 
 
+def test_a_crisis_starts_at_its_first_hour_not_at_the_slightly_negative_hours_before_it():
+    # A quiet night: a few mentions an hour, 15% negative. The three hours before the crisis hold 2 negatives
+    # of 5 each (not significant), then come 30 complaints an hour. The crisis's own complaints raise the
+    # exposure of the share channel inside it, which must not pull its start back by three hours.
+    rng = np.random.default_rng(1)
+    hours = pd.date_range("2026-01-05", periods=24 * 21, freq="h", tz="UTC")
+    volume = 6 * (1 + 0.6 * np.sin(2 * np.pi * (hours.hour.to_numpy() - 9) / 24))
+    total = rng.poisson(volume)
+    neg = rng.binomial(total, 0.15)
+    crisis = 24 * 20 + 3  # 03:00 on the last day
+    neg[crisis - 3:crisis], total[crisis - 3:crisis] = 2, 5
+    neg[crisis:crisis + 3], total[crisis:crisis + 3] = 30, 32
+    found = detect_crises(_hourly(neg, total), now=hours[crisis] + pd.Timedelta(hours=3), drivers=False)
+    assert len(found) == 1 and found.iloc[0]["start"] == hours[crisis]
+
+
 def test_a_surge_of_all_mentions_is_not_a_crisis():
     rng = np.random.default_rng(5)
     total = rng.poisson(np.full(24 * 21, 80))
