@@ -66,12 +66,17 @@ def _hourly(neg, total, start="2026-01-05"):
     })
 
 
-def test_a_night_crisis_is_found_through_the_negative_share():
-    rng = np.random.default_rng(4)
+def _three_weeks(seed: int, level: float, amplitude: float, share: float):
+    """Hourly mentions with a daily cycle (trough at 03:00) and a fixed negative share, for three weeks."""
+    rng = np.random.default_rng(seed)
     hours = pd.date_range("2026-01-05", periods=24 * 21, freq="h", tz="UTC")
-    volume = 60 * (1 + 0.7 * np.sin(2 * np.pi * (hours.hour.to_numpy() - 9) / 24))
+    volume = level * (1 + amplitude * np.sin(2 * np.pi * (hours.hour.to_numpy() - 9) / 24))
     total = rng.poisson(volume)
-    neg = rng.binomial(total, 0.1)
+    return rng, hours, volume, total, rng.binomial(total, share)
+
+
+def test_a_night_crisis_is_found_through_the_negative_share():
+    rng, hours, volume, total, neg = _three_weeks(4, 60, 0.7, 0.1)
     night = 24 * 20 + 2  # 02:00 on the last day
     neg[night:night + 3] += rng.poisson(3 * volume[night:night + 3] * 0.1)
     total[night:night + 3] = total[night:night + 3] + (neg[night:night + 3] - rng.binomial(total[night:night + 3], 0.1))
@@ -87,11 +92,7 @@ def test_a_crisis_starts_at_its_first_hour_not_at_the_slightly_negative_hours_be
     # A quiet night: a few mentions an hour, 15% negative. The three hours before the crisis hold 2 negatives
     # of 5 each (not significant), then come 30 complaints an hour. The crisis's own complaints raise the
     # exposure of the share channel inside it, which must not pull its start back by three hours.
-    rng = np.random.default_rng(1)
-    hours = pd.date_range("2026-01-05", periods=24 * 21, freq="h", tz="UTC")
-    volume = 6 * (1 + 0.6 * np.sin(2 * np.pi * (hours.hour.to_numpy() - 9) / 24))
-    total = rng.poisson(volume)
-    neg = rng.binomial(total, 0.15)
+    _, hours, _, total, neg = _three_weeks(1, 6, 0.6, 0.15)
     crisis = 24 * 20 + 3  # 03:00 on the last day
     neg[crisis - 3:crisis], total[crisis - 3:crisis] = 2, 5
     neg[crisis:crisis + 3], total[crisis:crisis + 3] = 30, 32
