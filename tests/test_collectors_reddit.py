@@ -16,6 +16,8 @@ from viralscope.errors import AuthFailed, NotConfigured
 SINCE = dt.datetime(2026, 1, 12, tzinfo=dt.UTC)
 UNTIL = dt.datetime(2026, 1, 13, tzinfo=dt.UTC)
 SECRET = "reddit-secret-7c1d"
+#: The settings every Reddit test runs with: fast retries, and the account Reddit's User-Agent must name.
+RD = {**FAST, "username": "viralscope_test"}
 
 
 @pytest.fixture
@@ -58,7 +60,7 @@ def test_parse_listing_and_thread():
 
 def test_collect_through_local_server(store, creds):
     with MockServer(routes()) as server:
-        src = Reddit(FAST, base_url=server.url)
+        src = Reddit(RD, base_url=server.url)
         result = collecting.collect(store, src, "lumio OR 루미오", since=SINCE, until=UNTIL)
     assert result.status == "ok", result.message
     ids = set(store.query("SELECT id FROM mentions")["id"])
@@ -84,7 +86,7 @@ def test_collect_through_local_server(store, creds):
 
 def test_thread_context_keeps_the_whole_conversation(store, creds):
     with MockServer(routes()) as server:
-        src = Reddit({**FAST, "thread_context": True}, base_url=server.url)
+        src = Reddit({**RD, "thread_context": True}, base_url=server.url)
         collecting.collect(store, src, "lumio", since=SINCE, until=UNTIL)
     row = store.query("SELECT brand, extra FROM mentions WHERE id = 't1_nx39zz1'")
     assert len(row) == 1 and json.loads(row["extra"][0])["matched"] == "thread"
@@ -92,7 +94,7 @@ def test_thread_context_keeps_the_whole_conversation(store, creds):
 
 def test_subreddits_restrict_the_search(store, creds):
     with MockServer({**routes(), "/r/smarthome\\+korea/search": routes()["/search"]}) as server:
-        src = Reddit({**FAST, "subreddits": ["smarthome", "korea"]}, base_url=server.url)
+        src = Reddit({**RD, "subreddits": ["smarthome", "korea"]}, base_url=server.url)
         collecting.collect(store, src, "lumio", since=SINCE, until=UNTIL)
     searches = [r for r in server.requests if r.path.endswith("/search")]
     assert searches[0].path == "/r/smarthome+korea/search" and searches[0].query["restrict_sr"] == "on"
@@ -101,13 +103,13 @@ def test_subreddits_restrict_the_search(store, creds):
 def test_missing_credentials_skip_the_source(monkeypatch):
     monkeypatch.setenv("REDDIT_CLIENT_SECRET", SECRET)
     with pytest.raises(NotConfigured, match="set REDDIT_CLIENT_ID in the environment"):
-        Reddit(FAST)
+        Reddit(RD)
 
 
 def test_refused_login_never_shows_the_secret(store, creds):
     with MockServer({"/api/v1/access_token": Status(401)}) as server:
         server.inject("/api/v1/access_token", Status(401, body={"message": f"Unauthorized {SECRET}", "error": 401}))
-        result = collecting.collect(store, Reddit(FAST, base_url=server.url), "lumio", since=SINCE, until=UNTIL)
+        result = collecting.collect(store, Reddit(RD, base_url=server.url), "lumio", since=SINCE, until=UNTIL)
     assert result.status == "failed" and "refused the credentials" in result.message
     assert SECRET not in result.message
     runs = store.query("SELECT * FROM collector_runs").to_json(date_format="iso")
@@ -117,4 +119,4 @@ def test_refused_login_never_shows_the_secret(store, creds):
 def test_login_answer_without_token(store, creds):
     with MockServer({"/api/v1/access_token": {"error": "invalid_grant"}}) as server:
         with pytest.raises(AuthFailed, match="invalid_grant"):
-            list(Reddit(FAST, base_url=server.url).fetch("lumio", SINCE, UNTIL))
+            list(Reddit(RD, base_url=server.url).fetch("lumio", SINCE, UNTIL))

@@ -14,6 +14,8 @@ from viralscope import collecting, ingest
 SINCE = dt.datetime(2026, 1, 12, tzinfo=dt.UTC)
 UNTIL = dt.datetime(2026, 1, 13, tzinfo=dt.UTC)
 KEY = "AIzaSy-test-key-0000"
+#: Fast retries, and the quota not spread over the day (these tests replay a recorded day at any hour).
+YT = {**FAST, "quota_ahead": "24h"}
 V1, V3, T1 = "k3Lum1oGl0w", "Kr4Lum10Unb", "UgzQ1lumioTopA4AaABAg"
 
 
@@ -59,7 +61,7 @@ def test_parse_videos_threads_and_replies():
 
 def test_collect_through_local_server(store, key):
     with MockServer(routes()) as server:
-        result = collecting.collect(store, YouTube(FAST, base_url=server.url), "lumio OR 루미오", since=SINCE, until=UNTIL)
+        result = collecting.collect(store, YouTube(YT, base_url=server.url), "lumio OR 루미오", since=SINCE, until=UNTIL)
     assert result.status == "ok", result.message
     ids = set(store.query("SELECT id FROM mentions")["id"])
     assert ids == {V1, V3, T1, f"{T1}.A0", f"{T1}.A4", f"{T1}.A5", "UgyKr1topC4AaABAg", "UgyKr1topC4AaABAg.B0"}
@@ -80,12 +82,12 @@ def test_collect_through_local_server(store, key):
 
 def test_quota_stops_before_it_is_passed_and_resumes(store, key):
     with MockServer(routes()) as server:
-        first = collecting.collect(store, YouTube({**FAST, "daily_quota": 150}, base_url=server.url), "lumio OR 루미오",
+        first = collecting.collect(store, YouTube({**YT, "daily_quota": 150}, base_url=server.url), "lumio OR 루미오",
                                    since=SINCE, until=UNTIL)
-        assert first.status == "rate_limited" and "daily quota (150 units, 103 spent)" in first.message
+        assert first.status == "waiting" and "daily quota (150 units, 103 spent)" in first.message
         assert len([r for r in server.requests if r.path.endswith("/search")]) == 1
         assert store.count_mentions() == 5  # the first page: the review, its matching comments
-        second = collecting.collect(store, YouTube({**FAST, "daily_quota": 1000}, base_url=server.url), "lumio OR 루미오",
+        second = collecting.collect(store, YouTube({**YT, "daily_quota": 1000}, base_url=server.url), "lumio OR 루미오",
                                     since=SINCE, until=UNTIL)
     assert second.status == "ok" and store.count_mentions() == 8
     assert [r.query.get("pageToken") for r in server.requests if r.path.endswith("/search")] == [None, "CAIQAA"]
@@ -95,14 +97,14 @@ def test_quota_stops_before_it_is_passed_and_resumes(store, key):
 def test_quota_exceeded_answer_is_rate_limited(store, key):
     with MockServer(routes()) as server:
         server.inject("/youtube/v3/search", Status(403, body=fixture("youtube", "quota_exceeded")))
-        result = collecting.collect(store, YouTube(FAST, base_url=server.url), "lumio", since=SINCE, until=UNTIL)
+        result = collecting.collect(store, YouTube(YT, base_url=server.url), "lumio", since=SINCE, until=UNTIL)
     assert result.status == "rate_limited" and "quotaExceeded" in result.message
 
 
 def test_follow_named_videos(store, key):
     with MockServer(routes()) as server:
-        src = YouTube({**FAST, "videos": [V1]}, base_url=server.url)
-        assert src.plan(__import__("collectors").parse_query("lumio")) == ["lumio", f"video:{V1}"]
+        src = YouTube({**YT, "videos": [V1]}, base_url=server.url)
+        assert src.plan(__import__("collectors").parse_query("lumio")) == ["lumio", f"video:{V1}", "revisit:"]
         payloads = list(src.fetch(f"video:{V1}", SINCE, UNTIL))
     got = {m.id for p in payloads for m in YouTube.parse(p.payload)}
     assert {V1, T1, "UgwQ2notbrandB4AaABAg", f"{T1}.A6"} <= got
