@@ -608,22 +608,37 @@ class BlueskyStandin(Service):
         return matching | {r["uri"] for r in self.reposts if r["subject"] in matching and self.visible(r)}
 
 
+_RKEYS = itertools.count()
+
+
+def bsky_person(i: int) -> dict:
+    return {"did": f"did:plc:person{i:04d}", "handle": f"p{i}.bsky.social", "displayName": f"P {i}"}
+
+
+def bsky_post(t: float, author: dict, text: str, *, ahead: float = 0, **record_extra) -> dict:
+    """A post indexed at ``t`` whose client set ``createdAt`` ``ahead`` seconds later."""
+    rkey = f"3m{next(_RKEYS):06d}"
+    return {"uri": f"at://{author['did']}/app.bsky.feed.post/{rkey}", "cid": f"bafy{rkey}", "author": author,
+            "record": {"$type": "app.bsky.feed.post", "text": text, "createdAt": iso_z(t + ahead, ms=True),
+                       "langs": ["en"], **record_extra}, "_indexed": t}
+
+
+def bsky_repost(t: float, by: dict, subject: dict) -> dict:
+    return {"subject": subject["uri"], "by": by, "_indexed": t,
+            "uri": f"at://{by['did']}/app.bsky.feed.repost/r{next(_RKEYS):06d}"}
+
+
 def bluesky_world(rng: random.Random, start: float, span: float, *, history: float = 6 * 3600,
                   n_posts: int = 160) -> tuple[list[dict], list[dict]]:
     """Posts (a third naming the brand), replies, quotes of posts, posts embedding a feed or a list, posts
     whose client clock ran 20 minutes ahead, and reposts from seconds to three hours after their post."""
-    people = [{"did": f"did:plc:person{i:04d}", "handle": f"p{i}.bsky.social", "displayName": f"P {i}"}
-              for i in range(40)]
+    people = [bsky_person(i) for i in range(40)]
     posts: list[dict] = []
     reposts: list[dict] = []
     serial = itertools.count()
 
     def post(t, author, text, **record_extra):
-        rkey = f"3m{next(serial):06d}"
-        created = t + (1200 if rng.random() < 0.05 else 0)  # a client clock ahead of the network's
-        p = {"uri": f"at://{author['did']}/app.bsky.feed.post/{rkey}", "cid": f"bafy{rkey}", "author": author,
-             "record": {"$type": "app.bsky.feed.post", "text": text, "createdAt": iso_z(created, ms=True),
-                        "langs": ["en"], **record_extra}, "_indexed": t}
+        p = bsky_post(t, author, text, ahead=1200 if rng.random() < 0.05 else 0, **record_extra)  # a clock ahead
         posts.append(p)
         return p
 
@@ -639,8 +654,7 @@ def bluesky_world(rng: random.Random, start: float, span: float, *, history: flo
             for who in rng.sample(people, rng.randrange(1, 4)):
                 rt = t + rng.expovariate(1 / 2400)
                 if rt < start + span and who["did"] != p["author"]["did"]:
-                    reposts.append({"subject": p["uri"], "by": who, "_indexed": rt,
-                                    "uri": f"at://{who['did']}/app.bsky.feed.repost/r{next(serial):06d}"})
+                    reposts.append(bsky_repost(rt, who, p))
         if rng.random() < 0.3:
             rt = t + rng.expovariate(1 / 1200)
             if rt < start + span:

@@ -9,9 +9,11 @@ import json
 import pytest
 
 from collectors.reddit import Reddit
+from collectors.sessions import SessionCache
 from tests.mockserver import FAST, MockServer, Reply, Status, fixture
+from tests.standins import FakeClock, RedditStandin
 from viralscope import collecting
-from viralscope.errors import AuthFailed, NotConfigured
+from viralscope.errors import AuthFailed, ConfigError, NotConfigured
 
 SINCE = dt.datetime(2026, 1, 12, tzinfo=dt.UTC)
 UNTIL = dt.datetime(2026, 1, 13, tzinfo=dt.UTC)
@@ -120,3 +122,71 @@ def test_login_answer_without_token(store, creds):
     with MockServer({"/api/v1/access_token": {"error": "invalid_grant"}}) as server:
         with pytest.raises(AuthFailed, match="invalid_grant"):
             list(Reddit(RD, base_url=server.url).fetch("lumio", SINCE, UNTIL))
+
+
+# -- on tests.standins.RedditStandin: the User-Agent Reddit requires, a token kept, comments that keep coming --
+
+NOW = dt.datetime(2026, 1, 12, 12, tzinfo=dt.UTC)
+
+
+def reddit_world(clock, comments_over: float = 0):
+    post = {"name": "t3_abc1", "id": "abc1", "title": "Lumio lamp keeps disconnecting", "selftext": "", "subreddit": "smarthome",
+            "created_utc": float(int(clock.t - 300)), "author": "op", "author_fullname": "t2_op",
+            "permalink": "/r/smarthome/comments/abc1/x/", "is_self": True, "score": 3, "num_crossposts": 0}
+    comments = [{"name": f"t1_c{i}", "id": f"c{i}", "body": f"Lumio support told me to reset it ({i})" if i % 2 else "same here",
+                 "created_utc": float(int(clock.t - 200 + comments_over * i / 6)), "parent_id": "t3_abc1",
+                 "link_id": "t3_abc1", "author": f"u{i}", "subreddit": "smarthome",
+                 "permalink": f"/r/smarthome/comments/abc1/x/c{i}/", "score": 1} for i in range(6)]
+    return RedditStandin(clock, [post], comments, client=("client-abc", SECRET))
+
+
+def reddit(server, clock, **settings):
+    return Reddit({**RD, "min_interval": 0, **settings}, base_url=server.url, clock=clock)
+
+
+def test_without_an_account_name_the_source_says_what_reddit_requires(store, creds):
+    with pytest.raises(NotConfigured, match=r'set username = "yourname" in \[sources.reddit\]'):
+        Reddit(FAST)
+    from viralscope.config import parse_config
+
+    config = parse_config({"brand": {"name": "Lumio", "query": "lumio"}, "sources": {"reddit": {}}}, "t")
+    result = collecting.collect_source(store, "reddit", config, base_url="http://127.0.0.1:9")
+    assert result.status == "skipped" and "(by /u/<reddit username>)" in result.line()
+
+
+def test_the_user_agent_is_in_reddits_form(store, creds):
+    clock = FakeClock(NOW)
+    service = reddit_world(clock)
+    with MockServer(service.routes()) as server:
+        result = collecting.collect(store, reddit(server, clock), "lumio")
+    assert result.status == "ok" and service.bad_agents == []
+    agent = server.requests[0].headers["user-agent"]
+    assert agent.endswith(":viralscope:v0.1.0 (by /u/viralscope_test)") and agent.count(":") == 2
+    with pytest.raises(ConfigError, match="not in the form Reddit requires"):
+        Reddit({**FAST, "user_agent": "my-listening-bot/1.0"})
+
+
+def test_the_token_is_kept_between_runs_and_renewed_when_refused(store, creds, tmp_path):
+    clock = FakeClock(NOW)
+    service = reddit_world(clock)
+    cache = SessionCache(tmp_path / "sessions.json")
+    with MockServer(service.routes()) as server:
+        for _ in range(3):
+            collecting.collect(store, Reddit({**RD, "min_interval": 0}, base_url=server.url, clock=clock, sessions=cache), "lumio")
+            clock.sleep(900)
+        assert service.logins == 1
+        service.tokens.clear()  # revoked
+        result = collecting.collect(store, Reddit({**RD, "min_interval": 0}, base_url=server.url, clock=clock,
+                                                  sessions=cache), "lumio")
+    assert result.status == "ok" and service.logins == 2
+
+
+def test_comments_that_come_after_the_post_is_found_are_collected(store, creds):
+    clock = FakeClock(NOW)
+    service = reddit_world(clock, comments_over=3600)  # six comments over the next hour
+    with MockServer(service.routes()) as server:
+        src = reddit(server, clock)
+        for _ in range(70):
+            collecting.collect(store, src, "lumio")
+            clock.sleep(60)
+    assert set(store.query("SELECT id FROM mentions")["id"]) == {"t3_abc1", "t1_c1", "t1_c3", "t1_c5"}

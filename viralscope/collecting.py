@@ -207,6 +207,7 @@ def collect(
     progress: Callable[[str, int], None] | None = None,
     now: dt.datetime | None = None,
     written: dict | None = None,
+    finished: list | None = None,
 ) -> RunResult:
     """Collect one source for ``query``; returns what happened (and records it in ``collector_runs``).
 
@@ -265,7 +266,11 @@ def collect(
         result.rate_limit = src.rate_limit_state()
         for item in result.skipped:
             log.warning("%s: skipped %s", src.name, item)
-        _finish_run(store, result, {**run.pending, **counters})
+        ending = (result, {**run.pending, **counters})
+        if finished is None:
+            _finish_runs(store, [ending])
+        else:
+            finished.append(ending)
     return result
 
 
@@ -412,20 +417,16 @@ def _begin(store: Store, result: RunResult) -> dict[str, str]:
     (``_mark_running``): most runs of a one-minute loop find nothing new and cost the store one write."""
     store.ensure()
     result.started_at = _stamp()
-    rows = store.query("SELECT key, value FROM cursors WHERE source = ?", [result.source])
-    return dict(zip(rows["key"], rows["value"], strict=True))
-
-
-def _interrupt_stale(con, result: RunResult) -> None:
-    # A run of this source still marked running was killed: say so rather than leave it running forever.
-    con.execute("UPDATE collector_runs SET status = 'interrupted' WHERE source = ? AND status = 'running' "
-                "AND run_id <> ?", [result.source, result.run_id])
+    with store.read() as con:
+        return dict(con.execute("SELECT key, value FROM cursors WHERE source = ?", [result.source]).fetchall())
 
 
 def _mark_running(store: Store, result: RunResult) -> None:
     """Record the run as running before its first mentions are written (a killed run then shows as one)."""
     with store.write() as con:
-        _interrupt_stale(con, result)
+        # A run of this source still marked running was killed: say so rather than leave it running forever.
+        con.execute("UPDATE collector_runs SET status = 'interrupted' WHERE source = ? AND status = 'running'",
+                    [result.source])
         con.execute(
             "INSERT INTO collector_runs (run_id, source, query, started_at, status, mentions_new, mentions_updated,"
             " pages, errors) VALUES (?, ?, ?, ?, 'running', 0, 0, 0, 0)",
@@ -434,12 +435,22 @@ def _mark_running(store: Store, result: RunResult) -> None:
     result.recorded = True
 
 
+_FIELDS = [f for f in Mention.__dataclass_fields__ if f != "extra"]
+
+
 def _fingerprint(m: Mention) -> str:
-    return json.dumps(m.as_row(), sort_keys=True, default=str)
+    """Everything the store would hold of ``m``, as text (equal text: writing it again changes nothing)."""
+    return json.dumps([[getattr(m, f) for f in _FIELDS], m.extra], sort_keys=True, default=str)
 
 
-def _finish_run(store: Store, result: RunResult, cursors: dict | None = None) -> None:
-    """Record how the run ended, with the cursors still to write (pages that kept nothing), in one transaction."""
+def _finish_runs(store: Store, finished: list[tuple[RunResult, dict]]) -> None:
+    """Record how runs ended, with the cursors still to write (pages that kept nothing), in one transaction.
+
+    A long-running loop records a whole cycle's runs at once: one short write a minute rather than one per
+    source, and the dashboard waits for the store's lock that much less.
+    """
+    cursors = {k: v for _, c in finished for k, v in (c or {}).items()}
+    fresh = [r for r, _ in finished if not r.recorded]
     with store.write() as con:
         if cursors:
             rows = [(source, key, value, _stamp()) for (source, key), value in cursors.items()]
@@ -447,24 +458,27 @@ def _finish_run(store: Store, result: RunResult, cursors: dict | None = None) ->
             con.execute(f"DELETE FROM cursors WHERE {pairs}", [v for r in rows for v in r[:2]])  # noqa: S608
             con.execute(f"INSERT INTO cursors VALUES {', '.join(['(?, ?, ?, ?)'] * len(rows))}",  # noqa: S608
                         [v for r in rows for v in r])
-        values = [_stamp(), result.status, result.new, result.updated, result.pages,
-                  result.errors + (1 if result.status in ("failed", "rate_limited") else 0),
-                  result.detail() or None, json.dumps(result.rate_limit) if result.rate_limit else None]
-        if result.recorded:
-            con.execute(
-                """UPDATE collector_runs SET finished_at = ?, status = ?, mentions_new = ?, mentions_updated = ?,
-                       pages = ?, errors = ?, last_error = ?, rate_limit = ? WHERE run_id = ?""",
-                [*values, result.run_id],
-            )
-        else:
-            _interrupt_stale(con, result)
+        if fresh:
             con.execute(
                 """INSERT INTO collector_runs (finished_at, status, mentions_new, mentions_updated, pages, errors,
                        last_error, rate_limit, run_id, source, query, started_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [*values, result.run_id, result.source, result.query, result.started_at or _stamp()],
+                   VALUES """ + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(fresh)),  # noqa: S608
+                [v for r in fresh for v in (*_ending(r), r.run_id, r.source, r.query, r.started_at or _stamp())],
             )
-            result.recorded = True
+        for r, _ in finished:
+            if r not in fresh:
+                con.execute(
+                    """UPDATE collector_runs SET finished_at = ?, status = ?, mentions_new = ?, mentions_updated = ?,
+                           pages = ?, errors = ?, last_error = ?, rate_limit = ? WHERE run_id = ?""",
+                    [*_ending(r), r.run_id],
+                )
+    for r in fresh:
+        r.recorded = True
+
+
+def _ending(r: RunResult) -> list:
+    return [_stamp(), r.status, r.new, r.updated, r.pages, r.errors + (1 if r.status in ("failed", "rate_limited") else 0),
+            r.detail() or None, json.dumps(r.rate_limit) if r.rate_limit else None]
 
 
 def record_skip(store: Store, name: str, message: str, query: str = "") -> RunResult:
@@ -554,22 +568,27 @@ class Collection:
         return self.sources[name]
 
     def run(self) -> list[RunResult]:
-        """One cycle: every source still able to run, in configuration order."""
-        out = []
-        for name in self.names:
-            if name in self.silenced:
-                continue
-            try:
-                src = self.source(name)
-            except NotConfigured as exc:
-                self.silenced.add(name)
-                out.append(record_skip(self.store, name, str(exc), self.queries[name].text))
-                continue
-            result = collect(self.store, src, self.queries[name], brands=self.brands, progress=self.progress,
-                             written=self.written.setdefault(name, {}))
-            if result.status == "skipped":
-                self.silenced.add(name)
-            out.append(result)
+        """One cycle: every source still able to run, in configuration order; their records written at the end
+        in one transaction (mentions and their cursors are written as each page arrives)."""
+        out, finished = [], []
+        try:
+            for name in self.names:
+                if name in self.silenced:
+                    continue
+                try:
+                    src = self.source(name)
+                except NotConfigured as exc:
+                    self.silenced.add(name)
+                    out.append(record_skip(self.store, name, str(exc), self.queries[name].text))
+                    continue
+                result = collect(self.store, src, self.queries[name], brands=self.brands, progress=self.progress,
+                                 written=self.written.setdefault(name, {}), finished=finished)
+                if result.status == "skipped":
+                    self.silenced.add(name)
+                out.append(result)
+        finally:
+            if finished:
+                _finish_runs(self.store, finished)
         return out
 
 
