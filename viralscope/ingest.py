@@ -133,6 +133,11 @@ def _write(store: Store, clean: pd.DataFrame, *, origin: str, cursors=None) -> I
     with store.write() as con:
         if len(staged):
             con.register("staged", staged)
+            # Stored roots that this batch gives a parent (the only stored links an update can change).
+            con.execute(
+                "CREATE TEMP TABLE filled AS SELECT s.source, s.id FROM staged s JOIN mentions m "
+                "ON m.source = s.source AND m.id = s.id WHERE m.parent_id IS NULL AND s.parent_id IS NOT NULL"
+            )
             summary.updated = _update_existing(con, now)
             con.execute(
                 "CREATE TEMP TABLE is_new AS SELECT s.source, s.id FROM staged s "
@@ -161,6 +166,8 @@ def _write(store: Store, clean: pd.DataFrame, *, origin: str, cursors=None) -> I
             summary.unchanged = len(staged) - summary.inserted - summary.updated
             summary.links = _link_counts(con)
             con.unregister("staged")
+            con.execute("DROP TABLE is_new")
+            con.execute("DROP TABLE filled")
         for (source, key), value in (cursors or {}).items():
             con.execute("DELETE FROM cursors WHERE source = ? AND key = ?", [source, key])
             con.execute("INSERT INTO cursors VALUES (?, ?, ?, ?)", [source, key, value, now])
@@ -168,17 +175,46 @@ def _write(store: Store, clean: pd.DataFrame, *, origin: str, cursors=None) -> I
 
 
 def _resolve_sources(con, staged: pd.DataFrame) -> pd.DataFrame:
-    """Resolved links of every mention of each source the batch touches (stored ones and new ones)."""
+    """Resolved links of the mentions whose links this batch can change: its new mentions, and the stored
+    cascades that a new mention or a newly given parent joins to something else.
+
+    Resolving a mention needs only its chain of parents (``diffusion.links``): a stored mention whose chain
+    holds no new mention and no newly given parent keeps its links. The chains that do are those of the
+    cascades rooted at a stored mention that waited for a new parent, or that was a root and is given one;
+    a cycle the batch closes lies inside them. Every other parent reached is an *anchor*: its stored
+    cascade and depth continue the chain. So the cost grows with the batch and the cascades it touches, not
+    with the store (``relink`` resolves everything, and a test checks both agree).
+    """
     frames = []
     for source in staged["source"].unique():
-        both = con.execute(
-            """SELECT id, parent_id, created_at FROM mentions WHERE source = $1
+        rows = con.execute(
+            """WITH heads AS (
+                   SELECT DISTINCT m.cascade_id FROM mentions m
+                   WHERE m.source = $1 AND (
+                       m.parent_id IN (SELECT id FROM is_new WHERE source = $1)
+                       OR m.id IN (SELECT id FROM filled WHERE source = $1)))
+               SELECT id, parent_id, created_at FROM mentions
+               WHERE source = $1 AND cascade_id IN (SELECT cascade_id FROM heads)
                UNION ALL
                SELECT s.id, s.parent_id, s.created_at FROM staged s
                SEMI JOIN is_new n ON n.source = s.source AND n.id = s.id WHERE s.source = $1""",
             [source],
         ).df()
-        frames.append(resolve_links(both).assign(source=source))
+        outside = rows["parent_id"].dropna()
+        outside = outside[~outside.isin(rows["id"])].unique()
+        anchors = con.execute(
+            "SELECT id, coalesce(cascade_id, id) AS cascade_id, coalesce(depth, 0) AS depth, created_at FROM mentions "
+            "WHERE source = ? AND id IN (SELECT unnest(?))",
+            [source, list(outside)],
+        ).df() if len(outside) else pd.DataFrame(columns=["id", "cascade_id", "depth", "created_at"])
+        frame = pd.concat([rows, anchors[["id", "created_at"]].assign(parent_id=None)], ignore_index=True)
+        links = resolve_links(frame).iloc[: len(rows)].copy()
+        if len(anchors):
+            at = anchors.set_index("id")
+            via = links["cascade_id"].isin(at.index)
+            links.loc[via, "depth"] += at.loc[links.loc[via, "cascade_id"], "depth"].to_numpy(np.int64)
+            links.loc[via, "cascade_id"] = at.loc[links.loc[via, "cascade_id"], "cascade_id"].to_numpy(object)
+        frames.append(links.assign(source=source))
     return pd.concat(frames, ignore_index=True)
 
 
