@@ -97,6 +97,12 @@ _DDL = [
     """CREATE TABLE IF NOT EXISTS alerts_sent (
         incident_key VARCHAR NOT NULL, target VARCHAR NOT NULL, sent_at TIMESTAMP NOT NULL, payload VARCHAR
     )""",
+    # One row per cycle of ``viralscope watch`` (its heartbeat; see viralscope.watch).
+    """CREATE TABLE IF NOT EXISTS watch_cycles (
+        cycle_id VARCHAR NOT NULL, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL, status VARCHAR,
+        sources VARCHAR, mentions_new BIGINT, scored BIGINT, checked BOOLEAN, incidents BIGINT,
+        alerts_sent BIGINT, problems VARCHAR, message VARCHAR, pid INTEGER, host VARCHAR
+    )""",
 ]
 
 
