@@ -524,6 +524,18 @@ STRINGS: dict[str, dict[str, str]] = {
     "sources.col.mentions_updated": {"en": "Updated", "ko": "갱신"},
     "sources.col.pages": {"en": "Pages", "ko": "페이지"},
     "sources.volume": {"en": "Mentions per day by source", "ko": "소스별 일일 멘션"},
+    "sources.watch": {"en": "Watcher", "ko": "감시 서비스"},
+    "sources.watch_none": {"en": "`viralscope watch` has not run on this store.",
+                           "ko": "이 저장소에서 `viralscope watch`가 실행된 적이 없습니다."},
+    "sources.watch_last": {"en": "Last cycle {status}, finished {finished} UTC ({ago} min ago); {cycles} cycles and "
+                                 "{sent} alerts sent in the last 24 hours.",
+                           "ko": "마지막 주기 {status}, {finished} UTC 종료 ({ago}분 전); 최근 24시간 주기 {cycles}회, "
+                                 "알림 {sent}건 발송."},
+    "sources.watch_stale": {"en": "No cycle has finished for {ago} minutes: is `viralscope watch` running?",
+                            "ko": "{ago}분 동안 끝난 주기가 없습니다. `viralscope watch`가 실행 중인가요?"},
+    "sources.col.lag_minutes": {"en": "Lag (min)", "ko": "지연 (분)"},
+    "sources.col.covered_until": {"en": "Collected up to", "ko": "수집 완료 시점"},
+    "sources.col.new": {"en": "New (last cycle)", "ko": "신규 (마지막 주기)"},
 }
 
 

@@ -492,6 +492,13 @@ def sources_summary(store: Store) -> pd.DataFrame:
     return out.sort_values(["mentions", "source"], ascending=[False, True]).reset_index(drop=True)
 
 
+def watch_health(store: Store) -> dict:
+    """The watcher's last cycle and per-source lag and errors (``viralscope.watch.health``)."""
+    from viralscope.watch import health
+
+    return health(store)
+
+
 def recent_runs(store: Store, limit: int = 50) -> pd.DataFrame:
     return store.query(
         """SELECT started_at, finished_at, source, query, status, mentions_new, mentions_updated, pages, errors,

@@ -1,5 +1,6 @@
 """Sources: per source, mentions stored, last collection, errors and rate-limit state."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, components, queries, shell
@@ -19,6 +20,20 @@ with page.guard():
     else:
         st.plotly_chart(charts.volume(by_source, lang, by="source", bucket=bucket, title=t("sources.volume"),
                                       stacked=True), key="sources_volume")
+
+with page.guard():
+    st.subheader(t("sources.watch"))
+    health = page.q(queries.watch_health)
+    last = health["last"]
+    if last is None:
+        st.info(t("sources.watch_none"))
+    else:
+        ago = max(0.0, (pd.Timestamp.now(tz="UTC") - last["finished_at"]).total_seconds() / 60)
+        st.caption(t("sources.watch_last", status=last["status"], finished=f"{last['finished_at']:%Y-%m-%d %H:%M:%S}",
+                     ago=f"{ago:.0f}", cycles=health["cycles_24h"], sent=health["alerts_sent_24h"]))
+        if ago > 10:
+            st.warning(t("sources.watch_stale", ago=f"{ago:.0f}"))
+        components.table(health["sources"], lang, key="watch_sources")
 
 with page.guard():
     st.subheader(t("sources.runs"))
