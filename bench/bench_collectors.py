@@ -1,4 +1,9 @@
-"""Collectors: local query matching, parsing, and a full collection through a local server."""
+"""Collectors: local query matching, parsing, a full collection through a local server, and a simulated day.
+
+The simulated day is ``tests.standins.simulate_day``: 1,440 one-minute cycles of every source against the
+stand-ins on a fake clock (``--quick``: 240). Besides its speed it reports what the services would see: logins,
+and per documented limit the most requests in one window against the limit.
+"""
 
 from __future__ import annotations
 
@@ -53,9 +58,45 @@ def run(args) -> list[Result]:
             assert store.count_mentions() == size, result
 
     collect = repeat(collect_all, times)
+    day = _day(240 if args.quick else 1440)
     return [
         Result("query match", [n / s for s in match], "texts/s", note=f"{n:,} texts, 30% naming the brand, 1/3 Korean"),
         Result("parse hackernews page", [len(hits) / s for s in parse], "mentions/s", note="1,000 hits"),
         Result("collect hackernews via local server", [size / s for s in collect], "mentions/s",
                note=f"{size:,} mentions, 100 per page, one transaction per page"),
+        day,
     ]
+
+
+def _day(cycles: int) -> Result:
+    """One simulated day (store on tmpfs when there is one); its figures go into the note and ``extra``."""
+    import os
+    import time
+
+    from tests.standins import SECRETS, simulate_day
+
+    saved = {k: os.environ.get(k) for k in [*SECRETS, "VIRALSCOPE_SESSION_CACHE"]}
+    os.environ.update(SECRETS)
+    try:
+        shm = Path("/dev/shm")
+        with tempfile.TemporaryDirectory(dir=shm if shm.is_dir() else None) as tmp:
+            start = time.perf_counter()
+            day = simulate_day(tmp, cycles=cycles)
+            seconds = time.perf_counter() - start
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    peaks = {f"{name}: {limit}": f"{peak}/{cap}" for name, s in day.services.items()
+             for limit, (peak, cap) in s.figures().items()}
+    items = {name: f"{len(day.stored[name])}/{len(day.expected[name])}" for name in day.services}
+    bluesky = day.services["bluesky"]
+    note = (f"{cycles:,} cycles; Bluesky logins {bluesky.logins}, refreshes {bluesky.refreshes}; "
+            f"limits passed {len(day.violations)}; items stored/expected {items}")
+    return Result("simulated day of one-minute cycles, six sources", [cycles / seconds], "cycles/s", note=note,
+                  extra={"peaks": peaks, "items": items, "requests": {n: s.served for n, s in day.services.items()},
+                         "runs": {f"{k[0]}:{k[1]}": v for k, v in day.runs.items()},
+                         "bluesky_logins": bluesky.logins, "bluesky_refreshes": bluesky.refreshes,
+                         "reddit_tokens": day.services["reddit"].logins, "violations": len(day.violations)})

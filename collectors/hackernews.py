@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterator
 from urllib.parse import parse_qs
 
-from collectors.base import Page, Source, as_int, html_to_text, utc
+from collectors.base import Page, Parsed, Source, as_int, each, html_to_text, utc
 from collectors.http import BadBody, HttpPolicy, request
 from collectors.query import Syntax
 from viralscope.contract import Mention
@@ -65,37 +65,34 @@ class HackerNews(Source):
             yield Page(body, {"pending": pending, "page": page} if pending else None, note)
 
     @staticmethod
-    def parse(payload) -> list[Mention]:
-        out = []
-        for hit in payload.get("hits", []):
-            tags = set(hit.get("_tags") or [])
-            oid = str(hit["objectID"])
-            created = utc(hit.get("created_at_i") or hit.get("created_at"))
-            author = hit.get("author")
-            extra = {}
-            if "comment" in tags:
-                kind, parent = "reply", hit.get("parent_id")
-                text = html_to_text(hit.get("comment_text"))
-                if hit.get("story_id") is not None:
-                    extra["story_id"] = str(hit["story_id"])
-            elif tags & {"story", "poll", "job"}:
-                kind, parent = "post", None
-                body = html_to_text(hit.get("story_text"))
-                text = (hit.get("title") or "") + ("\n\n" + body if body else "")
-                if hit.get("url"):
-                    extra["link"] = hit["url"]
-            else:
-                continue  # poll options and other parts are not mentions
-            out.append(
-                Mention(
-                    id=oid, source="hackernews", created_at=created, text=text,
-                    author_id=author, author_name=author,
-                    parent_id=str(parent) if parent is not None else None, kind=kind,
-                    url=ITEM_URL.format(oid), likes=as_int(hit.get("points")),
-                    replies=as_int(hit.get("num_comments")), extra=extra,
-                )
-            )
-        return out
+    def parse(payload) -> Parsed:
+        return each(payload.get("hits", []), _hit, lambda hit: f"item {hit['objectID']}")
+
+
+def _hit(hit: dict) -> Mention | None:
+    tags = set(hit.get("_tags") or [])
+    oid = str(hit["objectID"])
+    created = utc(hit.get("created_at_i") or hit.get("created_at"))
+    author = hit.get("author")
+    extra = {}
+    if "comment" in tags:
+        kind, parent = "reply", hit.get("parent_id")
+        text = html_to_text(hit.get("comment_text"))
+        if hit.get("story_id") is not None:
+            extra["story_id"] = str(hit["story_id"])
+    elif tags & {"story", "poll", "job"}:
+        kind, parent = "post", None
+        body = html_to_text(hit.get("story_text"))
+        text = (hit.get("title") or "") + ("\n\n" + body if body else "")
+        if hit.get("url"):
+            extra["link"] = hit["url"]
+    else:
+        return None  # poll options and other parts are not mentions
+    return Mention(
+        id=oid, source="hackernews", created_at=created, text=text, author_id=author, author_name=author,
+        parent_id=str(parent) if parent is not None else None, kind=kind, url=ITEM_URL.format(oid),
+        likes=as_int(hit.get("points")), replies=as_int(hit.get("num_comments")), extra=extra,
+    )
 
 
 def _expect_page(page: int, filters: str):

@@ -12,13 +12,21 @@ Three layers, each a library's own mechanism configured in one place (``HttpPoli
 A wait longer than ``max_wait`` is not taken: the run stops with ``RateLimited`` (its cursor is saved, so the
 next run resumes) rather than hold a cron slot for an hour or, worse, retry early and exceed the limit.
 
+Every POST a collector sends is a login (Bluesky ``createSession``/``refreshSession``, Reddit's token), which
+is safe to send twice, so POSTs are retried like GETs.
+
+Time is a ``Clock`` (wall time, a monotonic time and a sleep) given to the session, so a simulation can run
+a day of one-minute cycles without waiting for it.
+
 Secrets travel in headers only (never in a URL), and every message built here passes through ``redact``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import logging
+import re
 import time
 from dataclasses import asdict, dataclass, field, fields, replace
 from urllib.parse import urlsplit, urlunsplit
@@ -35,6 +43,56 @@ log = logging.getLogger(__name__)
 
 #: Statuses worth another try: rate limited, and the server's own failures.
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+#: Google's reasons for a 403 that means "wait", not "these credentials are refused".
+QUOTA_REASONS = {"quotaExceeded", "rateLimitExceeded", "userRateLimitExceeded", "dailyLimitExceeded"}
+
+
+class Clock:
+    """The time, as collectors see it: wall time (Unix seconds), a monotonic time, and a way to wait.
+
+    The real one by default; a simulation passes one whose ``sleep`` moves time on instead of waiting.
+    """
+
+    def time(self) -> float:
+        return time.time()
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            time.sleep(seconds)
+
+    def now(self) -> dt.datetime:
+        """The wall time as an aware UTC datetime, to the second."""
+        return dt.datetime.fromtimestamp(int(self.time()), dt.UTC)
+
+
+class FixedNow(Clock):
+    """A clock whose date is given by a function (``lambda: datetime``); waits are real."""
+
+    def __init__(self, now):
+        self._now = now
+
+    def time(self) -> float:
+        return self._now().timestamp()
+
+    def now(self) -> dt.datetime:
+        return self._now()
+
+
+REAL_CLOCK = Clock()
+
+
+def as_clock(value) -> Clock:
+    """A ``Clock`` from a clock, a ``lambda: datetime`` (a fixed "now"), or None (the real one)."""
+    if value is None:
+        return REAL_CLOCK
+    if isinstance(value, Clock):
+        return value
+    if callable(value):
+        return FixedNow(value)
+    raise TypeError(f"not a clock: {value!r}")
 
 
 @dataclass(frozen=True)
@@ -50,7 +108,7 @@ class RateLimitHeaders:
     def read(self, headers, now: float | None = None) -> RateLimitState | None:
         if self.remaining not in headers and self.reset not in headers:
             return None
-        now = time.time() if now is None else now
+        now = REAL_CLOCK.time() if now is None else now
         reset_at = _reset_time(headers.get(self.reset), self.reset_format, now)
         return RateLimitState(
             limit=_number(headers.get(self.limit)) if self.limit else None,
@@ -139,7 +197,7 @@ class HttpPolicy:
             changes[f.name] = value
         return replace(self, **changes)
 
-    def retry(self, limits: RateLimitHeaders | None = None) -> PolicyRetry:
+    def retry(self, limits: RateLimitHeaders | None = None, clock: Clock = REAL_CLOCK) -> PolicyRetry:
         r = PolicyRetry(
             total=self.retries,
             connect=self.retries,
@@ -149,32 +207,53 @@ class HttpPolicy:
             backoff_factor=self.backoff_factor,
             backoff_max=self.backoff_max,
             status_forcelist=self.retry_statuses,
-            allowed_methods=Retry.DEFAULT_ALLOWED_METHODS,
+            allowed_methods=None,  # every method: the only POSTs are logins, safe to repeat
             respect_retry_after_header=True,
             retry_after_max=10**9,  # the cap is max_wait, enforced below by stopping, never by waiting less
             raise_on_status=False,  # the last response comes back, and is turned into our own error
         )
-        r.limits, r.max_wait = limits, self.max_wait
+        r.limits, r.max_wait, r.clock = limits, self.max_wait, clock
         return r
 
 
 class PolicyRetry(Retry):
-    """urllib3 ``Retry`` that falls back on the source's reset header and refuses waits beyond ``max_wait``."""
+    """urllib3 ``Retry`` that falls back on the source's reset header, refuses waits beyond ``max_wait``, and
+    waits on the session's clock."""
 
     limits: RateLimitHeaders | None = None
     max_wait: float = 900.0
+    clock: Clock = REAL_CLOCK
 
     def new(self, **kw):
         r = super().new(**kw)
-        r.limits, r.max_wait = self.limits, self.max_wait
+        r.limits, r.max_wait, r.clock = self.limits, self.max_wait, self.clock
         return r
+
+    def parse_retry_after(self, retry_after: str) -> float:
+        if retry_after.strip().isdigit():
+            return super().parse_retry_after(retry_after)
+        # An HTTP date: urllib3 measures it against the real time; measure it against the clock.
+        stamp = email.utils.parsedate_tz(retry_after)
+        if stamp is None:
+            return super().parse_retry_after(retry_after)  # raises InvalidHeader
+        return max(0.0, email.utils.mktime_tz(stamp) - self.clock.time())
+
+    def sleep_for_retry(self, response) -> bool:
+        wait = self.get_retry_after(response)
+        if wait:
+            self.clock.sleep(wait)
+            return True
+        return False
+
+    def _sleep_backoff(self) -> None:
+        self.clock.sleep(self.get_backoff_time())
 
     def get_retry_after(self, response):
         wait = super().get_retry_after(response)
         if wait is None and response.status == 429 and self.limits is not None:
-            state = self.limits.read(response.headers)
+            state = self.limits.read(response.headers, now=self.clock.time())
             if state and state.reset_at is not None:
-                wait = max(0.0, state.reset_at - time.time())
+                wait = max(0.0, state.reset_at - self.clock.time())
         if wait is not None and wait > self.max_wait:
             raise RateLimited(
                 f"rate limited: the source asks to wait {wait:.0f} s (more than max_wait {self.max_wait:g} s); "
@@ -186,15 +265,16 @@ class PolicyRetry(Retry):
 class PoliteSession(requests.Session):
     """A requests session that keeps a source's pace and remembers its last rate-limit state."""
 
-    def __init__(self, policy: HttpPolicy, limits: RateLimitHeaders | None = None, *, secrets=()):
+    def __init__(self, policy: HttpPolicy, limits: RateLimitHeaders | None = None, *, secrets=(),
+                 clock: Clock = REAL_CLOCK):
         super().__init__()
-        self.policy, self.limits = policy, limits
+        self.policy, self.limits, self.clock = policy, limits, clock
         self.rate_limit: RateLimitState | None = None
         self.retried = 0  # failed tries that were retried (the Sources page shows them as errors)
         self.requests_made = 0
         self._secrets = [s for s in secrets if s]
         self._last: float | None = None
-        adapter = HTTPAdapter(max_retries=policy.retry(limits))
+        adapter = HTTPAdapter(max_retries=policy.retry(limits, clock))
         self.mount("http://", adapter)
         self.mount("https://", adapter)
         self.headers["User-Agent"] = policy.user_agent
@@ -209,20 +289,20 @@ class PoliteSession(requests.Session):
         return text
 
     def _wait_turn(self) -> None:
-        now = time.monotonic()
+        now = self.clock.monotonic()
         wait = 0.0
         if self._last is not None and self.policy.min_interval:
             wait = self.policy.min_interval - (now - self._last)
         state = self.rate_limit
         if state and state.remaining is not None and state.remaining <= self.policy.reserve and state.reset_at:
-            wait = max(wait, state.reset_at - time.time())
+            wait = max(wait, state.reset_at - self.clock.time())
             if wait > self.policy.max_wait:
                 raise RateLimited(
                     f"rate limit spent until {dt.datetime.fromtimestamp(state.reset_at, dt.UTC):%Y-%m-%d %H:%M:%S} UTC "
                     f"(more than max_wait {self.policy.max_wait:g} s away); the next run resumes from here"
                 )
         if wait > 0:
-            time.sleep(wait)
+            self.clock.sleep(wait)
 
     def request(self, method, url, *args, **kwargs):
         self._wait_turn()
@@ -230,18 +310,19 @@ class PoliteSession(requests.Session):
         try:
             resp = super().request(method, url, *args, **kwargs)
         finally:
-            self._last = time.monotonic()
+            self._last = self.clock.monotonic()
             self.requests_made += 1
         history = getattr(getattr(resp.raw, "retries", None), "history", ()) or ()
         self.retried += len(history)
         if self.limits is not None:
-            self.rate_limit = self.limits.read(resp.headers) or self.rate_limit
+            self.rate_limit = self.limits.read(resp.headers, now=self.clock.time()) or self.rate_limit
         return resp
 
 
-def make_session(policy: HttpPolicy, limits: RateLimitHeaders | None = None, *, secrets=()) -> PoliteSession:
+def make_session(policy: HttpPolicy, limits: RateLimitHeaders | None = None, *, secrets=(),
+                 clock: Clock = REAL_CLOCK) -> PoliteSession:
     """The one way a collector gets an HTTP session."""
-    return PoliteSession(policy, limits, secrets=secrets)
+    return PoliteSession(policy, limits, secrets=secrets, clock=clock)
 
 
 def rebase(url: str, base_url: str | None) -> str:
@@ -281,18 +362,34 @@ class Fetched:
     url: str = ""
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """An error answer, read: its status, the service's error code (``ExpiredToken``, ``commentsDisabled``,
+    the reasons Google lists) and a short single-line message. Secrets are already redacted."""
+
+    status: int
+    codes: tuple[str, ...] = ()
+    message: str = ""
+
+    def __str__(self) -> str:
+        codes = f" [{', '.join(self.codes)}]" if self.codes else ""
+        return f"HTTP {self.status}{': ' + self.message if self.message else ''}{codes}"
+
+
 def request(session: PoliteSession, method: str, url: str, *, what: str, decode="json", check=None,
-            **kwargs) -> Fetched:
+            refused=None, **kwargs) -> Fetched:
     """One request with the policy's retries for transport errors, bad statuses and bad bodies.
 
     ``decode`` is "json" or "bytes"; ``check(body)`` may raise ``BadBody`` (e.g. a stale page).
-    Errors come out as ``viralscope.errors`` types whose messages never carry a secret.
+    ``refused(Refusal)`` may return an exception to raise for an error answer the caller understands (an
+    expired token, one unavailable video); otherwise errors come out as ``viralscope.errors`` types. No
+    message carries a secret.
     """
-    retry = session.policy.retry()
+    retry = session.policy.retry(clock=session.clock)
     while True:  # each turn is counted and paced by urllib3's Retry, not by hand
         try:
             resp = session.request(method, url, **kwargs)
-            _raise_for_status(session, resp, what)
+            _raise_for_status(session, resp, what, refused)
             if resp.status_code == 304:
                 return Fetched(None, dict(resp.headers), 304, url)
             body = resp.json() if decode == "json" else resp.content
@@ -318,36 +415,44 @@ def request(session: PoliteSession, method: str, url: str, *, what: str, decode=
             raise CollectorError(session.redact(f"{what}: request failed ({type(exc).__name__})")) from None
 
 
-def _raise_for_status(session: PoliteSession, resp: requests.Response, what: str) -> None:
+def _raise_for_status(session: PoliteSession, resp: requests.Response, what: str, refused=None) -> None:
     code = resp.status_code
     if code < 400:
         return
-    detail = session.redact(_error_detail(resp))
-    if code in (401, 403):
-        if code == 403 and "quota" in detail.lower():
-            raise RateLimited(f"{what}: quota exhausted ({detail})")
-        raise AuthFailed(f"{what}: the source refused the credentials (HTTP {code}{': ' + detail if detail else ''})")
-    if code == 429:
+    why = read_refusal(resp, session.redact)
+    mine = refused(why) if refused is not None else None
+    if mine is not None:
+        raise mine
+    if code == 429 or (code == 403 and (QUOTA_REASONS & set(why.codes) or "quota" in why.message.lower())):
+        if code == 403:
+            raise RateLimited(f"{what}: quota exhausted ({why})")
         raise RateLimited(f"{what}: still rate limited after {session.policy.retries} retries (HTTP 429)")
+    if code in (401, 403):
+        raise AuthFailed(f"{what}: the source refused the credentials ({why})")
     if code >= 500:
         raise SourceUnavailable(f"{what}: HTTP {code} after {session.policy.retries} retries")
-    raise CollectorError(f"{what}: HTTP {code}{': ' + detail if detail else ''}")
+    raise CollectorError(f"{what}: {why}")
 
 
-def _error_detail(resp: requests.Response) -> str:
-    """A short, single-line reason from an error body (APIs put it in different places)."""
+def read_refusal(resp: requests.Response, redact=lambda text: text) -> Refusal:
+    """The status, codes and message of an error answer (APIs put them in different places)."""
     try:
         body = resp.json()
     except ValueError:
-        return ""
-    msg = None
+        return Refusal(resp.status_code)
+    msg, codes = None, []
     if isinstance(body, dict):
         err = body.get("error")
-        if isinstance(err, dict):
+        if isinstance(err, dict):  # Google: {"error": {"message", "errors": [{"reason"}]}}
             msg = err.get("message") or err.get("status")
-            reasons = [e.get("reason") for e in err.get("errors", []) if isinstance(e, dict)]
-            if reasons:
-                msg = f"{msg} [{', '.join(r for r in reasons if r)}]"
-        else:
+            codes = [e.get("reason") for e in err.get("errors", []) if isinstance(e, dict) and e.get("reason")]
+        else:  # atproto: {"error": "ExpiredToken", "message"}; Mastodon, Reddit: {"error": "..."}; X: {"detail", "errors"}
             msg = body.get("message") or body.get("detail") or body.get("title") or err
-    return " ".join(str(msg).split())[:200] if msg else ""
+            if isinstance(err, str) and err and msg != err and " " not in err:
+                codes = [err]
+            first = (body.get("errors") or [None])[0] if isinstance(body.get("errors"), list) else None
+            if isinstance(first, dict) and first.get("message") and first["message"] != msg:
+                msg = f"{msg} ({first['message']})" if msg else first["message"]
+    # Google writes its messages with HTML markup (<code><a href=…>videoId</a></code>): keep the words.
+    text = " ".join(re.sub(r"<[^>]*>", "", redact(str(msg))).split())[:200] if msg else ""
+    return Refusal(resp.status_code, tuple(redact(str(c)) for c in codes), text)

@@ -450,6 +450,7 @@ class Syntax:
     exclude: bool = True  # may send negated terms
     wildcard: bool = False
     max_length: int | None = None
+    length_hint: str = ""  # what to do about a query that is too long, said with the error
     max_searches: int = 8
 
 
@@ -539,7 +540,7 @@ class Query:
             if syntax.max_length and len(s) > syntax.max_length:
                 raise QueryError(
                     self.text, 0, f"{syntax.name} accepts queries of at most {syntax.max_length} characters; "
-                    f"this one compiles to {len(s)}",
+                    f"this one compiles to {len(s)}{'; ' + syntax.length_hint if syntax.length_hint else ''}",
                 )
         return searches
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import feedparser
 
-from collectors.base import Page, Source, html_to_text
+from collectors.base import Page, Parsed, Source, each, html_to_text
 from collectors.http import HttpPolicy, request
 from collectors.query import Query
 from viralscope.contract import Mention
@@ -35,7 +35,7 @@ class RSS(Source):
     def host(self) -> str:
         return "feeds"
 
-    def plan(self, query: Query) -> list[str]:
+    def searches(self, query: Query) -> list[str]:
         feeds = [str(f) for f in self.settings["feeds"]]
         if not feeds:
             raise ConfigError("rss: no feeds; list them in [sources.rss] feeds = [\"https://…\"]")
@@ -65,29 +65,31 @@ class RSS(Source):
         yield Page({"feed": search, "body": got.body}, None, "feed", counters={key: self.counters[key]})
 
     @staticmethod
-    def parse(payload) -> list[Mention]:
+    def parse(payload) -> Parsed:
         if not payload.get("body"):
-            return []
+            return Parsed()
         # Bytes, never a string: feedparser would treat a string that looks like a URL as one to fetch.
         parsed = feedparser.parse(bytes(payload["body"]), response_headers={"content-location": payload["feed"]})
         feed = parsed.get("feed", {})
-        out = []
-        for e in parsed.get("entries", []):
-            stamp = e.get("published_parsed") or e.get("updated_parsed")
-            if stamp is None:
-                continue
-            created = dt.datetime.fromtimestamp(calendar.timegm(stamp), dt.UTC)
-            link = e.get("link") if str(e.get("link", "")).startswith(("http://", "https://")) else None
-            ident = e.get("id") or link or hashlib.sha1(f"{e.get('title')}|{created}".encode()).hexdigest()
-            summary = html_to_text(e.get("summary") or "")
-            title = html_to_text(e.get("title") or "")
-            media = any(str(x.get("type", "")).startswith(("image/", "video/"))
-                        for x in e.get("enclosures", []) + e.get("media_content", []))
-            out.append(Mention(
-                id=str(ident), source="rss", created_at=created,
-                text=title + ("\n\n" + summary if summary and summary != title else ""),
-                author_id=e.get("author") or feed.get("title"), author_name=e.get("author") or feed.get("title"),
-                kind="post", url=link, lang=(e.get("language") or feed.get("language") or None),
-                media=media or None, extra={"feed": payload["feed"], "feed_title": feed.get("title")},
-            ))
-        return out
+        # An entry with no date at all is left out without a word: a time is never invented, and feeds
+        # routinely carry undated entries (pages, ads).
+        dated = [e for e in parsed.get("entries", []) if e.get("published_parsed") or e.get("updated_parsed")]
+        return each(dated, lambda e: _entry(e, feed, payload["feed"]),
+                    lambda e: f"entry {e.get('id') or e.get('link') or e.get('title')}")
+
+
+def _entry(e, feed, address: str) -> Mention:
+    created = dt.datetime.fromtimestamp(calendar.timegm(e.get("published_parsed") or e.get("updated_parsed")), dt.UTC)
+    link = e.get("link") if str(e.get("link", "")).startswith(("http://", "https://")) else None
+    ident = e.get("id") or link or hashlib.sha1(f"{e.get('title')}|{created}".encode()).hexdigest()
+    summary = html_to_text(e.get("summary") or "")
+    title = html_to_text(e.get("title") or "")
+    media = any(str(x.get("type", "")).startswith(("image/", "video/"))
+                for x in e.get("enclosures", []) + e.get("media_content", []))
+    return Mention(
+        id=str(ident), source="rss", created_at=created,
+        text=title + ("\n\n" + summary if summary and summary != title else ""),
+        author_id=e.get("author") or feed.get("title"), author_name=e.get("author") or feed.get("title"),
+        kind="post", url=link, lang=(e.get("language") or feed.get("language") or None),
+        media=media or None, extra={"feed": address, "feed_title": feed.get("title")},
+    )

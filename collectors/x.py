@@ -7,10 +7,17 @@ that bring the referenced posts and their authors along (``includes.tweets``, ``
 root even when the original was posted before the span. ``conversation_id`` is kept as an extra attribute.
 
 Bearer token (app-only) from ``X_BEARER_TOKEN``. Limits (``x-rate-limit-limit/remaining/reset``, the reset
-in Unix seconds): recent search allows 450 requests per 15 minutes on Pro and 60 on Basic, so the pace
-is one request every 2 s (set ``min_interval = 15`` on Basic). Queries may be 512 characters long
-(``max_query_length = 4096`` on Pro). ``end_time`` must be at least 10 s in the past, and ``start_time``
-no more than 7 days back: the span is clipped to what the endpoint serves.
+in Unix seconds): recent search allows an app 450 requests per 15 minutes (60 on the older Basic tier), so
+the pace is one request every 2 s (set ``min_interval = 15`` on Basic). Queries may be 512 characters long
+on every self-serve tier (pay-per-use, Basic, Pro); only Enterprise allows 4,096
+(``max_query_length = 4096``), and a longer query is refused with HTTP 400. ``end_time`` must be at least
+10 s in the past, and ``start_time`` no more than 7 days back: the span is clipped to what the endpoint
+serves.
+
+A ``next_token`` belongs to the request that returned it: the next page must repeat the same query,
+``start_time`` and ``end_time``. The state to resume from keeps all three, so a run resumed later (when
+"now" has moved) asks for the page with the times the token was issued for; a token older than the
+seven days the endpoint serves cannot be resumed, and the span starts again from its newest page.
 """
 
 from __future__ import annotations
@@ -19,10 +26,11 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 
-from collectors.base import Page, Source, as_int, iso, utc
-from collectors.http import BadBody, HttpPolicy, RateLimitHeaders, request
+from collectors.base import Page, Parsed, Source, as_int, each, iso, merge, utc
+from collectors.http import BadBody, HttpPolicy, RateLimitHeaders, Refusal, request
 from collectors.query import Query, Syntax
 from viralscope.contract import Mention
+from viralscope.errors import ConfigError
 
 __all__ = ["X"]
 
@@ -36,25 +44,49 @@ class X(Source):
     credentials = ("X_BEARER_TOKEN",)
     rate_limits = RateLimitHeaders("x-rate-limit-remaining", "x-rate-limit-reset", "epoch", limit="x-rate-limit-limit")
     policy = HttpPolicy(min_interval=2.0, reserve=1)
-    syntax = Syntax("x", boolean=True, and_=" ", or_=" OR ", not_="-", max_length=512)
+    syntax = Syntax("x", boolean=True, and_=" ", or_=" OR ", not_="-", max_length=512,
+                    length_hint="self-serve tiers (pay-per-use, Basic, Pro) allow 512; only Enterprise allows 4,096 "
+                                "([sources.x].max_query_length = 4096)")
     options = {"page_size": 100, "max_query_length": 512}
 
-    def plan(self, query: Query) -> list[str]:
+    def searches(self, query: Query) -> list[str]:
         syntax = dataclasses.replace(self.syntax, max_length=int(self.settings["max_query_length"]))
         return query.compile(syntax)
 
+    def _refused(self, search: str):
+        def refused(why: Refusal):
+            if why.status == 400 and len(search) > 512:
+                return ConfigError(
+                    f"x: the query is {len(search)} characters and X refused it ({why}); self-serve tiers "
+                    "(pay-per-use, Basic, Pro) allow 512, only Enterprise 4,096: set [sources.x].max_query_length "
+                    "= 512 unless this is an Enterprise account"
+                )
+            return None
+
+        return refused
+
     def fetch(self, search: str, since: dt.datetime, until: dt.datetime, *,
               state: dict | None = None) -> Iterator[Page]:
-        now = self.clock()
-        start = max(since, now - dt.timedelta(days=7) + dt.timedelta(minutes=1))
-        end = min(until, now - dt.timedelta(seconds=15))
+        now = self.clock.now()
+        oldest = now - dt.timedelta(days=7) + dt.timedelta(minutes=1)
+        state = dict(state or {})
+        if state.get("next_token") and state.get("start_time") and utc(state["start_time"]) >= oldest:
+            start, end = utc(state["start_time"]), utc(state["end_time"])  # the times the token was issued for
+        else:
+            if state.get("next_token"):
+                self.notes.append("x: a saved page token was older than the 7 days recent search serves; "
+                                  "the span was read again from its newest page")
+            state = {}
+            start = max(since, oldest)
+            end = min(until, now - dt.timedelta(seconds=15))
         if start >= end:
             return
         url = self.url(f"{self.default_base}/2/tweets/search/recent")
+        times = {"start_time": iso(start), "end_time": iso(end)}
 
         def step(token):
             params = {
-                "query": search, "start_time": iso(start), "end_time": iso(end),
+                "query": search, **times,
                 "max_results": self.settings["page_size"], "tweet.fields": TWEET_FIELDS,
                 "expansions": "author_id,referenced_tweets.id,referenced_tweets.id.author_id,attachments.media_keys",
                 "user.fields": "username,name,public_metrics", "media.fields": "type",
@@ -62,22 +94,24 @@ class X(Source):
             if token:
                 params["next_token"] = token
             body = request(self.session, "GET", url, params=params, what=self.name, check=_search_result,
+                           refused=self._refused(search),
                            headers={"Authorization": f"Bearer {self.secrets['X_BEARER_TOKEN']}"}).body
             meta = body.get("meta") or {}
             return body, meta.get("next_token"), f"{meta.get('result_count', 0)} posts"
 
-        yield from self.paginate("next_token", (state or {}).get("next_token"), step)
+        for page in self.paginate("next_token", state.get("next_token"), step):
+            if page.state is not None:
+                page.state = {**page.state, **times}
+            yield page
 
     @staticmethod
-    def parse(payload) -> list[Mention]:
+    def parse(payload) -> Parsed:
         includes = payload.get("includes") or {}
-        users = {u["id"]: u for u in includes.get("users", [])}
-        out: dict[str, Mention] = {}
-        for t in payload.get("data", []) + includes.get("tweets", []):
-            if "created_at" not in t or t["id"] in out:
-                continue  # a referenced post without its fields (deleted, or not expanded): not a mention
-            out[t["id"]] = _tweet(t, users)
-        return list(out.values())
+        users = {u["id"]: u for u in includes.get("users", []) if isinstance(u, dict) and "id" in u}
+        # A referenced post without its fields (deleted, or not expanded) is not a mention.
+        found = [t for t in payload.get("data", []) + includes.get("tweets", [])
+                 if not isinstance(t, dict) or "created_at" in t]
+        return merge(each(found, lambda t: _tweet(t, users), lambda t: f"post {t['id']}"))
 
 
 def _search_result(body) -> None:

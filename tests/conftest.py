@@ -29,7 +29,7 @@ def _is_loopback(address) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _no_network_no_secrets(monkeypatch):
+def _no_network_no_secrets(monkeypatch, tmp_path_factory):
     """Refuse every non-loopback connection and clear credentials, so no test reaches the network."""
     for name in list(__import__("os").environ):
         upper = name.upper()
@@ -37,6 +37,8 @@ def _no_network_no_secrets(monkeypatch):
             continue
         if upper in _CLEARED_NAMES or upper.startswith(_CLEARED_PREFIXES):
             monkeypatch.delenv(name, raising=False)
+    # Login sessions kept between runs go to a file of the test's own, never the user's cache.
+    monkeypatch.setenv("VIRALSCOPE_SESSION_CACHE", str(tmp_path_factory.mktemp("sessions") / "sessions.json"))
 
     real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
 

@@ -48,6 +48,7 @@ class Request:
     headers: dict
     body: bytes
     at: float = field(default_factory=time.monotonic)
+    params: dict = field(default_factory=dict)  # name -> every value, in order (``uris=a&uris=b``)
 
     def json(self):
         return json.loads(self.body or b"null")
@@ -131,6 +132,9 @@ class MockServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes; with Nagle's algorithm the body then waits for the
+            # client's delayed ACK (~40 ms an answer).
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):  # quiet
                 pass
@@ -177,8 +181,9 @@ class MockServer:
         parts = urlsplit(h.path)
         length = int(h.headers.get("Content-Length") or 0)
         body = h.rfile.read(length) if length else b""
-        query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
-        req = Request(h.command, parts.path, query, {k.lower(): v for k, v in h.headers.items()}, body)
+        params = parse_qs(parts.query, keep_blank_values=True)
+        query = {k: v[-1] for k, v in params.items()}
+        req = Request(h.command, parts.path, query, {k.lower(): v for k, v in h.headers.items()}, body, params=params)
         with self.lock:
             self.requests.append(req)
         if self.delay:

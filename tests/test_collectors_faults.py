@@ -29,6 +29,7 @@ from tests.mockserver import (
     Truncate,
     hn_world,
 )
+from tests.standins import FakeClock
 from viralscope import collecting, ingest
 from viralscope.store import Store
 
@@ -153,3 +154,49 @@ def test_span_of_the_world_is_inside_the_collected_span():
     items = hn_world(150, start=START, span=2 * 86400, seed=11)
     lo, hi = (dt.datetime.fromisoformat(t).replace(tzinfo=dt.UTC).timestamp() for t in (SINCE, UNTIL))
     assert all(lo <= h["created_at_i"] < hi for h in items)
+
+
+# -- one bad item or page is left out and named; nothing is tried forever -----------------------------------
+
+
+def _hits(n: int, start: int = START) -> list[dict]:
+    return [{"objectID": str(100 + i), "_tags": ["story"], "title": f"Lumio story {i}", "author": "a",
+             "created_at_i": start + 60 * i} for i in range(n)]
+
+
+def test_a_mention_the_contract_refuses_is_left_out_not_its_page(store):
+    items = _hits(3)
+    items[1]["title"] = "Lumio \u0000 cut in half"  # a NUL byte: the mention contract refuses it
+    with MockServer({PATH: AlgoliaHN(items)}) as server:
+        runs = [collecting.collect(store, HackerNews(SETTINGS, base_url=server.url), "Lumio",
+                                   since=collecting.parse_time(SINCE, "since"), until=collecting.parse_time(UNTIL, "until"))
+                for _ in range(2)]
+    assert [r.status for r in runs] == ["ok", "ok"]
+    assert set(store.query("SELECT id FROM mentions")["id"]) == {"100", "102"}
+    assert [s.item for s in runs[0].skipped] == ["101"] and "text" in runs[0].skipped[0].why
+
+
+class _OnePageUnreadable(HackerNews):
+    """Hacker News whose second page comes back in a shape the parser does not know (an API change)."""
+
+    @staticmethod
+    def parse(payload):
+        if payload.get("page") == 1:
+            raise KeyError("hits")
+        return HackerNews.parse(payload)
+
+
+def test_an_unreadable_page_is_fetched_again_by_three_runs_then_left_out(store):
+    items = _hits(30)
+    clock = FakeClock(dt.datetime(2026, 1, 12, 12, tzinfo=dt.UTC))
+    statuses = []
+    with MockServer({PATH: AlgoliaHN(items)}) as server:
+        for _ in range(4):  # four scheduled runs, each continuing from the cursor
+            src = _OnePageUnreadable({**SETTINGS, "max_hits": 1000}, base_url=server.url, clock=clock)
+            statuses.append(collecting.collect(store, src, "Lumio"))
+            clock.sleep(60)
+    assert [r.status for r in statuses] == ["failed", "failed", "ok", "ok"]
+    assert "tried 1 of 3 times" in statuses[0].message and "tried 2 of 3 times" in statuses[1].message
+    assert [s.item for s in statuses[2].skipped] == ["page 2026-01-05 12:00..2026-01-12 12:00 page 1"]
+    assert store.count_mentions() == 20  # pages 0 and 2; page 1's ten hits are named as left out
+    assert statuses[3].skipped == []  # the next run goes on from where the span ended

@@ -67,13 +67,16 @@ def test_an_explicit_brand_tags_everything_kept():
     assert {x.brand for x in got.values()} == {"Campaign X"}
 
 
-def test_an_answer_unlike_the_documentation_fails_the_run_not_the_process(store):
+def test_an_item_unlike_the_documentation_is_left_out_and_named_not_the_page(store):
     from collectors.hackernews import HackerNews
     from tests.mockserver import FAST, MockServer
     from viralscope import collecting
 
-    odd = {"hits": [{"_tags": ["story"], "title": "Lumio"}], "nbHits": 1, "nbPages": 1, "page": 0}  # no objectID
+    good = {"objectID": "7", "_tags": ["story"], "title": "Lumio", "created_at_i": int(SINCE.timestamp()) + 60}
+    odd = {"hits": [{"_tags": ["story"], "title": "Lumio"}, good], "nbHits": 2, "nbPages": 1, "page": 0}  # no objectID
     with MockServer({"/api/v1/search_by_date": odd}) as server:
         result = collecting.collect(store, HackerNews(FAST, base_url=server.url), "lumio", since=SINCE, until=UNTIL)
-    assert result.status == "failed" and "unexpected KeyError" in result.message
-    assert store.query("SELECT status FROM collector_runs")["status"].tolist() == ["failed"]
+    assert result.status == "ok" and result.kept == 1
+    assert [str(s) for s in result.skipped] == ["an item without an id: no 'objectID' field"]
+    run = store.query("SELECT status, last_error FROM collector_runs").iloc[0]
+    assert run["status"] == "ok" and "1 items skipped (an item without an id: no 'objectID' field)" in run["last_error"]

@@ -49,7 +49,8 @@ def test_no_secret_anywhere(name, tmp_path, monkeypatch, caplog):
     secrets = [v for k, v in env.items() if k != "BLUESKY_HANDLE"] + derived
     caplog.set_level(logging.DEBUG)
     config = tmp_path / "c.toml"
-    config.write_text(f"[sources.{name}]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in FAST.items()))
+    settings = {**FAST, **{"reddit": {"username": "viralscope_test"}, "youtube": {"quota_ahead": "24h"}}.get(name, {})}
+    config.write_text(f"[sources.{name}]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in settings.items()))
     db = tmp_path / "s.duckdb"
     span = ["--since", "1d"] if name == "x" else SPAN
     outputs = []

@@ -9,6 +9,7 @@ import pytest
 from collectors import parse_query
 from collectors.x import X
 from tests.mockserver import FAST, MockServer, Reply, Status, fixture
+from tests.standins import FakeClock, XStandin, iso_z
 from viralscope import collecting
 from viralscope.errors import QueryError
 
@@ -93,3 +94,60 @@ def test_query_length_limit_is_configurable(bearer):
     with pytest.raises(QueryError, match="at most 512 characters"):
         X(FAST).plan(parse_query(long))
     assert len(X({**FAST, "max_query_length": 4096}).plan(parse_query(long))[0]) > 512
+
+
+def test_the_length_hint_names_enterprise_not_pro(bearer):
+    long = " OR ".join(f"brand{i}" for i in range(80))
+    with pytest.raises(QueryError, match="only Enterprise allows 4,096") as refused:
+        X(FAST).plan(parse_query(long))
+    assert "Pro" not in str(refused.value).replace("Pro)", "")  # Pro is named among the 512 tiers only
+
+
+# -- on tests.standins.XStandin: a next_token tied to its request, 512 characters --------------------------
+
+
+def tweets(clock, n):
+    users = {"1": {"id": "1", "username": "fan", "name": "Fan", "public_metrics": {"followers_count": 5}}}
+    out = [{"id": str(1878500000000000000 + i), "text": f"Lumio lamp, day note {i}", "author_id": "1",
+            "created_at": iso_z(clock.t - 3600 * 20 + 240 * i, ms=True), "_at": clock.t - 3600 * 20 + 240 * i}
+           for i in range(n)]
+    return XStandin(clock, out, users, bearer=TOKEN)
+
+
+def test_a_resumed_run_asks_for_the_next_page_with_the_times_its_token_was_issued_for(store, bearer):
+    clock = FakeClock(NOW)
+    service = tweets(clock, 250)
+    with MockServer(service.routes()) as server:
+        src = X({**FAST, "min_interval": 0, "since": "1d"}, base_url=server.url, clock=clock)
+        first = collecting.collect(store, src, "lumio", limit=150)
+        clock.sleep(600)  # the next run, ten minutes later
+        second = collecting.collect(store, src, "lumio")
+    assert first.status == "partial" and second.status == "ok", second.message
+    assert service.refused_tokens == []
+    assert store.count_mentions() == 250
+    paged = [r.query for r in server.requests if "next_token" in r.query]
+    opening = server.requests[0].query
+    assert paged and all((q["start_time"], q["end_time"]) == (opening["start_time"], opening["end_time"]) for q in paged)
+
+
+def test_a_token_whose_start_left_the_seven_days_is_not_sent_the_span_is_read_again(store, bearer):
+    clock = FakeClock(NOW)
+    service = tweets(clock, 250)
+    with MockServer(service.routes()) as server:
+        src = X({**FAST, "min_interval": 0}, base_url=server.url, clock=clock)  # the first run reaches back 7 days
+        collecting.collect(store, src, "lumio", limit=150)
+        clock.sleep(600)  # its start_time is now more than seven days back: X would refuse it
+        second = collecting.collect(store, src, "lumio")
+    assert second.status == "ok" and service.refused_tokens == [] and store.count_mentions() == 250
+    assert "read again from its newest page" in second.line()
+
+
+def test_a_query_longer_than_the_tier_allows_says_to_set_512(store, bearer):
+    clock = FakeClock(NOW)
+    service = tweets(clock, 3)
+    query = " OR ".join(f"lumio{i}" for i in range(70))
+    with MockServer(service.routes()) as server:
+        src = X({**FAST, "min_interval": 0, "max_query_length": 4096}, base_url=server.url, clock=clock)
+        result = collecting.collect(store, src, query)
+    assert result.status == "failed" and len(server.requests) == 1
+    assert "only Enterprise 4,096: set [sources.x].max_query_length = 512" in result.message

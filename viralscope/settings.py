@@ -31,6 +31,13 @@ SETTINGS = {
             "seconds to wait for another process to release the store before giving up",
         ),
         Setting("lang", "en", "VIRALSCOPE_LANG", "interface language of the dashboard: en or ko"),
+        Setting(
+            "session_cache",
+            "",
+            "VIRALSCOPE_SESSION_CACHE",
+            "file keeping login sessions (Bluesky, Reddit) between runs, readable by you only; 'off' keeps "
+            "none (default: ~/.cache/viralscope/sessions.json)",
+        ),
     ]
 }
 
