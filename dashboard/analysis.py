@@ -16,7 +16,8 @@ import pandas as pd
 import diffusion
 import metrics
 from dashboard import queries, tree
-from dashboard.filters import Filters
+from dashboard.filters import Filters, where
+from viralscope import kpis
 from viralscope.errors import InsufficientData
 from viralscope.store import Store
 
@@ -54,11 +55,17 @@ def cascade_layout(store: Store, source: str, cascade_id: str) -> tree.Layout:
 
 
 def crises(store: Store, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """Incidents and the hourly series (observed and expected negatives) for the filtered window."""
+    """Incidents and the hourly series (observed and expected negatives) for the filtered window.
+
+    The incidents' ``attrs`` carry the detector's note when the data hold too little history to score.
+    """
     hourly = queries.hourly_labels(store, f)
     if hourly.empty:
         return None
-    incidents, series = metrics.detect_crises(hourly, "1h", drivers=False, with_series=True)
+    config = queries.config(store)
+    settings = kpis.detection_settings(config, "negative", _brand_in_view(config, f))
+    incidents, series = metrics.detect_crises(hourly, "1h", drivers=False, with_series=True, **settings)
+    note = dict(incidents.attrs)
     start, end = f.window
     series = series.reset_index()
     time_col = "start" if "start" in series else series.columns[0]
@@ -66,12 +73,65 @@ def crises(store: Store, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame] | None
     series = series[(series["t"] >= start) & (series["t"] < end)]
     if len(incidents):
         incidents = incidents[(incidents["end"] > start) & (incidents["start"] < end)].reset_index(drop=True)
+    incidents.attrs.update(note)
     return incidents, series
 
 
-def drivers(store: Store, f: Filters, start, end) -> dict:
-    """The cascades and terms behind one incident's negative mentions."""
-    return metrics.incident_drivers(queries.incident_mentions(store, f, start, end), start, end)
+def _brand_in_view(config, f: Filters) -> str | None:
+    if len(f.brands) == 1:
+        return f.brands[0]
+    return config.brand.name if config is not None and config.brand else None
+
+
+def _scope(f: Filters, brand: str | None = None) -> tuple[str, list]:
+    """The SQL condition of the mentions in view (of one brand when given), without the dates."""
+    return where(Filters(brands=(brand,) if brand else f.brands, sources=f.sources, langs=f.langs), dates=False)
+
+
+def volume_spikes(store: Store, f: Filters) -> pd.DataFrame:
+    """Mention-volume spikes in the window: of each tracked brand in view (competitors marked as such), or of all
+    the mentions in view when no brand is configured; each brand with its ``[alerts.volume]`` settings.
+
+    Columns: ``brand``, ``competitor`` and those of ``metrics.detect_spikes``; ``attrs["notes"]`` holds
+    (brand, note) for the streams with too little history to score.
+    """
+    config = queries.config(store)
+    start, end = f.window
+    since = (start if start is not None else pd.Timestamp("1970-01-01", tz="UTC")) - pd.Timedelta(
+        days=kpis.CRISIS_HISTORY_DAYS)
+    until = end if end is not None else pd.Timestamp.now(tz="UTC")
+    tracked = [b.name for b in config.brands] if config is not None else []
+    brands = [b for b in tracked if not f.brands or b in f.brands] if tracked else [None]
+    competitors = {c.name for c in config.competitors} if config is not None else set()
+    frames, notes = [], []
+    for brand in brands:
+        cond, params = _scope(f, brand)
+        hourly = kpis.hourly_for_crises(store, cond, params, since=since, until=until)
+        found = kpis.volume_spikes(hourly, **kpis.detection_settings(config, "volume", brand))
+        if found.attrs.get("note"):
+            notes.append((brand, dict(found.attrs)))
+        if start is not None and len(found):
+            found = found[(found["end"] > start) & (found["start"] < until)]
+        frames.append(found.assign(brand=brand, competitor=brand in competitors))
+    out = pd.concat(frames, ignore_index=True) if any(len(x) for x in frames) else frames[0].iloc[:0]
+    out = out.sort_values("start", kind="stable").reset_index(drop=True) if len(out) else out
+    out.attrs["notes"] = notes
+    return out
+
+
+def drivers(store: Store, f: Filters, start, end, *, brand: str | None = None, label: str | None = "negative") -> dict:
+    """The cascades, original posts and terms behind one incident (its negative mentions, or all its mentions
+    for a volume spike with ``label`` None), of the mentions in view or of one brand."""
+    cond, params = _scope(f, brand)
+    return kpis.incident_drivers(store, cond, params, start, end, label=label)
+
+
+def posts_table(found: dict) -> pd.DataFrame:
+    """The driving posts of ``drivers`` as a table: author, text (shown as plain text), mentions in the incident."""
+    counts = {c["cascade_id"]: c.get("negatives", c.get("mentions")) for c in found.get("cascades", [])}
+    rows = [{"author": p.get("author"), "text": p.get("text"), "observed": counts.get(p["cascade_id"]),
+             "created_at": p.get("created_at")} for p in found.get("posts", [])]
+    return pd.DataFrame(rows, columns=["author", "text", "observed", "created_at"])
 
 
 # -- why it spread ------------------------------------------------------------------------------------------

@@ -468,21 +468,6 @@ def hourly_labels(store: Store, f: Filters, *, history_days: int = 35) -> pd.Dat
     )
 
 
-def incident_mentions(store: Store, f: Filters, start, end, *, before_days: int = 7,
-                      limit: int = 200_000) -> pd.DataFrame:
-    """Negative mentions of an incident and the days before it, for naming its cascades and terms."""
-    g = Filters(brands=f.brands, sources=f.sources, langs=f.langs)
-    cond, params = where(g)
-    lo = pd.Timestamp(start).tz_convert(None) - pd.Timedelta(days=before_days)
-    hi = pd.Timestamp(end).tz_convert(None)
-    return store.query(
-        f"""SELECT created_at, sentiment_label, cascade_id, text FROM mentions
-            WHERE {cond} AND sentiment_label = 'negative' AND created_at >= ? AND created_at < ?
-            LIMIT ?""",  # noqa: S608
-        params + [lo.to_pydatetime(), hi.to_pydatetime(), int(limit)],
-    )
-
-
 # -- sources ------------------------------------------------------------------------------------------
 
 

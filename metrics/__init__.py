@@ -11,19 +11,20 @@ from metrics.amplification import (
     mean_share_order,
 )
 from metrics.conversion import cac_change, conversion_change
-from metrics.crisis import detect_crises, hourly_counts, incident_drivers
+from metrics.crisis import detect_crises, hourly_counts, incident_drivers, post_summary
 from metrics.incremental import incremental_conversions
 from metrics.lift import mention_lift, rate_ratio
 from metrics.response import is_question, response_summary, response_times
 from metrics.roi import earned_media_value, prorated_cost, viral_roi
 from metrics.sentiment import net_sentiment, perception_change
 from metrics.share_of_voice import share_of_voice
+from metrics.spikes import detect_spikes
 from metrics.themes import emerging_terms, emerging_themes
 
 __all__ = [
     "amplification_asymmetry", "cac_change", "cascade_roots", "conversion_change",
-    "detect_crises", "earned_media_value", "emerging_terms", "emerging_themes", "hourly_counts",
+    "detect_crises", "detect_spikes", "earned_media_value", "emerging_terms", "emerging_themes", "hourly_counts",
     "incident_drivers", "incremental_conversions", "is_question", "mean_max_share_depth", "mean_share_order",
-    "mention_lift", "net_sentiment", "perception_change", "prorated_cost", "rate_ratio",
+    "mention_lift", "net_sentiment", "perception_change", "post_summary", "prorated_cost", "rate_ratio",
     "response_summary", "response_times", "share_of_voice", "viral_roi",
 ]

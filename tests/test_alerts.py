@@ -1,30 +1,45 @@
-"""Alerts against a local webhook server and a local SMTP server: once per incident, retries, no secrets."""
+"""Alerts against a local webhook server and a local SMTP server: once per incident (negative crisis or volume
+spike, of the brand or a competitor), also across processes and after kill -9 mid-send; retries; no secrets."""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
 import socket
 import socketserver
+import subprocess
+import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from tests import metrics_world as world
-from viralscope import alerts
+from tests.mockserver import CHILD_GUARD
+from viralscope import alerts, ingest
 from viralscope.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SECRET_PATH = "/services/T0SECRET/B0SECRET/xoxSECRETtoken"
 NOW = "2026-02-10T06:00"  # three hours into the injected crisis (03:00)
 
 
+class ThreadingServer(socketserver.ThreadingMixIn, HTTPServer):
+    daemon_threads = True
+
+
 class Hook:
     """A Slack-compatible webhook on 127.0.0.1 that records bodies and can fail first with 5xx."""
 
-    def __init__(self, fail_first: int = 0, status: int = 503):
-        self.bodies, self.requests, self.fail_first, self.status = [], 0, fail_first, status
+    def __init__(self, fail_first: int = 0, status: int = 503, hold: threading.Event | None = None):
+        self.bodies, self.requests, self.fail_first, self.status, self.hold = [], 0, fail_first, status, hold
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -36,14 +51,19 @@ class Hook:
                     self.end_headers()
                     return
                 hook.bodies.append(json.loads(body))
-                self.send_response(200)
-                self.end_headers()
-                self.wfile.write(b"ok")
+                if hook.hold is not None:  # received, but the answer waits (the sender may be killed meanwhile)
+                    hook.hold.wait(30)
+                try:
+                    self.send_response(200)
+                    self.end_headers()
+                    self.wfile.write(b"ok")
+                except OSError:  # the sender is gone
+                    pass
 
             def log_message(self, *args):
                 pass
 
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.server.server_port}{SECRET_PATH}"
@@ -81,26 +101,153 @@ def crisis_store(crisis_db, tmp_path):
     return Store(tmp_path / "store.duckdb", lock_timeout=30)
 
 
+NEGATIVE_ONLY = {"volume": {"enabled": False, "competitors": False}}
+
+
 def _config(**extra):
+    return world.config(webhook_env="VIRALSCOPE_WEBHOOK_URL", retry_backoff=0, **{**NEGATIVE_ONLY, **extra})
+
+
+def _both(**extra):
+    """Negative crises and volume spikes, as configured by default."""
     return world.config(webhook_env="VIRALSCOPE_WEBHOOK_URL", retry_backoff=0, **extra)
 
 
 def test_one_message_per_incident_and_remembered(crisis_store, hook, monkeypatch):
     monkeypatch.setenv("VIRALSCOPE_WEBHOOK_URL", hook.url)
-    first = alerts.check(crisis_store, _config(), now=NOW, notify=True)
+    first = alerts.check(crisis_store, _both(), now=NOW, notify=True)
     assert len(first["incidents"]) == 1
     inc = first["incidents"][0]
-    assert inc["start"] == "2026-02-10T03:00:00+00:00" and inc["ongoing"]
+    assert inc["start"] == "2026-02-10T03:00:00+00:00" and inc["ongoing"] and inc["kind"] == "negative"
     assert inc["terms"] and inc["cascades"][0]["cascade_id"] == "demo:crisis0"
-    assert [d["ok"] for d in first["deliveries"]] == [True]
-    assert len(hook.bodies) == 1 and "crisis alert: Lumio" in hook.bodies[0]["text"]
-    # Later checks see the same incident (grown, still open): nothing is sent again.
+    assert inc["posts"][0]["author"] == "angry0" and "battery exploded" in inc["posts"][0]["text"]
+    # The burst of complaints is also a burst of mentions: a volume spike of the brand, its own incident.
+    assert len(first["volume_spikes"]) == 1 and first["competitor_spikes"] == []
+    spike = first["volume_spikes"][0]
+    assert spike["kind"] == "volume" and spike["start"] == inc["start"] and spike["posts"][0]["author"] == "angry0"
+    assert [d["ok"] for d in first["deliveries"]] == [True, True]
+    texts = [b["text"] for b in hook.bodies]
+    assert len(texts) == 2 and "crisis alert: Lumio" in texts[0] and "volume spike: Lumio since" in texts[1]
+    assert "Driving posts: angry0: &quot;" not in texts[0] and 'Driving posts: angry0: "my Lumio battery' in texts[0]
+    # Later checks see the same incidents (grown, still open): nothing is sent again.
     for later in ("2026-02-10T07:00", "2026-02-10T09:30"):
-        again = alerts.check(crisis_store, _config(), now=later, notify=True)
-        assert len(again["incidents"]) == 1 and again["deliveries"] == []
-    assert len(hook.bodies) == 1
-    sent = crisis_store.query("SELECT * FROM alerts_sent")
-    assert len(sent) == 1 and sent["target"].iat[0] == "webhook"
+        again = alerts.check(crisis_store, _both(), now=later, notify=True)
+        assert len(again["incidents"]) == 1 and len(again["volume_spikes"]) == 1 and again["deliveries"] == []
+    assert len(hook.bodies) == 2
+    sent = crisis_store.query("SELECT * FROM alerts_sent ORDER BY incident_key")
+    assert len(sent) == 2 and set(sent["target"]) == {"webhook"}
+    assert [json.loads(p)["state"] for p in sent["payload"]] == ["sent", "sent"]
+    assert sorted(json.loads(p)["kind"] for p in sent["payload"]) == ["negative", "volume"]
+
+
+@pytest.fixture
+def competitor_store(crisis_store):
+    """The crisis world with a product launch of the competitor Brightly: its mentions triple for four hours."""
+    t0 = pd.Timestamp("2026-02-10 01:00")
+    rows = [{"id": f"launch{j}", "source": "demo", "created_at": t0 + pd.Timedelta(minutes=j), "brand": "Brightly",
+             "text": "Brightly's new lamp is out", "author_name": f"fan{j}", "kind": "share" if j else "post",
+             "parent_id": None if j == 0 else "launch0"} for j in range(4 * 60)]
+    ingest.write_mentions(crisis_store, pd.DataFrame(rows), origin="launch")
+    return crisis_store
+
+
+def test_competitor_volume_spikes_are_reported_apart(competitor_store, hook, monkeypatch):
+    monkeypatch.setenv("VIRALSCOPE_WEBHOOK_URL", hook.url)
+    report = alerts.check(competitor_store, _both(), now=NOW, notify=True)
+    assert len(report["competitor_spikes"]) == 1 and len(report["volume_spikes"]) == 1
+    spike = report["competitor_spikes"][0]
+    assert spike["brand"] == "Brightly" and spike["competitor"] and spike["start"] == "2026-02-10T01:00:00+00:00"
+    assert spike["posts"][0]["author"] == "fan0"
+    texts = [b["text"] for b in hook.bodies]
+    assert len(texts) == 3 and sum("volume spike: Brightly (competitor) since" in t for t in texts) == 1
+    alerts.check(competitor_store, _both(), now="2026-02-10T08:00", notify=True)
+    assert len(hook.bodies) == 3
+
+
+@pytest.mark.parametrize("volume,expected", [
+    ({"competitors": False}, (1, 0)),
+    ({"brands": {"Brightly": {"enabled": False}}}, (1, 0)),
+    ({"brands": {"Lumio": {"enabled": False}}}, (0, 1)),
+    ({"brands": {"Brightly": {"min_ratio": 50}}}, (1, 0)),
+])
+def test_volume_alerts_are_configured_per_brand(competitor_store, volume, expected):
+    report = alerts.check(competitor_store, world.config(volume=volume), now=NOW)
+    assert (len(report["volume_spikes"]), len(report["competitor_spikes"])) == expected
+    assert len(report["incidents"]) == 1
+
+
+def test_too_little_history_is_said_once(tmp_path):
+    from viralscope.store import Store
+
+    store = Store(tmp_path / "short.duckdb", lock_timeout=30)
+    store.ensure()
+    world.build(store, days=4, crisis_at="2026-01-08 12:00")
+    report = alerts.check(store, _both(), now="2026-01-08T15:00")
+    assert report["incidents"] == [] and report["volume_spikes"] == []
+    assert report["notes"] == ["Lumio, negative mentions: not enough history: 3 days of the 7 needed",
+                               "Lumio, mentions: not enough history: 3 days of the 7 needed",
+                               "Brightly, mentions: not enough history: 3 days of the 7 needed"]
+
+
+def _cli(db: Path, cfg: Path, *args: str) -> list[str]:
+    code = CHILD_GUARD + "\nfrom viralscope.cli import main\nmain()\n"
+    return [sys.executable, "-c", code, "--db", str(db), "--config", str(cfg), "alerts", "check", "--now", NOW, *args]
+
+
+def _env(url: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIRALSCOPE_")}
+    return {**env, "VIRALSCOPE_WEBHOOK_URL": url}
+
+
+@pytest.fixture
+def cli_config(tmp_path) -> Path:
+    cfg = tmp_path / "viralscope.toml"
+    cfg.write_text('[brand]\nname = "Lumio"\n[[competitors]]\nname = "Brightly"\n'
+                   '[alerts]\nwebhook_env = "VIRALSCOPE_WEBHOOK_URL"\nretry_backoff = 0\n')
+    return cfg
+
+
+def test_each_incident_once_across_processes(crisis_store, hook, cli_config):
+    for _ in range(2):
+        done = subprocess.run(_cli(crisis_store.path, cli_config, "--notify"), cwd=ROOT, env=_env(hook.url),
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+    assert len(hook.bodies) == 2  # the crisis and the volume spike, each once
+
+
+def test_a_check_killed_while_sending_never_sends_twice(crisis_store, cli_config, monkeypatch):
+    held = threading.Event()
+    hook = Hook(hold=held)
+    monkeypatch.setenv("VIRALSCOPE_WEBHOOK_URL", hook.url)
+    try:
+        child = subprocess.Popen(_cli(crisis_store.path, cli_config, "--notify"), cwd=ROOT, env=_env(hook.url),
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 120
+        while not hook.bodies and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.05)
+        assert len(hook.bodies) == 1, child.stderr.read() if child.poll() is not None else "no request"
+        os.kill(child.pid, signal.SIGKILL)  # the webhook has the message; the sender never hears back
+        child.wait(timeout=30)
+        child.stdout.close()
+        child.stderr.close()
+        held.set()
+        hook.hold = None
+        sent = crisis_store.query("SELECT payload FROM alerts_sent")
+        assert [json.loads(p)["state"] for p in sent["payload"]] == ["sending"]
+        # The restarted check does not know whether the first message arrived: it does not send it again, says
+        # so once, and sends the other incident.
+        again = alerts.check(crisis_store, _both(), now=NOW, notify=True)
+        assert len(hook.bodies) == 2 and len(again["deliveries"]) == 1
+        assert len(again["delivery_problems"]) == 1 and "may not have been delivered" in again["delivery_problems"][0]
+        third = alerts.check(crisis_store, _both(), now="2026-02-10T08:00", notify=True)
+        assert len(hook.bodies) == 2 and third["deliveries"] == [] and third["delivery_problems"] == []
+        kinds = [b["text"].split(":")[0] for b in hook.bodies]
+        assert sorted(kinds) == ["*[viralscope] critical crisis alert", "*[viralscope] critical volume spike"]
+        states = sorted(json.loads(p)["state"] for p in crisis_store.query("SELECT payload FROM alerts_sent")["payload"])
+        assert states == ["sent", "uncertain"]
+    finally:
+        held.set()
+        hook.close()
 
 
 def test_retries_on_5xx(crisis_store, monkeypatch):
@@ -212,7 +359,7 @@ def test_email_once_per_incident(crisis_store):
     thread.start()
     try:
         config = world.config(email_to=["pr@example.com"], smtp_host="127.0.0.1",
-                              smtp_port=server.server_address[1], retry_backoff=0)
+                              smtp_port=server.server_address[1], retry_backoff=0, **NEGATIVE_ONLY)
         for now in (NOW, "2026-02-10T08:00"):
             alerts.check(crisis_store, config, now=now, notify=True)
         assert len(server.messages) == 1
@@ -230,7 +377,9 @@ def test_cli_alerts_check(crisis_store, hook, monkeypatch, tmp_path):
     monkeypatch.setenv("VIRALSCOPE_WEBHOOK_URL", hook.url)
     args = ["--db", str(crisis_store.path), "--config", str(cfg), "alerts", "check", "--now", NOW]
     res = CliRunner().invoke(main, args)
-    assert res.exit_code == 0 and len(json.loads(res.output)["incidents"]) == 1 and hook.bodies == []
+    report = json.loads(res.output)
+    assert res.exit_code == 0 and len(report["incidents"]) == 1 and len(report["volume_spikes"]) == 1
+    assert hook.bodies == []
     res = CliRunner().invoke(main, [*args, "--notify"])
-    assert res.exit_code == 0 and len(hook.bodies) == 1
+    assert res.exit_code == 0 and len(hook.bodies) == 2
     assert "SECRET" not in res.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -250,8 +251,6 @@ def test_mentions_page_number_resets_when_the_selection_changes(world, monkeypat
 @pytest.fixture(scope="module")
 def burst(tmp_path_factory) -> Store:
     """A generated world with a burst of complaints: 120 negative mentions in two hours of a quiet night."""
-    import pandas as pd
-
     store = Store(tmp_path_factory.mktemp("burst") / "burst.duckdb", lock_timeout=30)
     store.ensure()
     dashboard_world.build(store, 3_000, runs=False)
@@ -275,6 +274,17 @@ def test_crisis_incident_drivers_on_request(burst, monkeypatch):
     assert "c_incident" in [s.key for s in at.selectbox]
     at.button(key="c_find").click().run()
     assert not at.exception and len(at.dataframe) >= 3  # timeline, cascades, terms
+
+
+def test_crisis_volume_spikes_with_their_driving_posts(burst, monkeypatch):
+    at = run(page_file("crisis"), burst.path, monkeypatch)
+    assert not at.exception and "c_spike" in [s.key for s in at.selectbox]
+    spikes = next(d.value for d in at.dataframe if "observed" in d.value.columns and "brand" in d.value.columns)
+    assert spikes["start"].min() <= pd.Timestamp("2026-03-20 02:00", tz="UTC") < spikes["end"].max()
+    at.button(key="c_find_posts").click().run()
+    assert not at.exception
+    posts = [d.value for d in at.dataframe if "author" in d.value.columns]
+    assert posts and posts[0]["text"].str.contains("login outage again").any()
 
 
 def test_crisis_response_times_come_with_the_overview_kpis(demo, monkeypatch):

@@ -66,12 +66,17 @@ def _hourly(neg, total, start="2026-01-05"):
     })
 
 
-def test_a_night_crisis_is_found_through_the_negative_share():
-    rng = np.random.default_rng(4)
+def _three_weeks(seed: int, level: float, amplitude: float, share: float):
+    """Hourly mentions with a daily cycle (trough at 03:00) and a fixed negative share, for three weeks."""
+    rng = np.random.default_rng(seed)
     hours = pd.date_range("2026-01-05", periods=24 * 21, freq="h", tz="UTC")
-    volume = 60 * (1 + 0.7 * np.sin(2 * np.pi * (hours.hour.to_numpy() - 9) / 24))
+    volume = level * (1 + amplitude * np.sin(2 * np.pi * (hours.hour.to_numpy() - 9) / 24))
     total = rng.poisson(volume)
-    neg = rng.binomial(total, 0.1)
+    return rng, hours, volume, total, rng.binomial(total, share)
+
+
+def test_a_night_crisis_is_found_through_the_negative_share():
+    rng, hours, volume, total, neg = _three_weeks(4, 60, 0.7, 0.1)
     night = 24 * 20 + 2  # 02:00 on the last day
     neg[night:night + 3] += rng.poisson(3 * volume[night:night + 3] * 0.1)
     total[night:night + 3] = total[night:night + 3] + (neg[night:night + 3] - rng.binomial(total[night:night + 3], 0.1))
@@ -81,6 +86,18 @@ def test_a_night_crisis_is_found_through_the_negative_share():
     assert abs(row["start"] - hours[night]) <= pd.Timedelta(hours=1)
     assert row["channel"] in ("share", "both")
     assert row["ratio"] > 2 and row["severity"] in ("high", "critical")
+
+
+def test_a_crisis_starts_at_its_first_hour_not_at_the_slightly_negative_hours_before_it():
+    # A quiet night: a few mentions an hour, 15% negative. The three hours before the crisis hold 2 negatives
+    # of 5 each (not significant), then come 30 complaints an hour. The crisis's own complaints raise the
+    # exposure of the share channel inside it, which must not pull its start back by three hours.
+    _, hours, _, total, neg = _three_weeks(1, 6, 0.6, 0.15)
+    crisis = 24 * 20 + 3  # 03:00 on the last day
+    neg[crisis - 3:crisis], total[crisis - 3:crisis] = 2, 5
+    neg[crisis:crisis + 3], total[crisis:crisis + 3] = 30, 32
+    found = detect_crises(_hourly(neg, total), now=hours[crisis] + pd.Timedelta(hours=3), drivers=False)
+    assert len(found) == 1 and found.iloc[0]["start"] == hours[crisis]
 
 
 def test_a_surge_of_all_mentions_is_not_a_crisis():
@@ -97,7 +114,9 @@ def test_empty_and_short_inputs_return_the_columns():
     out = detect_crises(empty)
     assert out.empty and list(out.columns[:4]) == COLUMNS
     short = _hourly(np.full(24 * 3, 5), np.full(24 * 3, 50))  # three days: too little history to score
-    assert detect_crises(short).empty
+    short.loc[short["created_at"] >= short["created_at"].max() - pd.Timedelta(hours=5), "count"] *= 10
+    found = detect_crises(short)
+    assert found.empty and found.attrs["note"] == "not enough history: 2 days of the 7 needed"
 
 
 def test_naive_times_mean_utc_and_mention_rows_work():
@@ -106,12 +125,15 @@ def test_naive_times_mean_utc_and_mention_rows_work():
         for hour in range(24):
             for k in range(6):
                 rows.append((f"2026-01-{5 + day:02d} {hour:02d}:{k * 9:02d}", "negative" if k == 0 else "positive"))
-    burst = [(f"2026-01-18 15:{m:02d}", "negative") for m in range(0, 60, 2)]
+    burst = [(f"2026-01-18 {h}:{m:02d}", "negative") for h in (15, 16) for m in range(0, 60, 3)]
     m = pd.DataFrame(rows + burst, columns=["created_at", "sentiment_label"])
     found = detect_crises(m)
     assert len(found) == 1 and found.loc[0, "start"] == pd.Timestamp("2026-01-18 15:00", tz="UTC")
-    assert found.loc[0, "end"] == pd.Timestamp("2026-01-18 16:00", tz="UTC")
+    assert found.loc[0, "end"] == pd.Timestamp("2026-01-18 17:00", tz="UTC")
     assert found.loc[0, "key"] == "2026-01-18T15:00:00+00:00/1h"
+    # The same burst for one hour only is kept out of the baseline but not reported: bursts must last.
+    one_hour = pd.DataFrame(rows + burst[:20], columns=["created_at", "sentiment_label"])
+    assert detect_crises(one_hour).empty and len(detect_crises(one_hour, persistence=1)) == 1
 
 
 def test_freq_must_divide_a_day():
@@ -134,3 +156,21 @@ def test_drivers_name_the_cascade_and_the_terms():
     assert d["cascades"][0] == {"cascade_id": "viral", "negatives": 25, "share": 0.833}
     assert d["terms"][0]["term"] == "battery"
     assert {"battery exploded", "exploded"} <= {t["term"] for t in d["terms"]}
+    assert d["posts"] == []  # without ids the original posts cannot be named
+
+
+def test_volume_drivers_name_the_posts_of_all_mentions():
+    posts = pd.DataFrame({
+        "created_at": pd.to_datetime(["2026-01-08 09:50", "2026-01-08 09:55"], utc=True),
+        "sentiment_label": ["positive", "neutral"], "cascade_id": ["launch", "tip"], "id": ["launch", "tip"],
+        "author_name": ["lumio", "fan"], "text": ["Meet the new lamp", "hold the button"], "url": ["https://x/1", None],
+    })
+    shares = pd.DataFrame({
+        "created_at": pd.date_range("2026-01-08 10:00", periods=30, freq="2min", tz="UTC"),
+        "sentiment_label": "positive", "cascade_id": ["launch"] * 24 + ["tip"] * 6,
+        "id": [f"s{i}" for i in range(30)], "text": "RT Meet the new lamp",
+    })
+    d = incident_drivers(pd.concat([posts, shares]), "2026-01-08 10:00", "2026-01-08 11:00", label=None)
+    assert d["cascades"][0] == {"cascade_id": "launch", "mentions": 24, "share": 0.8}
+    assert [p["author"] for p in d["posts"]] == ["lumio", "fan"]
+    assert d["posts"][0]["text"] == "Meet the new lamp" and d["posts"][1]["url"] is None

@@ -85,6 +85,30 @@ def test_the_crisis_is_detected_within_an_hour_of_its_start(demo):
     assert any("outage" in t["term"] for t in found[0]["terms"])
 
 
+def test_the_crisis_is_found_within_its_first_hour(demo):
+    store, truth, config = demo
+    start = pd.Timestamp(truth["crisis"]["start"])
+    report = alerts.check(store, config, now=start + pd.Timedelta(hours=1))
+    found = [i for i in report["incidents"] if abs(pd.Timestamp(i["start"]) - start) <= pd.Timedelta(hours=1)]
+    assert len(found) == 1 and found[0]["ongoing"], report["incidents"]
+
+
+def test_the_other_incidents_of_the_season_are_few_and_named(demo):
+    store, truth, config = demo
+    everything = alerts.incidents(store, config, now="2026-04-05", since="2026-01-05")
+    crisis = pd.Timestamp(truth["crisis"]["start"])
+    others = [i for i in everything["incidents"] if abs(i["start"] - crisis) > pd.Timedelta(hours=1)]
+    assert len(everything["incidents"]) == len(others) + 1 and len(others) <= 3, others
+    for inc in everything["incidents"] + everything["volume_spikes"] + everything["competitor_spikes"]:
+        assert inc["posts"] and inc["posts"][0]["text"], inc  # each says what drives it
+    # The campaign's viral video is a volume spike of the brand, driven by that post.
+    viral = truth["viral_cascade"]
+    spikes = [i for i in everything["volume_spikes"]
+              if abs(i["start"] - pd.Timestamp(viral["started_at"])) <= pd.Timedelta(hours=1)]
+    assert len(spikes) == 1 and spikes[0]["posts"][0]["cascade_id"] == f"{viral['source']}:{viral['root_id']}"
+    assert {i["brand"] for i in everything["competitor_spikes"]} <= {"Kandela", "Novalux"}
+
+
 def test_response_times_are_measured_on_the_crisis_day(demo):
     store, truth, config = demo
     start = pd.Timestamp(truth["crisis"]["start"])

@@ -1,5 +1,8 @@
-"""Crisis alerts: detect incidents in recent mentions and deliver each one once to a webhook and/or e-mail.
+"""Alerts: detect incidents in recent mentions and deliver each one once to a webhook and/or e-mail.
 
+Two kinds of incident are watched: negative-mention crises of the brand (``metrics.detect_crises``) and
+mention-volume spikes (``metrics.detect_spikes``) of the brand and, reported apart, of each competitor —
+which ones and with which settings is ``[alerts.negative]`` / ``[alerts.volume]`` (``viralscope.config``).
 Targets come from the ``[alerts]`` table of the configuration, which names environment variables, never
 secrets::
 
@@ -16,8 +19,12 @@ secrets::
 
 What was sent is remembered in the store's ``alerts_sent`` table (incident, target, time, the message's
 facts), so a later check does not send it again, even when the incident has grown or its first hour moved.
-A target that is down never stops the check: the failure is reported (without the URL or any credential)
-and the incident is sent on a later check.
+The trap is a process killed while sending: the message may have reached the target or not, and sending it
+again could post it twice. So an alert is first *claimed* (a row in state "sending", written in the same
+transaction that checks no overlapping alert exists), then sent, then marked "sent". A claim that a
+failure released is deleted, so the incident goes out on a later check; a claim left "sending" by a process
+that died is never sent again — a later check marks it "uncertain" and says so once. A target that is down
+never stops the check: the failure is reported (without the URL or any credential).
 """
 
 from __future__ import annotations
@@ -26,8 +33,10 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import os
 import re
 import smtplib
+import socket
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -41,6 +50,7 @@ from urllib3.util.retry import Retry
 import metrics
 from metrics._common import utc
 from viralscope import kpis
+from viralscope.config import Detection
 from viralscope.settings import secret
 
 log = logging.getLogger(__name__)
@@ -114,26 +124,43 @@ def _slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _when(value) -> str:
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def message(incident: dict, brand: str | None) -> tuple[str, str]:
-    """Subject and plain-text body of an incident's alert."""
-    who = brand or "all mentions"
-    start = pd.Timestamp(incident["start"]).strftime("%Y-%m-%d %H:%M UTC")
-    peak = pd.Timestamp(incident["peak"]).strftime("%H:%M UTC")
-    subject = _clean(f"[viralscope] {incident['severity']} crisis alert: {who} since {start}", 150)
+    """Subject and plain-text body of an incident's alert (a negative crisis or a volume spike)."""
+    volume = incident.get("kind") == "volume"
+    who = incident.get("brand") or brand or "all mentions"
+    if incident.get("competitor"):
+        who = f"{who} (competitor)"
+    start, peak = _when(incident["start"]), pd.Timestamp(incident["peak"]).strftime("%H:%M UTC")
+    what = "volume spike" if volume else "crisis alert"
+    subject = _clean(f"[viralscope] {incident['severity']} {what}: {who} since {start}", 150)
+    noun = "Mentions" if volume else "Negative mentions"
+    observed = incident["observed"] if volume else incident["negatives"]
     ratio = incident.get("ratio")
-    lines = [
-        f"Negative mentions of {who} are {ratio:.1f}× the seasonal expectation since {start} (peak {peak}): "
-        f"{incident['negatives']:.0f} against {incident['expected']:.0f} expected."
-        if ratio else f"Negative mentions of {who} jumped since {start}.",
-    ]
-    if incident.get("negative_share") is not None and incident.get("expected_share") is not None:
+    if ratio is not None:
+        lines = [f"{noun} of {who} are {ratio:.1f}× the seasonal expectation since {start} (peak {peak}): "
+                 f"{observed:.0f} against {incident['expected']:.0f} expected."]
+    else:
+        lines = [f"{noun} of {who} jumped since {start} (peak {peak}): {observed:.0f} where fewer than one was "
+                 "expected (a new burst, no baseline)."]
+    if volume and incident.get("negative_share") is not None:
+        lines.append(f"{incident['negative_share']:.0%} of them negative.")
+    if not volume and incident.get("negative_share") is not None and incident.get("expected_share") is not None:
         lines.append(f"Negative share {incident['negative_share']:.0%} (usually {incident['expected_share']:.0%}).")
     lines.append(f"Severity: {incident['severity']}; {'still ongoing' if incident.get('ongoing') else 'ended'} "
-                 f"({pd.Timestamp(incident['end']).strftime('%Y-%m-%d %H:%M UTC')}).")
-    cascades = incident.get("cascades") or []
-    if cascades:
+                 f"({_when(incident['end'])}).")
+    posts = incident.get("posts") or []
+    counts = {c["cascade_id"]: c.get("negatives", c.get("mentions")) for c in incident.get("cascades") or []}
+    if posts:
+        lines.append("Driving posts: " + "; ".join(
+            f"{_clean(p.get('author') or 'unknown', 30)}: \"{_clean(p.get('text') or '', 80)}\" "
+            f"({counts.get(p['cascade_id'], 0)} {'mentions' if volume else 'negative'})" for p in posts[:3]))
+    elif counts:
         lines.append("Driving cascades: " + ", ".join(
-            f"{_clean(c['cascade_id'], 40)} ({c['negatives']} negative, {c['share']:.0%})" for c in cascades[:3]))
+            f"{_clean(c, 40)} ({k} {'mentions' if volume else 'negative'})" for c, k in list(counts.items())[:3]))
     terms = incident.get("terms") or []
     if terms:
         lines.append("Emerging terms: " + ", ".join(_clean(t["term"], 40) for t in terms[:8]))
@@ -244,26 +271,66 @@ def targets(config) -> tuple[list, list[str]]:
 
 # -- memory of what was sent --------------------------------------------------------------------------
 
+#: A claim older than this, whose process cannot be checked, is taken as abandoned (a send takes < 1 minute).
+STALE_CLAIM = pd.Timedelta(minutes=5)
 
-def _already_sent(store, target: str, brand: str | None, start: pd.Timestamp, end: pd.Timestamp) -> bool:
-    """True when this target already has an alert for an incident of the same brand that overlaps."""
-    rows = store.query("SELECT payload FROM alerts_sent WHERE target = ?", [target])
-    for payload in rows["payload"]:
+
+def _alive(claim: dict, sent_at) -> bool:
+    """Whether the process that claimed an alert may still be sending it."""
+    if claim.get("host") == socket.gethostname() and isinstance(claim.get("pid"), int):
+        if claim["pid"] == os.getpid():
+            return True
         try:
-            p = json.loads(payload)
-            if p.get("brand") == brand and utc(p["start"]) <= end and start <= utc(p["end"]):
-                return True
-        except (ValueError, KeyError, TypeError):
-            continue
-    return False
+            os.kill(claim["pid"], 0)
+        except ProcessLookupError:
+            return False
+        except OSError:
+            pass
+    return pd.Timestamp(sent_at) > pd.Timestamp.now() - STALE_CLAIM
 
 
-def _remember(store, key: str, target: str, facts: dict) -> None:
+def _claim(store, key: str, target: str, facts: dict) -> str:
+    """Claim an incident for a target in one transaction: "claimed" when no alert of the same brand and kind
+    overlaps it, "covered" when one does, "uncertain" when the one that does was left half-sent by a process
+    that died (it is marked so, and not sent again)."""
+    start, end = utc(facts["start"]), utc(facts["end"])
     with store.write() as con:
-        con.execute(
-            "INSERT INTO alerts_sent VALUES (?, ?, ?, ?)",
-            [key, target, dt.datetime.now(dt.UTC).replace(tzinfo=None), json.dumps(facts, default=str)],
-        )
+        rows = con.execute("SELECT incident_key, sent_at, payload FROM alerts_sent WHERE target = ?", [target]).fetchall()
+        for old_key, sent_at, payload in rows:
+            try:
+                p = json.loads(payload)
+                same = (p.get("brand") == facts["brand"] and p.get("kind", "negative") == facts["kind"]
+                        and utc(p["start"]) <= end and start <= utc(p["end"]))
+            except (ValueError, KeyError, TypeError):
+                continue
+            if not same:
+                continue
+            if p.get("state") == "sending" and not _alive(p, sent_at):
+                p["state"] = "uncertain"
+                con.execute("UPDATE alerts_sent SET payload = ? WHERE incident_key = ? AND target = ?",
+                            [json.dumps(p, default=str), old_key, target])
+                return "uncertain"
+            return "covered"
+        claim = {**facts, "state": "sending", "pid": os.getpid(), "host": socket.gethostname()}
+        con.execute("INSERT INTO alerts_sent VALUES (?, ?, ?, ?)",
+                    [key, target, dt.datetime.now(dt.UTC).replace(tzinfo=None), json.dumps(claim, default=str)])
+    return "claimed"
+
+
+def _settle(store, key: str, target: str, facts: dict | None) -> None:
+    """Mark a claim sent (with the facts of the message), or release it (``facts`` None) for a later check."""
+    with store.write() as con:
+        if facts is None:
+            con.execute("DELETE FROM alerts_sent WHERE incident_key = ? AND target = ?", [key, target])
+        else:
+            con.execute("UPDATE alerts_sent SET sent_at = ?, payload = ? WHERE incident_key = ? AND target = ?",
+                        [dt.datetime.now(dt.UTC).replace(tzinfo=None), json.dumps({**facts, "state": "sent"}, default=str),
+                         key, target])
+
+
+def _facts(inc: dict, subject: str) -> dict:
+    keep = ("start", "end", "peak", "severity", "negatives", "observed", "expected", "kind", "brand", "competitor")
+    return {**{k: inc.get(k) for k in keep if k in inc}, "subject": subject}
 
 
 def deliver(store, config, incidents: list[dict], brand: str | None, *, target_list=None) -> tuple[list, list]:
@@ -274,20 +341,27 @@ def deliver(store, config, incidents: list[dict], brand: str | None, *, target_l
     for target in found:
         with _redacted(target.secrets()):
             for inc in incidents:
-                start, end = utc(inc["start"]), utc(inc["end"])
-                key = f"{brand or '*'}|{inc['key']}"
-                if _already_sent(store, target.name, brand, start, end):
-                    continue
+                inc = {"kind": "negative", "brand": brand, **inc}
+                kind_part = "" if inc["kind"] == "negative" else f"{inc['kind']}|"
+                key = f"{inc['brand'] or '*'}|{kind_part}{inc['key']}"
                 subject, body = message(inc, brand)
+                facts = _facts(inc, subject)
+                state = _claim(store, key, target.name, facts)
+                if state == "uncertain":
+                    problems.append(f"{target.name}: the alert for incident {inc['key']} ({inc['brand'] or 'all mentions'}, "
+                                    f"{inc['kind']}) may not have been delivered: a check was stopped while sending it; "
+                                    "it is not sent again")
+                if state != "claimed":
+                    continue
                 try:
                     detail = target.send(subject, body)
                 except DeliveryFailed as exc:
+                    _settle(store, key, target.name, None)
                     log.warning("alert %s not delivered to %s: %s", key, target.name, exc)
                     problems.append(f"{target.name}: {exc}; incident {inc['key']} will be sent on a later check")
                     deliveries.append(Delivery(key, target.name, False, str(exc)))
                     continue
-                facts = {k: inc.get(k) for k in ("start", "end", "peak", "severity", "negatives", "expected")}
-                _remember(store, key, target.name, {**facts, "brand": brand, "subject": subject})
+                _settle(store, key, target.name, facts)
                 deliveries.append(Delivery(key, target.name, True, detail))
     return deliveries, problems
 
@@ -295,48 +369,69 @@ def deliver(store, config, incidents: list[dict], brand: str | None, *, target_l
 # -- the check ----------------------------------------------------------------------------------------
 
 
-def check(store, config, *, now=None, brand: str | None = None, notify: bool = False, target_list=None) -> dict:
-    """Detect incidents in the mentions up to ``now`` and, with ``notify``, deliver the recent ones.
+def incidents(store, config, *, now=None, since=None, brand: str | None = None) -> dict:
+    """Every incident the alerts watch that ends at or after ``since`` (default: ``lookback_hours`` before
+    ``now``), each with its drivers (cascades, original posts, terms).
 
-    Returns a JSON-able report: ``now``, ``brand``, ``incidents`` (recent ones, with drivers), ``history``
-    (older incidents still in the detection window, count), ``deliveries`` and ``delivery_problems``.
+    Detection reads the mentions from ``kpis.CRISIS_HISTORY_DAYS`` before ``since`` (or before ``now``, the
+    earlier) up to ``now``. Returns ``incidents`` (negative crises of the brand in scope), ``volume_spikes``
+    (of that brand), ``competitor_spikes`` (of each watched competitor, when the scope is the configured
+    brand), ``notes`` (a stream with too little history, said once; unscored mentions), ``history`` (older
+    incidents still in the detection window, by kind), and the scope (``now``, ``brand``, ``scope``).
     """
     store.ensure()
     now = utc(now) if now is not None else pd.Timestamp.now(tz="UTC")
     cond, params, brand_name, described = kpis.scope(store, config, brand)
     lookback = pd.Timedelta(hours=float(dict(config.alerts if config else {}).get("lookback_hours", 24)))
-    hourly = kpis.hourly_for_crises(store, cond, params, since=now - pd.Timedelta(days=kpis.CRISIS_HISTORY_DAYS),
-                                    until=now)
-    incidents = metrics.detect_crises(hourly, now=now, drivers=False) if not hourly.empty else \
-        metrics.detect_crises(hourly.iloc[:0], drivers=False)
-    recent = incidents[incidents["end"] >= now - lookback] if len(incidents) else incidents
-    found = []
-    for _, row in recent.iterrows():
-        inc = row.to_dict()
-        inc.update(_drivers(store, cond, params, row["start"], row["end"]))
-        found.append(inc)
-    deliveries, problems = [], []
-    if notify and found:
-        deliveries, problems = deliver(store, config, found, brand_name, target_list=target_list)
-    elif notify:
-        _, problems = targets(config) if target_list is None else ([], [])
-    notes = []
+    since = utc(since) if since is not None else now - lookback
+    read_from = min(since, now) - pd.Timedelta(days=kpis.CRISIS_HISTORY_DAYS)
+    hourly = kpis.hourly_for_crises(store, cond, params, since=read_from, until=now)
+    notes, history = [], {}
+    out = {"incidents": [], "volume_spikes": [], "competitor_spikes": []}
+
+    def collect(section, found, kind, who, scope_cond, scope_params, competitor=False):
+        what = "negative mentions" if kind == "negative" else "mentions"
+        if found.attrs.get("note"):
+            notes.append(f"{who or 'all mentions'}, {what}: {found.attrs['note']}")
+        recent = found[found["end"] >= since] if len(found) else found
+        history[section] = history.get(section, 0) + len(found) - len(recent)
+        for _, row in recent.iterrows():
+            inc = {**row.to_dict(), "kind": kind, "brand": who, "competitor": competitor}
+            inc.update(kpis.incident_drivers(store, scope_cond, scope_params, row["start"], row["end"],
+                                             label="negative" if kind == "negative" else None))
+            out[section].append(inc)
+
+    watch = config.detection if config is not None else (lambda kind, b: Detection(True, {}))
+    if watch("negative", brand_name).enabled:
+        crises = metrics.detect_crises(hourly, now=now, drivers=False,
+                                       **kpis.detection_settings(config, "negative", brand_name))
+        collect("incidents", crises, "negative", brand_name, cond, params)
+    if watch("volume", brand_name).enabled:
+        spikes = kpis.volume_spikes(hourly, now=now, **kpis.detection_settings(config, "volume", brand_name))
+        collect("volume_spikes", spikes, "volume", brand_name, cond, params)
+    if brand is None and config is not None and brand_name == (config.brand.name if config.brand else None):
+        for competitor in config.watched_competitors("volume"):
+            c_cond, c_params = "brand = ?", [competitor.name]
+            c_hourly = kpis.hourly_for_crises(store, c_cond, c_params, since=read_from, until=now)
+            spikes = kpis.volume_spikes(c_hourly, now=now, **kpis.detection_settings(config, "volume", competitor.name))
+            collect("competitor_spikes", spikes, "volume", competitor.name, c_cond, c_params, competitor=True)
     if not hourly.empty and not (hourly["sentiment_label"] != "unscored").any():
         notes.append(kpis.NOT_SCORED)
-    return kpis.jsonable({
-        "now": now, "brand": brand_name, "scope": described, "notes": notes, "incidents": found,
-        "history": int(len(incidents) - len(recent)),
-        "deliveries": [d.__dict__ for d in deliveries], "delivery_problems": problems,
-    })
+    return {"now": now, "brand": brand_name, "scope": described, "notes": list(dict.fromkeys(notes)), **out,
+            "history": history}
 
 
-def _drivers(store, cond, params, start, end) -> dict:
-    """Cascades and terms of one incident, from its negative mentions and the week before (SQL-filtered)."""
-    rows = store.query(
-        f"""SELECT created_at, sentiment_label, source || ':' || cascade_id AS cascade_id, text FROM mentions
-            WHERE sentiment_label = 'negative' AND created_at >= ? AND created_at < ? AND {cond}""",  # noqa: S608
-        [kpis._naive(start - pd.Timedelta(days=7)), kpis._naive(end), *params],
-    )
-    if rows.empty:
-        return {"cascades": [], "terms": []}
-    return metrics.incident_drivers(rows, start, end)
+def check(store, config, *, now=None, brand: str | None = None, notify: bool = False, target_list=None) -> dict:
+    """The incidents of :func:`incidents` up to ``now`` that ended within ``lookback_hours`` and, with ``notify``,
+    deliver each one once to each target.
+
+    Returns a JSON-able report: that of :func:`incidents`, plus ``deliveries`` and ``delivery_problems``.
+    """
+    report = incidents(store, config, now=now, brand=brand)
+    found = report["incidents"] + report["volume_spikes"] + report["competitor_spikes"]
+    deliveries, problems = [], []
+    if notify and found:
+        deliveries, problems = deliver(store, config, found, report["brand"], target_list=target_list)
+    elif notify:
+        _, problems = targets(config) if target_list is None else ([], [])
+    return kpis.jsonable({**report, "deliveries": [d.__dict__ for d in deliveries], "delivery_problems": problems})

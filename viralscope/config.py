@@ -25,10 +25,17 @@ Example::
     [alerts]
     webhook_env = "VIRALSCOPE_WEBHOOK_URL"
     email_to = ["pr@example.com"]
+
+    [alerts.volume]                            # mention-volume spikes (metrics.detect_spikes)
+    competitors = true                         # each competitor's too, reported apart
+    min_excess = 20                            # any detector setting, for every brand
+    [alerts.volume.brands.Kandela]             # one brand's own settings
+    enabled = false
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import tomllib
@@ -36,6 +43,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from viralscope.errors import ConfigError
+
+#: What ``alerts check`` watches: negative-mention crises of the brand (``metrics.detect_crises``) and
+#: mention-volume spikes (``metrics.detect_spikes``) of the brand and, apart, of each competitor.
+DETECTIONS = ("negative", "volume")
+#: Settings of ``detect_crises`` beyond the spike engine's own.
+CRISIS_SETTINGS = ("min_share_ratio", "count_share_ratio")
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Whether one kind of incident is watched for one brand, and the detector's settings for it."""
+
+    enabled: bool
+    settings: dict
 
 
 @dataclass(frozen=True)
@@ -80,6 +101,25 @@ class Config:
         found = [b for b in self.competitors if b.name == name]
         return found[0].accounts if found else self.brand_accounts
 
+    def detection(self, kind: str, brand: str | None) -> Detection:
+        """``[alerts.<kind>]`` for ``brand``: its own table under ``brands`` over the kind's, over the defaults
+        (every kind watched, the detector's default settings)."""
+        table = dict(self.alerts.get(kind) or {})
+        own = dict((table.get("brands") or {}).get(brand) or {}) if brand else {}
+        enabled = bool(own.get("enabled", table.get("enabled", True)))
+        settings = {k: v for k, v in table.items() if k not in ("enabled", "competitors", "brands")}
+        settings.update({k: v for k, v in own.items() if k != "enabled"})
+        if "windows" in settings:
+            settings["windows"] = tuple(settings["windows"])
+        return Detection(enabled, settings)
+
+    def watched_competitors(self, kind: str) -> tuple[Brand, ...]:
+        """Competitors whose incidents of ``kind`` are watched beside the brand's: their volume spikes unless
+        ``[alerts.volume] competitors = false`` (or their own ``enabled = false``); never their crises."""
+        if kind != "volume" or not dict(self.alerts.get(kind) or {}).get("competitors", True):
+            return ()
+        return tuple(c for c in self.competitors if self.detection(kind, c.name).enabled)
+
 
 def _date(value, where: str) -> dt.date:
     if isinstance(value, dt.datetime):
@@ -101,6 +141,45 @@ def _brand(raw: dict, where: str) -> Brand:
     return Brand(name=str(raw["name"]), query=raw.get("query"), accounts=tuple(str(a) for a in accounts))
 
 
+def _detection_table(table, kind: str, where: str, brands: set[str]) -> None:
+    """Check an ``[alerts.negative]`` or ``[alerts.volume]`` table: known keys, valid detector settings."""
+    from metrics.spikes import SpikeSettings
+
+    if table is None:
+        return
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: must be a table")
+    settings = {f.name for f in dataclasses.fields(SpikeSettings)} | (set(CRISIS_SETTINGS) if kind == "negative" else set())
+    top = {"enabled", "brands"} | ({"competitors"} if kind == "volume" else set())
+
+    def check(t: dict, allowed: set[str], at: str) -> None:
+        for key, value in t.items():
+            if key not in allowed:
+                raise ConfigError(f"{at}: unknown key {key!r} (known: {', '.join(sorted(allowed))})")
+            if key in ("enabled", "competitors") and not isinstance(value, bool):
+                raise ConfigError(f"{at}.{key}: must be true or false")
+        given = {k: (tuple(v) if isinstance(v, list) else v) for k, v in t.items() if k in settings}
+        spike = {k: v for k, v in given.items() if k not in CRISIS_SETTINGS}
+        try:
+            SpikeSettings.of(**spike)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"{at}: {exc}") from None
+        for k in set(given) & set(CRISIS_SETTINGS):
+            if not isinstance(given[k], int | float) or given[k] <= 0:
+                raise ConfigError(f"{at}.{k}: must be a number > 0")
+
+    check(table, top | settings, where)
+    own = table.get("brands") or {}
+    if not isinstance(own, dict):
+        raise ConfigError(f"{where}.brands: must hold one table per brand")
+    for name, t in own.items():
+        if name not in brands:
+            raise ConfigError(f"{where}.brands.{name}: not a tracked brand (known: {', '.join(sorted(brands)) or 'none'})")
+        if not isinstance(t, dict):
+            raise ConfigError(f"{where}.brands.{name}: must be a table")
+        check(t, {"enabled"} | settings, f"{where}.brands.{name}")
+
+
 def parse_config(raw: dict, origin: str) -> Config:
     """Check a parsed TOML document and turn it into a Config; errors name the file and the key."""
     campaigns = []
@@ -120,11 +199,17 @@ def parse_config(raw: dict, origin: str) -> Config:
                 value_per_conversion=c.get("value_per_conversion"), currency=str(c.get("currency", "USD")),
             )
         )
+    brand = _brand(raw["brand"], f"{origin}: brand") if "brand" in raw else None
+    competitors = tuple(_brand(b, f"{origin}: competitors[{i}]") for i, b in enumerate(raw.get("competitors", [])))
+    alerts = dict(raw.get("alerts", {}))
+    for kind in DETECTIONS:
+        _detection_table(alerts.get(kind), kind, f"{origin}: alerts.{kind}",
+                         {b.name for b in ((brand,) if brand else ()) + competitors})
     return Config(
-        brand=_brand(raw["brand"], f"{origin}: brand") if "brand" in raw else None,
-        competitors=tuple(_brand(b, f"{origin}: competitors[{i}]") for i, b in enumerate(raw.get("competitors", []))),
+        brand=brand,
+        competitors=competitors,
         campaigns=tuple(campaigns),
-        alerts=dict(raw.get("alerts", {})),
+        alerts=alerts,
         sources=dict(raw.get("sources", {})),
         themes=dict(raw.get("themes", {})),
         origin=origin,

@@ -265,7 +265,7 @@ def _compute(store, config, window, baseline, brand, now) -> dict:
     kpis.update(_business_kpis(store, config, window, baseline))
     kpis["earned_media_value"] = _earned_media(store, config, cond, params, window)
     kpis.update(_response_kpis(store, config, brand_name, cond, params, window, now))
-    kpis["crisis_incidents"] = _crisis_kpi(store, cond, params, window, now)
+    kpis["crisis_incidents"] = _crisis_kpi(store, config, brand_name, cond, params, window, now)
     if not labels.empty and not (labels["sentiment_label"] != "unscored").any():
         # Without labels, "no positive mentions" would be true but misleading: say what is missing.
         for key in UNSCORED_NA:
@@ -534,7 +534,8 @@ def _response_kpis(store, config, brand_name, cond, params, window, now) -> dict
 
 
 def hourly_for_crises(store, cond: str = "TRUE", params=(), *, since, until) -> pd.DataFrame:
-    """Hourly mentions per label in ``[since, until)`` — what ``metrics.detect_crises`` needs, counted in SQL."""
+    """Hourly mentions per label in ``[since, until)`` — what ``metrics.detect_crises`` needs, counted in SQL
+    (and, summed over labels, what ``volume_spikes`` needs)."""
     return store.query(
         f"""SELECT date_trunc('hour', created_at) AS created_at, coalesce(sentiment_label, 'unscored')
                    AS sentiment_label, count(*) AS count
@@ -544,18 +545,83 @@ def hourly_for_crises(store, cond: str = "TRUE", params=(), *, since, until) -> 
     )
 
 
-def _crisis_kpi(store, cond, params, window, now) -> dict:
+def detection_settings(config, kind: str, brand: str | None) -> dict:
+    """The detector settings of ``[alerts.<kind>]`` for ``brand`` (none without a configuration)."""
+    return dict(config.detection(kind, brand).settings) if config is not None else {}
+
+
+def volume_spikes(hourly: pd.DataFrame, *, now=None, **settings) -> pd.DataFrame:
+    """``metrics.detect_spikes`` over all the mentions of ``hourly`` (rows of ``hourly_for_crises``), each spike
+    with the share of its mentions that are negative (``negative_share``; None where nothing is scored)."""
+    if hourly.empty:
+        return metrics.detect_spikes(pd.Series([], dtype=float, index=pd.DatetimeIndex([], tz="UTC")), **settings)
+    t = pd.to_datetime(hourly["created_at"], utc=True)
+    counts = hourly["count"].astype(float).groupby(t).sum()
+    found = metrics.detect_spikes(counts, now=now, **settings)
+    scored = hourly[hourly["sentiment_label"] != "unscored"]
+    shares = []
+    for row in found.itertuples():
+        inside = scored[(pd.to_datetime(scored["created_at"], utc=True) >= row.start)
+                        & (pd.to_datetime(scored["created_at"], utc=True) < row.end)]
+        n = float(inside["count"].sum())
+        shares.append(float(inside.loc[inside["sentiment_label"] == "negative", "count"].sum()) / n if n else None)
+    found["negative_share"] = pd.Series(shares, index=found.index, dtype=object)
+    return found
+
+
+#: Texts of the week before an incident that its emerging terms are compared with, at most (sampled alike).
+DRIVER_SAMPLE = 20_000
+
+
+def incident_drivers(store, cond: str, params, start, end, *, label: str | None = "negative", top: int = 5) -> dict:
+    """The cascades, original posts and emerging terms behind an incident, read in SQL.
+
+    ``label`` "negative" for a crisis, None for a volume spike (all mentions). Returns
+    ``metrics.incident_drivers``'s dict, with ``posts`` the original post of each driving cascade (author,
+    text, link, time) even when it was written before the incident.
+    """
+    start, end = utc(start), utc(end)
+    which = "sentiment_label = ?" if label is not None else "TRUE"
+    labels = [label] if label is not None else []
+    # The incident's mentions, and a reproducible sample of the week before for the terms it is compared with.
+    rows = store.query(
+        f"""SELECT created_at, sentiment_label, source || ':' || cascade_id AS cascade_id, text FROM mentions
+            WHERE {which} AND created_at >= ? AND created_at < ? AND {cond}
+            UNION ALL
+            (SELECT created_at, sentiment_label, source || ':' || cascade_id, text FROM mentions
+             WHERE {which} AND created_at >= ? AND created_at < ? AND {cond}
+             ORDER BY hash(source || ':' || id) LIMIT {DRIVER_SAMPLE})""",  # noqa: S608 - fixed conditions, int
+        [*labels, _naive(start), _naive(end), *params,
+         *labels, _naive(start - pd.Timedelta(days=7)), _naive(start), *params],
+    )
+    if rows.empty:
+        return {"cascades": [], "posts": [], "terms": []}
+    found = metrics.incident_drivers(rows, start, end, label=label, top=top)
+    keys = [c["cascade_id"] for c in found["cascades"]]
+    if keys:
+        roots = store.query(
+            f"""SELECT source || ':' || id AS id, author_name, text, url, created_at FROM mentions
+                WHERE source || ':' || id IN ({", ".join("?" for _ in keys)})""",  # noqa: S608 - placeholders
+            keys,
+        )
+        by_id = {r["id"]: r for _, r in roots.iterrows()}
+        found["posts"] = [metrics.post_summary(by_id[k], k) for k in keys if k in by_id]
+    return found
+
+
+def _crisis_kpi(store, config, brand_name, cond, params, window, now) -> dict:
     until = window[1] if now is None else min(window[1], utc(now))
     hourly = hourly_for_crises(store, cond, params, since=window[0] - pd.Timedelta(days=CRISIS_HISTORY_DAYS),
                                until=until)
     if hourly.empty:
         r = _empty("no mentions before or in the window")
         return _kpi("crisis_incidents", r, window=window, baseline=None, n=0)
-    incidents, series = metrics.detect_crises(hourly, now=until if until > hourly["created_at"].max() else None,
-                                              drivers=False, with_series=True)
+    incidents, series = metrics.detect_crises(hourly, now=until, drivers=False, with_series=True,
+                                              **detection_settings(config, "negative", brand_name))
     scored = series[(series.index >= window[0]) & series["expected_negative"].notna()]
     if scored.empty:
-        r = _empty("crisis detection needs at least 7 days of mentions before the window")
+        note = incidents.attrs.get("note") or "not enough history before the window"
+        r = _empty(f"crisis detection: {note}")
         return _kpi("crisis_incidents", r, window=window, baseline=None, n=0)
     inside = incidents[(incidents["end"] > window[0]) & (incidents["start"] < window[1])] if len(incidents) else incidents
     r = {"status": "ok", "estimate": float(len(inside)), "hours_scored": int(len(scored)),
@@ -563,7 +629,6 @@ def _crisis_kpi(store, cond, params, window, now) -> dict:
                        for _, row in inside.iterrows()]}
     return _kpi("crisis_incidents", r, window=window, baseline=None, n=int(scored["negative"].sum()),
                 lo_key=None, hi_key=None)
-
 
 
 #: Texts read per period for emerging themes; a larger period is sampled (reproducibly) down to this.

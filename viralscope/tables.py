@@ -61,8 +61,8 @@ def alerts(store: Store, config, brand: str | None = None) -> pd.DataFrame:
             start, end = utc(facts["start"]), utc(facts["end"])
         except (ValueError, KeyError, TypeError):
             facts, start, end = {}, None, None
-        if facts.get("brand") != brand_name:
-            continue
+        if facts.get("brand") != brand_name or facts.get("kind", "negative") != "negative":
+            continue  # another brand's alert, or a volume spike's (this table lists crises)
         match = next((r for r in rows if start is not None and r["start"] <= end and start <= r["end"]), None)
         if match is None:
             match = {"brand": brand_name, "start": start, "end": end, "detected": False,

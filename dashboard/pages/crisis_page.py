@@ -1,4 +1,5 @@
-"""Crisis: live status, negative mentions against the seasonal expectation, incidents, drivers, response times."""
+"""Crisis: live status, negative mentions against the seasonal expectation, incidents and volume spikes with what
+drives them, response times."""
 
 import pandas as pd
 import streamlit as st
@@ -7,6 +8,29 @@ from dashboard import analysis, charts, components, fmt, kpi, queries, shell
 
 page = shell.start("crisis")
 f, lang, t = page.filters, page.lang, page.t
+
+
+def ratio_text(ratio) -> str:
+    return t("crisis.new_burst") if ratio is None or pd.isna(ratio) else f"{ratio:.1f}×"
+
+
+def drivers_on_request(caption: str, button: str, key, fn, *args, **kwargs) -> dict | None:
+    """Drivers read the texts of an incident's mentions (seconds at a million mentions): only when asked."""
+    wanted = st.session_state.setdefault("c_drivers", set())
+    if key not in wanted and st.button(t(caption), key=button):
+        wanted.add(key)
+    return page.q(fn, *args, **kwargs) if key in wanted else None
+
+
+def show_drivers(found: dict | None) -> None:
+    if found:
+        c1, c2 = st.columns(2)
+        with c1:
+            st.caption(t("crisis.posts"))
+            components.table(analysis.posts_table(found), lang)
+        c2.caption(t("crisis.terms"))
+        c2.dataframe(pd.DataFrame(found.get("terms", [])), hide_index=True, width="stretch")
+
 
 with page.guard():
     status = page.q(queries.stage_status)
@@ -18,12 +42,18 @@ with page.guard():
         series, incidents = page.q(queries.hourly_negatives, f), None
     else:
         incidents, series = found
+        if incidents.attrs.get("note"):
+            st.info(t("crisis.history", days=incidents.attrs["history_days"], needed=incidents.attrs["history_needed"]))
         open_now = incidents[incidents["ongoing"]] if "ongoing" in incidents else incidents.iloc[0:0]
         if len(open_now):
             row = open_now.iloc[-1]
-            st.error(t("crisis.status_open", start=fmt.datetime(row["start"], lang),
-                       severity=t(f"crisis.severity.{row['severity']}"), ratio=f"{row['ratio']:.1f}"))
-        else:
+            severity = t(f"crisis.severity.{row['severity']}")
+            if row["ratio"] is None or pd.isna(row["ratio"]):
+                st.error(t("crisis.status_open_new", start=fmt.datetime(row["start"], lang), severity=severity))
+            else:
+                st.error(t("crisis.status_open", start=fmt.datetime(row["start"], lang), severity=severity,
+                           ratio=f"{row['ratio']:.1f}"))
+        elif not incidents.attrs.get("note"):
             st.success(t("crisis.status_ok"))
     if series.empty:
         components.filtered_empty(lang)
@@ -40,22 +70,33 @@ with page.guard():
                 severity=latest_first["severity"].map(lambda v: t(f"crisis.severity.{v}")))
             components.table(timeline, lang, key="incidents")
             labels = {i: f"{fmt.datetime(r['start'], lang)} · {t('crisis.severity.' + r['severity'])} · "
-                         f"{r['ratio']:.1f}×" for i, r in latest_first.iterrows()}
-            # Drivers read the texts of the incident's mentions (seconds at a million mentions): only for the
-            # incident chosen, and only when asked.
+                         f"{ratio_text(r['ratio'])}" for i, r in latest_first.iterrows()}
             choice = st.selectbox(t("crisis.drivers"), list(labels), format_func=labels.get, key="c_incident")
             row = latest_first.iloc[choice]
-            wanted = st.session_state.setdefault("c_drivers", set())
-            key = (str(row["start"]), str(row["end"]), f)
-            if key not in wanted and st.button(t("crisis.find_drivers"), key="c_find"):
-                wanted.add(key)
-            found = page.q(analysis.drivers, f, row["start"], row["end"]) if key in wanted else None
-            if found:
-                c1, c2 = st.columns(2)
-                c1.caption(t("crisis.cascades"))
-                c1.dataframe(pd.DataFrame(found.get("cascades", [])), hide_index=True, width="stretch")
-                c2.caption(t("crisis.terms"))
-                c2.dataframe(pd.DataFrame(found.get("terms", [])), hide_index=True, width="stretch")
+            show_drivers(drivers_on_request("crisis.find_drivers", "c_find", ("negative", str(row["start"]), str(row["end"]), f),
+                                            analysis.drivers, f, row["start"], row["end"]))
+
+with page.guard():
+    st.subheader(t("crisis.volume"))
+    st.caption(t("crisis.volume_caption"))
+    spikes = page.q(analysis.volume_spikes, f)
+    for brand, note in spikes.attrs.get("notes", []):
+        st.info(t("crisis.volume_history", brand=brand or "—", days=note["history_days"], needed=note["history_needed"]))
+    if spikes.empty:
+        st.caption(t("crisis.volume_none"))
+    else:
+        latest_first = spikes.iloc[::-1].reset_index(drop=True)
+        named = latest_first.apply(
+            lambda r: t("crisis.competitor", brand=r["brand"]) if r["competitor"] else r["brand"], axis=1)
+        table = latest_first[["brand", "start", "end", "severity", "ratio", "observed", "expected"]].assign(
+            brand=named, severity=latest_first["severity"].map(lambda v: t(f"crisis.severity.{v}")))
+        components.table(table, lang, key="spikes")
+        labels = {i: f"{named[i] or ''} · {fmt.datetime(r['start'], lang)} · {t('crisis.severity.' + r['severity'])} · "
+                     f"{ratio_text(r['ratio'])}" for i, r in latest_first.iterrows()}
+        choice = st.selectbox(t("crisis.volume_drivers"), list(labels), format_func=labels.get, key="c_spike")
+        row = latest_first.iloc[choice]
+        show_drivers(drivers_on_request("crisis.find_posts", "c_find_posts", ("volume", row["brand"], str(row["start"]), f),
+                                        analysis.drivers, f, row["start"], row["end"], brand=row["brand"], label=None))
 
 with page.guard():
     st.subheader(t("crisis.response"))

@@ -354,7 +354,8 @@ def _incidents(ctx: _Ctx, result: dict, drivers: list[dict]) -> tuple[pd.DataFra
         for rec in sent.itertuples(index=False):
             try:
                 p = json.loads(rec.payload)
-                hit = p.get("brand") == ctx.brand and utc(p["start"]) < end and start < utc(p["end"])
+                hit = (p.get("brand") == ctx.brand and p.get("kind", "negative") == "negative"
+                       and utc(p["start"]) < end and start < utc(p["end"]))
             except (ValueError, KeyError, TypeError):
                 hit = False
             if hit:
