@@ -1,7 +1,7 @@
 """Detection quality: simulations whose noise is not the detector's model, the real SemEval-2017 threads and the
 demo world — the figures of docs/metrics.md, "Crisis detection and alerts".
 
-    python -m bench.eval_detection                  # everything (about a quarter of an hour on two cores)
+    python -m bench.eval_detection                  # everything (about half an hour on two cores)
     python -m bench.eval_detection --quick          # fewer streams and seeds
     python -m bench.eval_detection --only sim       # sim | stress | semeval | demo
 
