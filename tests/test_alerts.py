@@ -383,3 +383,86 @@ def test_cli_alerts_check(crisis_store, hook, monkeypatch, tmp_path):
     res = CliRunner().invoke(main, [*args, "--notify"])
     assert res.exit_code == 0 and len(hook.bodies) == 2
     assert "SECRET" not in res.output
+
+
+class Recorder:
+    """A target that keeps the messages it is given."""
+
+    def __init__(self, name: str = "webhook"):
+        self.name, self.messages = name, []
+
+    def secrets(self) -> list[str]:
+        return []
+
+    def send(self, subject: str, body: str) -> str:
+        self.messages.append((subject, body))
+        return "recorded"
+
+
+DRIVER_FIELDS = ("cascades", "posts", "terms")
+
+
+def _without_drivers(report: dict) -> dict:
+    return {section: [{k: v for k, v in inc.items() if k not in DRIVER_FIELDS} for inc in report[section]]
+            for section in ("incidents", "volume_spikes", "competitor_spikes")}
+
+
+def test_reading_drivers_only_for_alerts_sent_changes_nothing_else(competitor_store, tmp_path):
+    """The watch's check (drivers="sent": drivers read only for the alerts sent now, alerts already sent passed
+    over without a write) finds, sends and reports what a full check does, cycle after cycle."""
+    import shutil
+
+    from viralscope.store import Store
+
+    shutil.copy(competitor_store.path, tmp_path / "full.duckdb")
+    full_store = Store(tmp_path / "full.duckdb", lock_timeout=30)
+    full_hook, lean_hook = Recorder(), Recorder()
+    late = Recorder("email")  # a second target that comes later: it still gets every incident, with its drivers
+    for i, now in enumerate((NOW, "2026-02-10T07:00", "2026-02-10T09:30")):
+        full_targets, lean_targets = [full_hook] + ([late] if i == 2 else []), [lean_hook] + ([late] if i == 2 else [])
+        full = alerts.check(full_store, _both(), now=now, notify=True, target_list=full_targets)
+        sent_to_late = len(late.messages)
+        lean = alerts.check(competitor_store, _both(), now=now, notify=True, target_list=lean_targets, drivers="sent")
+        assert _without_drivers(lean) == _without_drivers(full)
+        assert lean["deliveries"] == full["deliveries"] and lean["delivery_problems"] == full["delivery_problems"]
+        assert lean_hook.messages == full_hook.messages
+        if i == 2:
+            assert late.messages[sent_to_late:] == late.messages[:sent_to_late]
+        delivered = {d["incident_key"].rsplit("|", 1)[-1] for d in lean["deliveries"] if d["ok"]}
+        for section in ("incidents", "volume_spikes", "competitor_spikes"):
+            for a, b in zip(lean[section], full[section], strict=True):
+                if a["key"] in delivered:
+                    assert {k: a[k] for k in DRIVER_FIELDS} == {k: b[k] for k in DRIVER_FIELDS}
+    assert len(full_hook.messages) == 3 and "Driving posts: fan0" in full_hook.messages[2][1]
+    assert len(late.messages) == 6
+    assert full_store.query("SELECT count(*) AS n FROM alerts_sent")["n"][0] == 6
+    assert competitor_store.query("SELECT count(*) AS n FROM alerts_sent")["n"][0] == 6
+    with pytest.raises(ValueError, match="drivers must be"):
+        alerts.check(competitor_store, _both(), now=NOW, drivers="some")
+
+
+def test_a_claim_left_sending_is_marked_uncertain_by_either_check(crisis_store, tmp_path):
+    """A claim left "sending" by a process that died is not passed over as sent: both checks mark it uncertain
+    and say so, and neither sends it."""
+    import shutil
+
+    from viralscope.store import Store
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    first = alerts.check(crisis_store, _config(), now=NOW)["incidents"][0]
+    facts = {"start": first["start"], "end": first["end"], "kind": "negative", "brand": "Lumio", "subject": "s",
+             "state": "sending", "pid": dead.pid, "host": socket.gethostname()}
+    with crisis_store.write() as con:
+        con.execute("INSERT INTO alerts_sent VALUES (?, 'webhook', ?, ?)",
+                    [f"Lumio|{first['key']}", pd.Timestamp("2026-01-01").to_pydatetime(), json.dumps(facts)])
+    shutil.copy(crisis_store.path, tmp_path / "full.duckdb")
+    full_store = Store(tmp_path / "full.duckdb", lock_timeout=30)
+    full_hook, lean_hook = Recorder(), Recorder()
+    full = alerts.check(full_store, _config(), now=NOW, notify=True, target_list=[full_hook])
+    lean = alerts.check(crisis_store, _config(), now=NOW, notify=True, target_list=[lean_hook], drivers="sent")
+    assert full_hook.messages == lean_hook.messages == []
+    assert lean["delivery_problems"] == full["delivery_problems"] and "may not have been delivered" in \
+        lean["delivery_problems"][0]
+    for store in (full_store, crisis_store):
+        assert json.loads(store.query("SELECT payload FROM alerts_sent")["payload"][0])["state"] == "uncertain"

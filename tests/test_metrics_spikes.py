@@ -179,3 +179,35 @@ def test_settings_are_checked():
         detect_spikes(_stream(), alpah=0.01)
     with pytest.raises(ValueError, match="divide a day"):
         detect_spikes(_stream(), freq="7h")
+
+
+def test_a_repeated_scan_is_given_again_only_for_the_very_same_bins():
+    """Scans are kept by their exact inputs: the same bins give the same scan, and one more event in a past hour
+    (or a later end) gives the scan a fresh engine gives."""
+    from metrics import spikes
+
+    rng = np.random.default_rng(5)
+    hours = pd.date_range("2026-01-05", periods=24 * 21, freq="h", tz="UTC")
+    y = pd.Series(rng.poisson(30 * (1 + 0.5 * np.sin(2 * np.pi * hours.hour / 24))), index=hours).astype(float)
+    y.iloc[24 * 20 + 10: 24 * 20 + 14] *= 3
+    s = spikes.SpikeSettings.of()
+
+    def fresh(counts, now=None):
+        binned = spikes.bin_counts(counts, now=now)
+        return spikes._Engine(binned, pd.Timedelta("1h"), s).run()
+
+    def same(a, b):
+        return all(np.array_equal(getattr(a, k), getattr(b, k), equal_nan=True)
+                   for k in ("y", "exposure", "expected", "variance", "flagged", "scored"))
+
+    first = spikes.scan(spikes.bin_counts(y), pd.Timedelta("1h"), s)
+    assert spikes.scan(spikes.bin_counts(y), pd.Timedelta("1h"), s) is first and same(first, fresh(y))
+    changed = y.copy()
+    changed.iloc[24 * 20 + 2] += 60  # a late event in a past hour
+    again = spikes.scan(spikes.bin_counts(changed), pd.Timedelta("1h"), s)
+    assert again is not first and same(again, fresh(changed)) and not same(again, first)
+    later = spikes.scan(spikes.bin_counts(y, now=hours[-1] + pd.Timedelta("30min")), pd.Timedelta("1h"), s)
+    assert later is not first and same(later, fresh(y, hours[-1] + pd.Timedelta("30min")))
+    assert detect_spikes(changed).equals(detect_spikes(changed))
+    with pytest.raises(ValueError):
+        first.flagged[0] = True  # given to every caller: nobody may change it

@@ -289,22 +289,35 @@ def _alive(claim: dict, sent_at) -> bool:
     return pd.Timestamp(sent_at) > pd.Timestamp.now() - STALE_CLAIM
 
 
+def _overlapping(rows, facts: dict):
+    """The alerts among ``rows`` (incident_key, sent_at, payload) of the same brand and kind as ``facts`` whose
+    span overlaps it, in order, as (incident_key, sent_at, payload as a dict)."""
+    start, end = utc(facts["start"]), utc(facts["end"])
+    for old_key, sent_at, payload in rows:
+        try:
+            p = json.loads(payload)
+            same = (p.get("brand") == facts["brand"] and p.get("kind", "negative") == facts["kind"]
+                    and utc(p["start"]) <= end and start <= utc(p["end"]))
+        except (ValueError, KeyError, TypeError):
+            continue
+        if same:
+            yield old_key, sent_at, p
+
+
+def _settled(rows, facts: dict) -> bool:
+    """Whether the alert a claim would find first among ``rows`` was sent or marked uncertain: such a row is never
+    deleted, so the incident is covered without a write (a claim still "sending" needs :func:`_claim`)."""
+    first = next(_overlapping(rows, facts), None)
+    return first is not None and first[2].get("state") != "sending"
+
+
 def _claim(store, key: str, target: str, facts: dict) -> str:
     """Claim an incident for a target in one transaction: "claimed" when no alert of the same brand and kind
     overlaps it, "covered" when one does, "uncertain" when the one that does was left half-sent by a process
     that died (it is marked so, and not sent again)."""
-    start, end = utc(facts["start"]), utc(facts["end"])
     with store.write() as con:
         rows = con.execute("SELECT incident_key, sent_at, payload FROM alerts_sent WHERE target = ?", [target]).fetchall()
-        for old_key, sent_at, payload in rows:
-            try:
-                p = json.loads(payload)
-                same = (p.get("brand") == facts["brand"] and p.get("kind", "negative") == facts["kind"]
-                        and utc(p["start"]) <= end and start <= utc(p["end"]))
-            except (ValueError, KeyError, TypeError):
-                continue
-            if not same:
-                continue
+        for old_key, sent_at, p in _overlapping(rows, facts):
             if p.get("state") == "sending" and not _alive(p, sent_at):
                 p["state"] = "uncertain"
                 con.execute("UPDATE alerts_sent SET payload = ? WHERE incident_key = ? AND target = ?",
@@ -333,26 +346,42 @@ def _facts(inc: dict, subject: str) -> dict:
     return {**{k: inc.get(k) for k in keep if k in inc}, "subject": subject}
 
 
-def deliver(store, config, incidents: list[dict], brand: str | None, *, target_list=None) -> tuple[list, list]:
+def deliver(store, config, incidents: list[dict], brand: str | None, *, target_list=None,
+            drivers=None, sent=None) -> tuple[list, list]:
     """Send each incident once to each usable target; returns (deliveries, problems). Never raises for a
-    target's failure."""
+    target's failure.
+
+    ``drivers(incident)``, when given, returns the drivers of an incident that has none yet; it is called
+    only for an incident a target has just claimed (its message names them), once, and the incident is
+    updated with them. ``sent``, rows (target, incident_key, sent_at, payload) of ``alerts_sent`` read
+    earlier, lets an incident already alerted be passed over without opening a write.
+    """
     found, problems = targets(config) if target_list is None else (target_list, [])
     deliveries = []
+    fetched = set()
     for target in found:
         with _redacted(target.secrets()):
-            for inc in incidents:
-                inc = {"kind": "negative", "brand": brand, **inc}
+            for found_inc in incidents:
+                inc = {"kind": "negative", "brand": brand, **found_inc}
                 kind_part = "" if inc["kind"] == "negative" else f"{inc['kind']}|"
                 key = f"{inc['brand'] or '*'}|{kind_part}{inc['key']}"
-                subject, body = message(inc, brand)
+                subject, _ = message(inc, brand)
                 facts = _facts(inc, subject)
-                state = _claim(store, key, target.name, facts)
+                if sent is not None and _settled([r[1:] for r in sent if r[0] == target.name], facts):
+                    state = "covered"
+                else:
+                    state = _claim(store, key, target.name, facts)
                 if state == "uncertain":
                     problems.append(f"{target.name}: the alert for incident {inc['key']} ({inc['brand'] or 'all mentions'}, "
                                     f"{inc['kind']}) may not have been delivered: a check was stopped while sending it; "
                                     "it is not sent again")
                 if state != "claimed":
                     continue
+                if drivers is not None and id(found_inc) not in fetched:
+                    found_inc.update(drivers(found_inc))
+                    fetched.add(id(found_inc))
+                    inc.update({k: found_inc[k] for k in ("cascades", "posts", "terms") if k in found_inc})
+                subject, body = message(inc, brand)
                 try:
                     detail = target.send(subject, body)
                 except DeliveryFailed as exc:
@@ -379,59 +408,92 @@ def incidents(store, config, *, now=None, since=None, brand: str | None = None) 
     brand), ``notes`` (a stream with too little history, said once; unscored mentions), ``history`` (older
     incidents still in the detection window, by kind), and the scope (``now``, ``brand``, ``scope``).
     """
+    report, drivers, _ = _detect(store, config, now=now, since=since, brand=brand)
+    for section in ("incidents", "volume_spikes", "competitor_spikes"):
+        for inc in report[section]:
+            inc.update(drivers(inc))
+    return report
+
+
+def _detect(store, config, *, now, since, brand):
+    """The incidents of :func:`incidents` without their drivers, the function that reads an incident's drivers
+    (in the scope it was detected in), and the rows of ``alerts_sent`` as they were when the counts were read."""
     store.ensure()
     now = utc(now) if now is not None else pd.Timestamp.now(tz="UTC")
-    cond, params, brand_name, described = kpis.scope(store, config, brand)
     lookback = pd.Timedelta(hours=float(dict(config.alerts if config else {}).get("lookback_hours", 24)))
     since = utc(since) if since is not None else now - lookback
     read_from = min(since, now) - pd.Timedelta(days=kpis.CRISIS_HISTORY_DAYS)
-    hourly = kpis.hourly_for_crises(store, cond, params, since=read_from, until=now)
+    competitors = []
+    with store.reader() as reader:  # one connection for the counts of every stream watched
+        cond, params, brand_name, described = kpis.scope(reader, config, brand)
+        hourly = kpis.hourly_for_crises(reader, cond, params, since=read_from, until=now)
+        if brand is None and config is not None and brand_name == (config.brand.name if config.brand else None):
+            for competitor in config.watched_competitors("volume"):
+                c_cond, c_params = "brand = ?", [competitor.name]
+                competitors.append((competitor.name, c_cond, c_params, kpis.hourly_for_crises(
+                    reader, c_cond, c_params, since=read_from, until=now)))
+        sent = reader.con.execute("SELECT target, incident_key, sent_at, payload FROM alerts_sent").fetchall()
     notes, history = [], {}
     out = {"incidents": [], "volume_spikes": [], "competitor_spikes": []}
+    scopes = {(brand_name, False): (cond, params)}
 
-    def collect(section, found, kind, who, scope_cond, scope_params, competitor=False):
+    def collect(section, found, kind, who, competitor=False):
         what = "negative mentions" if kind == "negative" else "mentions"
         if found.attrs.get("note"):
             notes.append(f"{who or 'all mentions'}, {what}: {found.attrs['note']}")
         recent = found[found["end"] >= since] if len(found) else found
         history[section] = history.get(section, 0) + len(found) - len(recent)
         for _, row in recent.iterrows():
-            inc = {**row.to_dict(), "kind": kind, "brand": who, "competitor": competitor}
-            inc.update(kpis.incident_drivers(store, scope_cond, scope_params, row["start"], row["end"],
-                                             label="negative" if kind == "negative" else None))
-            out[section].append(inc)
+            out[section].append({**row.to_dict(), "kind": kind, "brand": who, "competitor": competitor})
 
     watch = config.detection if config is not None else (lambda kind, b: Detection(True, {}))
     if watch("negative", brand_name).enabled:
         crises = metrics.detect_crises(hourly, now=now, drivers=False,
                                        **kpis.detection_settings(config, "negative", brand_name))
-        collect("incidents", crises, "negative", brand_name, cond, params)
+        collect("incidents", crises, "negative", brand_name)
     if watch("volume", brand_name).enabled:
         spikes = kpis.volume_spikes(hourly, now=now, **kpis.detection_settings(config, "volume", brand_name))
-        collect("volume_spikes", spikes, "volume", brand_name, cond, params)
-    if brand is None and config is not None and brand_name == (config.brand.name if config.brand else None):
-        for competitor in config.watched_competitors("volume"):
-            c_cond, c_params = "brand = ?", [competitor.name]
-            c_hourly = kpis.hourly_for_crises(store, c_cond, c_params, since=read_from, until=now)
-            spikes = kpis.volume_spikes(c_hourly, now=now, **kpis.detection_settings(config, "volume", competitor.name))
-            collect("competitor_spikes", spikes, "volume", competitor.name, c_cond, c_params, competitor=True)
+        collect("volume_spikes", spikes, "volume", brand_name)
+    for name, c_cond, c_params, c_hourly in competitors:
+        scopes[(name, True)] = (c_cond, c_params)
+        spikes = kpis.volume_spikes(c_hourly, now=now, **kpis.detection_settings(config, "volume", name))
+        collect("competitor_spikes", spikes, "volume", name, competitor=True)
     if not hourly.empty and not (hourly["sentiment_label"] != "unscored").any():
         notes.append(kpis.NOT_SCORED)
-    return {"now": now, "brand": brand_name, "scope": described, "notes": list(dict.fromkeys(notes)), **out,
-            "history": history}
+
+    def drivers(inc: dict) -> dict:
+        c, p = scopes[(inc["brand"], bool(inc.get("competitor")))]
+        return kpis.incident_drivers(store, c, p, inc["start"], inc["end"],
+                                     label="negative" if inc["kind"] == "negative" else None)
+
+    report = {"now": now, "brand": brand_name, "scope": described, "notes": list(dict.fromkeys(notes)), **out,
+              "history": history}
+    return report, drivers, sent
 
 
-def check(store, config, *, now=None, brand: str | None = None, notify: bool = False, target_list=None) -> dict:
+def check(store, config, *, now=None, brand: str | None = None, notify: bool = False, target_list=None,
+          drivers: str = "all") -> dict:
     """The incidents of :func:`incidents` up to ``now`` that ended within ``lookback_hours`` and, with ``notify``,
     deliver each one once to each target.
 
+    ``drivers`` "all" reads the drivers (cascades, posts, terms) of every incident; "sent" only those of the
+    incidents whose alert is sent now — what a service checking every minute needs, since an incident
+    already alerted is not sent again (the others keep the fields detection gives). Detection and deliveries
+    are the same either way.
+
     Returns a JSON-able report: that of :func:`incidents`, plus ``deliveries`` and ``delivery_problems``.
     """
-    report = incidents(store, config, now=now, brand=brand)
+    if drivers not in ("all", "sent"):
+        raise ValueError(f"drivers must be 'all' or 'sent', not {drivers!r}")
+    if drivers == "all":
+        report, fetch, sent = incidents(store, config, now=now, brand=brand), None, None
+    else:
+        report, fetch, sent = _detect(store, config, now=now, since=None, brand=brand)
     found = report["incidents"] + report["volume_spikes"] + report["competitor_spikes"]
     deliveries, problems = [], []
     if notify and found:
-        deliveries, problems = deliver(store, config, found, report["brand"], target_list=target_list)
+        deliveries, problems = deliver(store, config, found, report["brand"], target_list=target_list, drivers=fetch,
+                                       sent=sent)
     elif notify:
         _, problems = targets(config) if target_list is None else ([], [])
     return kpis.jsonable({**report, "deliveries": [d.__dict__ for d in deliveries], "delivery_problems": problems})

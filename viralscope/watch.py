@@ -7,8 +7,9 @@ A cycle composes what the separate commands do, in the order data flows:
    it is tried again next cycle from where it stopped);
 2. score what is unscored (``scoring.score_store``); links are resolved as the mentions are written
    (``ingest``), for the new mentions and the cascades they join only;
-3. detect and deliver (``alerts.check(..., notify=True)``): negative crises of the brand, volume spikes of the
-   brand and its competitors, each incident sent once to the webhook and e-mail of ``[alerts]``;
+3. detect and deliver (``alerts.check(..., notify=True, drivers="sent")``): negative crises of the brand,
+   volume spikes of the brand and its competitors, each incident sent once to the webhook and e-mail of
+   ``[alerts]``; the drivers of an incident (posts, terms) are read only when its alert is sent;
 4. record the cycle in ``watch_cycles``: start, end, per source what was stored, its status, last error and
    lag (how far behind now its collected span ends), incidents open and alerts sent.
 
@@ -192,7 +193,8 @@ class Watcher:
         fresh = c.scored or any(r.new or r.updated for r in c.runs)
         if not (fresh or self._retry_delivery or self._last_check is None or self._last_check < hour):
             return
-        report = alerts.check(self.store, self.config, now=now, notify=True, target_list=self.target_list)
+        report = alerts.check(self.store, self.config, now=now, notify=True, target_list=self.target_list,
+                              drivers="sent")
         self._last_check = now
         c.checked = True
         c.incidents = len(report["incidents"]) + len(report["volume_spikes"]) + len(report["competitor_spikes"])
