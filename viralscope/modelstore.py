@@ -80,15 +80,24 @@ def _row(row) -> StoredModel:
 
 def active_model(store: Store, name: str) -> StoredModel | None:
     """The active version of ``name``, or None."""
-    if not store.path.exists():
-        return None
+    return active_models(store, [name]).get(name)
+
+
+def active_models(store: Store, names: list[str]) -> dict[str, StoredModel]:
+    """The active version of each of ``names`` that has one, read over one connection."""
+    if not store.path.exists() or not names:
+        return {}
+    out = {}
     with store.read() as con:
-        row = con.execute(
-            "SELECT name, version, created_at, active, metrics, blob FROM models WHERE name = ? AND active "
-            "ORDER BY version DESC LIMIT 1",
-            [name],
-        ).fetchone()
-    return None if row is None else _row(row)
+        for name in names:
+            row = con.execute(
+                "SELECT name, version, created_at, active, metrics, blob FROM models WHERE name = ? AND active "
+                "ORDER BY version DESC LIMIT 1",
+                [name],
+            ).fetchone()
+            if row is not None:
+                out[name] = _row(row)
+    return out
 
 
 def load_model(store: Store, name: str, version: int) -> StoredModel:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from sentiment import LABELS, TextClassifier, score
 from viralscope.errors import InputError, ModelError, Problem
-from viralscope.modelstore import active_model
+from viralscope.modelstore import active_models
 from viralscope.store import Store
 
 __all__ = [
@@ -50,8 +50,9 @@ def model_name(lang: str) -> str:
 def active_classifiers(store: Store) -> dict[str, TextClassifier]:
     """The active trained model of each language that has one."""
     out = {}
+    stored_models = active_models(store, [model_name(lang) for lang in MODEL_LANGS])
     for lang in MODEL_LANGS:
-        stored = active_model(store, model_name(lang))
+        stored = stored_models.get(model_name(lang))
         if stored is None:
             continue
         try:
