@@ -98,6 +98,8 @@ class RunSummary:
     conversions: int = 0
     started_at: str = ""
     seconds: float = 0.0
+    #: Seconds spent in each step (where a big input spends its time; see docs/scale.md).
+    steps: dict = field(default_factory=dict)
 
     def line(self) -> str:
         parts = [f"{self.input}: {self.rows:,} rows → {self.mentions:,} mentions, {self.cascades:,} cascades "
@@ -240,19 +242,29 @@ def analyze(
     fs, meta_path = _hadoop_fs(spark, f"{out}/meta")
     fs.delete(meta_path, True)  # no meta/ until this run has written everything else
 
+    clock = [time.perf_counter()]
+
+    def step(name: str) -> None:
+        clock.append(time.perf_counter())
+        summary.steps[name] = round(clock[-1] - clock[-2], 1)
+
     rows, fmt = read_input(spark, input, fmt)
     rows = rows.persist(StorageLevel.MEMORY_AND_DISK)
     summary = RunSummary(input=input, output=output, format=fmt, started_at=now.isoformat() + "Z")
     rejected = rows.filter(F.col("reason").isNotNull()).select("file", "line", "reason", "raw")
     rejected.orderBy("file", "line").write.mode("overwrite").parquet(f"{out}/rejected")
     summary.rejected = spark.read.parquet(f"{out}/rejected").count()
+    step("read and check")
 
     clean = rows.filter(F.col("reason").isNull()).drop("reason", "raw")
     mentions, merged = links.dedupe(clean)
     summary.rows, summary.duplicates, summary.several_parents = (
         merged.rows + summary.rejected, merged.duplicates, merged.several_parents)
     mentions = mentions.localCheckpoint(eager=True)
+    step("merge repeated ids")
     resolved, summary.link_rounds = links.resolve_links(mentions)
+    resolved = resolved.localCheckpoint(eager=True)
+    step("resolve links")
     scored = mentions.withColumn("_s", _score_udf()(F.col("text"), F.col("lang")))
     full = scored.join(resolved, ["source", "id"]).select(
         *[c for c in mentions.columns if c not in ("file", "line", "lang")],
@@ -272,15 +284,18 @@ def analyze(
     ]).first()
     summary.mentions = int(counts["n"])
     summary.links = {flag: int(counts[flag]) for flag in ("self_loop", "missing_parent", "cycle_broken") if counts[flag]}
+    step("score sentiment, write mentions")
 
     table, summary.big_cascades = cascading.cascade_table(full, big=big_cascade, bucket_rows=bucket_rows)
     table.write.mode("overwrite").parquet(f"{out}/cascades")
     summary.cascades = spark.read.parquet(f"{out}/cascades").count()
+    step("cascade metrics")
 
     daily = full.groupBy(F.to_date("created_at").alias("day"), "brand", "source", "lang", "sentiment_label").agg(
         F.count("*").alias("mentions"))
     daily.orderBy("day", "brand", "source", "lang", "sentiment_label").write.mode("overwrite").parquet(f"{out}/daily")
     full.unpersist()
+    step("daily counts")
 
     fs_conv, conv_path = _hadoop_fs(spark, f"{out}/conversions")
     if business is not None:
