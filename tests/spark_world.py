@@ -12,6 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from viralscope import ingest, pipeline, tables
@@ -102,7 +103,7 @@ def demo(tmp_path_factory, spark):
     config.write_text(toml(store.get_meta("config")), encoding="utf-8")
     conversions = root / "conversions.csv"
     business = store.conversions()
-    business["date"] = business["date"].astype(str)
+    business["date"] = pd.to_datetime(business["date"]).dt.strftime("%Y-%m-%d")
     business.to_csv(conversions, index=False)
     output = root / "spark-out"
     summary = job.analyze(spark, str(jsonl), str(output), conversions=str(conversions), big_cascade=DEMO_BIG_CASCADE)

@@ -27,9 +27,12 @@ def _parquet(path, pattern="*.parquet") -> pd.DataFrame:
     return con.execute(f"SELECT * FROM read_parquet('{path}/{pattern}')").df()  # noqa: S608 - a test's own path
 
 
+def _plain(series: pd.Series) -> list:
+    return [None if pd.isna(v) else (v.item() if isinstance(v, np.generic) else v) for v in series.astype(object)]
+
+
 def _same(left: pd.Series, right: pd.Series) -> np.ndarray:
-    both_missing = left.isna().to_numpy() & right.isna().to_numpy()
-    return both_missing | (left.astype(object).to_numpy() == right.astype(object).to_numpy())
+    return np.array([a == b for a, b in zip(_plain(left), _plain(right), strict=True)], dtype=bool)
 
 
 def test_every_mention_equals_the_local_export(demo):
@@ -72,6 +75,7 @@ def test_daily_counts_add_up_to_the_mentions(demo):
     local = demo["store"].query(
         """SELECT CAST(created_at AS DATE) AS day, brand, source, lang, sentiment_label, count(*) AS mentions
            FROM mentions GROUP BY ALL""")
+    local["day"] = local["day"].dt.tz_localize(None)
     keys = ["day", "brand", "source", "lang", "sentiment_label"]
     both = local.merge(daily, on=keys, how="outer", suffixes=("_local", "_spark"))
     assert (both["mentions_local"] == both["mentions_spark"]).all()

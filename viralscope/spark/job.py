@@ -300,9 +300,14 @@ def analyze(
     fs_conv, conv_path = _hadoop_fs(spark, f"{out}/conversions")
     if business is not None:
         summary.conversions = len(business)
-        frame = business.assign(date=pd.to_datetime(business["date"]).dt.date)
-        spark.createDataFrame(frame, "date date, sessions long, conversions long, revenue double, spend double, "
-                                     "new_customers long").coalesce(1).write.mode("overwrite").parquet(f"{out}/conversions")
+        # One row a day: plain Python values, typed here (no pandas dtype reaches Spark).
+        def value(v, kind):
+            return None if pd.isna(v) else kind(v)
+
+        days = [(pd.Timestamp(r.date).date(), value(r.sessions, int), value(r.conversions, int), value(r.revenue, float),
+                 value(r.spend, float), value(r.new_customers, int)) for r in business.itertuples(index=False)]
+        spark.createDataFrame(days, "date date, sessions long, conversions long, revenue double, spend double, "
+                                    "new_customers long").coalesce(1).write.mode("overwrite").parquet(f"{out}/conversions")
     else:
         fs_conv.delete(conv_path, True)
 
