@@ -3,6 +3,7 @@
     python -m bench spark                    # 1,000,000 mentions, 3 runs of each path
     BENCH_SPARK_SIZES=1000000,10000000 nice -n 19 python -m bench spark --repeat 3
                                              # adds one 10M run of each (the 1M figures repeated, the 10M once)
+    BENCH_SPARK_SKEW_NODES=0 python -m bench spark    # without the one-cascade-of-a-million run
 
 Figures: mentions per second and per core (``local[2]``: two cores; the local path scores on every core
 too), and the peak memory of each process of the Spark run — the JVM (driver and executor in local mode,
@@ -147,6 +148,38 @@ def local_run(path: Path, db: Path) -> tuple[float, dict]:
     return sum(parts.values()), parts
 
 
+def skew_run(n: int) -> tuple[float, float, float]:
+    """Seconds, JVM and largest Python worker peak MB for one cascade of ``n`` mentions (distributed path)."""
+    from tests.test_spark_skew import heavy_cascade
+    from viralscope.spark import cascades, job, links
+
+    spark = job.session(f"local[{CORES}]", {
+        "spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false", "spark.driver.memory": "3g",
+        "spark.sql.shuffle.partitions": "16",
+    })
+    spark.sparkContext.setLogLevel("ERROR")
+    frame = heavy_cascade(n)
+    schema = ("source string, id string, parent_id string, created_at timestamp_ntz, author_id string, "
+              "author_name string, author_followers long, kind string, brand string")
+    try:
+        mentions = spark.createDataFrame(frame.astype({"author_followers": "Int64"}), schema).localCheckpoint(eager=True)
+        with PeakMemory(spark.sparkContext._gateway.proc.pid) as memory:
+            def measure():
+                resolved, _ = links.resolve_links(mentions)
+                table, big = cascades.cascade_table(mentions.join(resolved, ["source", "id"]))
+                assert big == 1
+                return table.collect()
+
+            seconds, _ = timed(measure)
+    finally:
+        spark.stop()
+    return seconds, memory.largest("java"), memory.largest("python")
+
+
+def _say(text: str) -> None:
+    print("    " + text, flush=True)
+
+
 def run(args) -> list[Result]:
     sizes = [int(s) for s in os.environ.get("BENCH_SPARK_SIZES", "1000000").split(",")]
     if args.quick:
@@ -163,6 +196,7 @@ def run(args) -> list[Result]:
             for i in range(repeats):
                 seconds, java_mb, python_mb, written = spark_run(path, Path(tmp) / f"out{i}")
                 assert written == n
+                _say(f"spark {n:,}: {seconds:.0f} s, JVM {java_mb:.0f} MB, Python worker {python_mb:.0f} MB")
                 rates.append(n / seconds)
                 jvm.append(java_mb)
                 workers.append(python_mb)
@@ -173,10 +207,17 @@ def run(args) -> list[Result]:
             local, split = [], []
             for i in range(repeats):
                 seconds, parts = local_run(path, Path(tmp) / f"local{i}.duckdb")
+                _say(f"local {n:,}: {seconds:.0f} s {parts}")
                 local.append(n / seconds)
                 split.append(parts)
             detail = "; ".join(f"{k} {np.median([p[k] for p in split]):.0f} s" for k in split[0])
             results.append(Result(f"local path (import + analyze + cascade metrics) {n:,} mentions", local,
                                   "mentions/s", note=detail))
             results.append(Result(f"  local per core ({n:,})", [r / CORES for r in local], "mentions/s per core"))
+    nodes = 20_000 if args.quick else int(os.environ.get("BENCH_SPARK_SKEW_NODES", "1000000"))
+    if nodes:
+        seconds, java_mb, python_mb = skew_run(nodes)
+        note = f"JVM peak {java_mb:.0f} MB, largest Python worker peak {python_mb:.0f} MB"
+        results.append(Result(f"one cascade of {nodes:,} mentions, links + metrics on the distributed path", [seconds],
+                              "s", note=note))
     return results
