@@ -141,3 +141,10 @@ def test_spark_submit_entry_point_has_the_command():
     run = subprocess.run([sys.executable, "-m", "viralscope.spark", "analyze", "--help"], capture_output=True, text=True)
     assert run.returncode == 0
     assert "--input" in run.stdout and "--master" in run.stdout
+
+
+def test_the_command_default_is_the_library_default():
+    from viralscope.commands import spark as command
+    from viralscope.spark import cascades
+
+    assert command._BIG_CASCADE == cascades.BIG_CASCADE
