@@ -116,7 +116,8 @@ class PeakMemory:
 
 
 def spark_run(path: Path, out: Path) -> tuple[float, float, float, int]:
-    """Seconds, JVM peak MB, largest Python worker peak MB, and mentions written, for one ``spark analyze``."""
+    """Seconds, JVM peak MB, largest Python worker peak MB, and mentions written, for one ``spark analyze``
+    (the seconds of each step are printed: where a bigger input will spend its time)."""
     from viralscope.spark import job
 
     spark = job.session(f"local[{CORES}]", {
@@ -130,6 +131,7 @@ def spark_run(path: Path, out: Path) -> tuple[float, float, float, int]:
             seconds, summary = timed(lambda: job.analyze(spark, str(path), str(out)))
     finally:
         spark.stop()
+    _say(f"steps: {summary.steps}")
     return seconds, memory.largest("java"), memory.largest("python"), summary.mentions
 
 

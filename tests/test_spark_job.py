@@ -148,3 +148,18 @@ def test_the_command_default_is_the_library_default():
     from viralscope.spark import cascades
 
     assert command._BIG_CASCADE == cascades.BIG_CASCADE
+
+
+@pytest.mark.parametrize("page", ["overview", "mentions", "sentiment", "diffusion", "crisis", "sources"])
+def test_every_dashboard_page_runs_over_the_output(demo, page, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_dashboard_pages import WHOLE, page_file
+
+    monkeypatch.setenv("VIRALSCOPE_DB", str(demo["output"]))
+    monkeypatch.setenv("VIRALSCOPE_CONFIG", str(demo["config"]))
+    at = AppTest.from_file(page_file(page), default_timeout=120)
+    at.query_params.update(WHOLE)
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
