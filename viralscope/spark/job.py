@@ -257,7 +257,6 @@ def analyze(
     mentions, merged = links.dedupe(clean)
     summary.rows, summary.duplicates, summary.several_parents = (
         merged.rows + summary.rejected, merged.duplicates, merged.several_parents)
-    mentions = mentions.localCheckpoint(eager=True)
     step("merge repeated ids")
     resolved, summary.link_rounds = links.resolve_links(mentions)
     resolved = resolved.localCheckpoint(eager=True)

@@ -40,10 +40,18 @@ class DedupeCounts:
 
 
 def dedupe(rows: DataFrame) -> tuple[DataFrame, DedupeCounts]:
-    """One row per (source, id) from clean rows with ``file`` and ``line``; and what was merged."""
-    order = F.struct("file", "line")
-    rows = rows.withColumn("_order", order)
-    copies = rows.groupBy(*_KEY).agg(F.count("*").alias("_copies"))
+    """One row per (source, id) from clean rows with ``file`` and ``line``; and what was merged.
+
+    Without repeated ids (the usual input) the rows are returned as they are: the merge needs a sort of every
+    row with its text, the costliest step of a run when it has nothing to do.
+    """
+    copies = rows.groupBy(*_KEY).agg(F.count("*").alias("_copies")).localCheckpoint(eager=True)
+    seen = copies.agg(F.coalesce(F.sum("_copies"), F.lit(0)).alias("rows"),
+                      F.count(F.when(F.col("_copies") > 1, 1)).alias("repeated")).first()
+    total = int(seen["rows"])
+    if not seen["repeated"]:
+        return rows, DedupeCounts(rows=total, duplicates=0, several_parents=0)
+    rows = rows.withColumn("_order", F.struct("file", "line"))
     first = (rows.withColumn("_rank", F.row_number().over(Window.partitionBy(*_KEY).orderBy("_order")))
              .filter("_rank = 1").drop("_rank"))
     repeated_keys = copies.filter("_copies > 1").select(*_KEY)
@@ -57,12 +65,11 @@ def dedupe(rows: DataFrame) -> tuple[DataFrame, DedupeCounts]:
               .withColumn("parent_id", F.when(F.col("_chosen").isNotNull(), F.col("_parent")).otherwise(F.col("parent_id"))))
     for c in COUNTS:
         merged = merged.withColumn(c, F.when(F.col("_chosen").isNotNull(), F.col(f"_last_{c}")).otherwise(F.col(c)))
-    out = merged.drop(*[f"_last_{c}" for c in COUNTS], "_parent", "_chosen", "_order")
+    out = merged.drop(*[f"_last_{c}" for c in COUNTS], "_parent", "_chosen", "_order").localCheckpoint(eager=True)
     stats = dupes.groupBy(*_KEY).agg(F.count("*").alias("n"), F.countDistinct("parent_id").alias("parents")).agg(
         F.coalesce(F.sum(F.col("n") - 1), F.lit(0)).alias("duplicates"),
         F.count(F.when(F.col("parents") > 1, 1)).alias("several"),
     ).first()
-    total = rows.count()
     return out, DedupeCounts(rows=total, duplicates=int(stats["duplicates"]), several_parents=int(stats["several"]))
 
 
