@@ -6,7 +6,8 @@
     BENCH_SPARK_SKEW_NODES=0 python -m bench spark    # without the one-cascade-of-a-million run
 
 Figures: mentions per second and per core (``local[2]``: two cores; the local path scores on every core
-too), and the peak memory of each process of the Spark run — the JVM (driver and executor in local mode,
+too), mentions per CPU-second (the CPU time of every process of the run: on a shared machine, or under
+``nice``, the wall clock measures the neighbours; CPU time measures the work), and the peak memory of each process of the Spark run — the JVM (driver and executor in local mode,
 heap capped by ``spark.driver.memory``) and the largest Python worker — so that 1M and 10M can be compared:
 bounded memory means these stay flat while the input grows tenfold. The input is synthetic JSON Lines
 (``mentions``): a third of the mentions are reshares or replies of an earlier one of the same source, a
@@ -16,6 +17,7 @@ reshare repeats its original's text (as on the platforms), and cascades are heav
 from __future__ import annotations
 
 import os
+import resource
 import tempfile
 import threading
 import time
@@ -69,19 +71,28 @@ def write_mentions(path: Path, n: int, seed: int = 3, chunk: int = 1_000_000) ->
 
 
 class PeakMemory:
-    """Samples the resident memory of a process tree every half second; keeps each process's peak."""
+    """Samples the resident memory of a process tree every half second; keeps each process's peak, and its
+    CPU seconds (user + system) at the last sample (``cpu_seconds``: the whole tree's)."""
 
     def __init__(self, pid: int):
-        self.pid, self.peaks, self._stop = pid, {}, threading.Event()
+        self.pid, self.peaks, self.cpu, self._stop = pid, {}, {}, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+        self._tick = os.sysconf("SC_CLK_TCK")
 
     def __enter__(self):
+        self._sample()
+        self._start = dict(self.cpu)  # the CPU the tree had used before the measured call
         self._thread.start()
         return self
 
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
+        self._sample()
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu.values()) - sum(self._start.get(pid, 0.0) for pid in self.cpu)
 
     def _tree(self) -> list[int]:
         children: dict[int, list[int]] = {}
@@ -101,23 +112,35 @@ class PeakMemory:
 
     def _run(self) -> None:
         while not self._stop.wait(0.5):
-            for pid in self._tree():
-                try:
-                    status = Path(f"/proc/{pid}/status").read_text()
-                    name = Path(f"/proc/{pid}/comm").read_text().strip()
-                except OSError:
-                    continue
-                rss = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-                key = (pid, name)
-                self.peaks[key] = max(self.peaks.get(key, 0), rss / 1024)
+            self._sample()
+
+    def _sample(self) -> None:
+        for pid in self._tree():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                name = Path(f"/proc/{pid}/comm").read_text().strip()
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            rss = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+            key = (pid, name)
+            self.peaks[key] = max(self.peaks.get(key, 0), rss / 1024)
+            self.cpu[pid] = (int(fields[11]) + int(fields[12])) / self._tick  # utime + stime
 
     def largest(self, name: str) -> float:
         return max((mb for (_, comm), mb in self.peaks.items() if comm.startswith(name)), default=0.0)
 
 
-def spark_run(path: Path, out: Path) -> tuple[float, float, float, int]:
-    """Seconds, JVM peak MB, largest Python worker peak MB, and mentions written, for one ``spark analyze``
-    (the seconds of each step are printed: where a bigger input will spend its time)."""
+def _own_cpu() -> float:
+    """CPU seconds of this process and of its children that have ended."""
+    own, ended = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + ended.ru_utime + ended.ru_stime
+
+
+def spark_run(path: Path, out: Path) -> tuple[float, float, float, int, float]:
+    """Seconds, JVM peak MB, largest Python worker peak MB, mentions written, and CPU seconds (the JVM, its
+    Python workers and the driver) for one ``spark analyze`` (the seconds of each step are printed: where a
+    bigger input will spend its time)."""
     from viralscope.spark import job
 
     spark = job.session(f"local[{CORES}]", {
@@ -127,27 +150,32 @@ def spark_run(path: Path, out: Path) -> tuple[float, float, float, int]:
     spark.sparkContext.setLogLevel("ERROR")
     jvm = spark.sparkContext._gateway.proc.pid
     try:
+        driver = _own_cpu()
         with PeakMemory(jvm) as memory:
             seconds, summary = timed(lambda: job.analyze(spark, str(path), str(out)))
+        driver = _own_cpu() - driver
     finally:
         spark.stop()
     _say(f"steps: {summary.steps}")
-    return seconds, memory.largest("java"), memory.largest("python"), summary.mentions
+    return seconds, memory.largest("java"), memory.largest("python"), summary.mentions, memory.cpu_seconds + driver
 
 
 def local_run(path: Path, db: Path) -> tuple[float, dict]:
-    """Seconds of the local path on the same file: import, analyze, and the cascade metrics of every cascade."""
+    """Seconds of the local path on the same file: import, analyze, and the cascade metrics of every cascade
+    (``parts`` has each, and ``cpu``: the CPU seconds of this process and its ended children)."""
     from diffusion.cascades import cascade_metrics
     from viralscope import ingest, pipeline
     from viralscope.store import Store
 
     store = Store(db)
-    parts = {}
+    parts, cpu = {}, _own_cpu()
     parts["import"], _ = timed(lambda: ingest.import_file(store, path))
     parts["analyze"], _ = timed(lambda: pipeline.analyze(store))
     parts["cascades"], _ = timed(lambda: cascade_metrics(store.mentions(
         ["id", "source", "created_at", "parent_id", "parent_resolved", "cascade_id", "depth"])))
-    return sum(parts.values()), parts
+    seconds = sum(parts.values())
+    parts["cpu"] = _own_cpu() - cpu
+    return seconds, parts
 
 
 def skew_run(n: int) -> tuple[float, float, float]:
@@ -194,16 +222,18 @@ def run(args) -> list[Result]:
             started = time.perf_counter()
             write_mentions(path, n)
             note = f"input {path.stat().st_size / 1e9:.2f} GB written in {time.perf_counter() - started:.0f} s"
-            rates, jvm, workers = [], [], []
+            rates, jvm, workers, cpu = [], [], [], []
             for i in range(repeats):
-                seconds, java_mb, python_mb, written = spark_run(path, Path(tmp) / f"out{i}")
+                seconds, java_mb, python_mb, written, cpu_s = spark_run(path, Path(tmp) / f"out{i}")
                 assert written == n
-                _say(f"spark {n:,}: {seconds:.0f} s, JVM {java_mb:.0f} MB, Python worker {python_mb:.0f} MB")
+                _say(f"spark {n:,}: {seconds:.0f} s, {cpu_s:.0f} CPU s, JVM {java_mb:.0f} MB, Python worker {python_mb:.0f} MB")
                 rates.append(n / seconds)
                 jvm.append(java_mb)
                 workers.append(python_mb)
+                cpu.append(n / cpu_s)
             results.append(Result(f"spark analyze {n:,} mentions, local[{CORES}]", rates, "mentions/s", note=note))
             results.append(Result(f"  per core ({n:,})", [r / CORES for r in rates], "mentions/s per core"))
+            results.append(Result(f"  per CPU-second ({n:,})", cpu, "mentions per CPU-s"))
             results.append(Result(f"  JVM peak memory ({n:,}; driver = executor in local mode, heap 3g)", jvm, "MB"))
             results.append(Result(f"  largest Python worker peak memory ({n:,})", workers, "MB"))
             local, split = [], []
@@ -216,6 +246,7 @@ def run(args) -> list[Result]:
             results.append(Result(f"local path (import + analyze + cascade metrics) {n:,} mentions", local,
                                   "mentions/s", note=detail))
             results.append(Result(f"  local per core ({n:,})", [r / CORES for r in local], "mentions/s per core"))
+            results.append(Result(f"  local per CPU-second ({n:,})", [n / p["cpu"] for p in split], "mentions per CPU-s"))
     nodes = 20_000 if args.quick else int(os.environ.get("BENCH_SPARK_SKEW_NODES", "1000000"))
     if nodes:
         seconds, java_mb, python_mb = skew_run(nodes)

@@ -22,16 +22,21 @@ DEMO = {"scale": 3000, "days": 56, "seed": 7}
 #: Cascades above this size go to the distributed path in the demo run, so both paths are compared.
 DEMO_BIG_CASCADE = 40
 WINDOW = "2026-01-26..2026-02-09"
+#: Why the Spark tests skip where pyspark is missing.
+NO_PYSPARK = "pyspark is not installed (pip install -e '.[spark]'; make test installs it)"
 
 
 def _skip_reason() -> str | None:
     try:
         import pyspark  # noqa: F401
     except ImportError:
-        return "pyspark is not installed (pip install -e '.[spark]'; make test installs it)"
+        return NO_PYSPARK
+    # Spark's launcher runs $JAVA_HOME/bin/java when JAVA_HOME is set, else java from PATH.
     java_home = os.environ.get("JAVA_HOME")
-    if not shutil.which("java") and not (java_home and Path(java_home, "bin", "java").exists()):
-        return "Java is not installed (Spark needs Java 17 or later on PATH or in JAVA_HOME)"
+    java = Path(java_home, "bin", "java").exists() if java_home else shutil.which("java") is not None
+    if not java:
+        where = f"JAVA_HOME={java_home} has no bin/java" if java_home else "no java on PATH and JAVA_HOME unset"
+        return f"Java is not installed (Spark needs Java 17 or later; {where})"
     return None
 
 

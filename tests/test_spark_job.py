@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from diffusion.cascades import CASCADE_COLUMNS, cascade_metrics
-from tests.spark_world import WINDOW
+from tests.spark_world import NO_PYSPARK, WINDOW
 from viralscope import tables
 from viralscope.cli import main
 from viralscope.store import Store
@@ -144,6 +144,7 @@ def test_spark_submit_entry_point_has_the_command():
 
 
 def test_the_command_default_is_the_library_default():
+    pytest.importorskip("pyspark", reason=NO_PYSPARK)
     from viralscope.commands import spark as command
     from viralscope.spark import cascades
 
