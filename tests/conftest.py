@@ -10,6 +10,9 @@ import pytest
 
 from viralscope.store import Store
 
+# The Spark tests' shared session and demo world (fixtures ``spark`` and ``demo``; they skip without Spark).
+pytest_plugins = ["tests.spark_world"]
+
 # Environment variables that could carry credentials, proxies or point at a real store.
 _CLEARED_PREFIXES = ("REDDIT_", "MASTODON_", "BLUESKY_", "YOUTUBE_", "X_", "VIRALSCOPE_", "SMTP_")
 _CLEARED_NAMES = {"HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"}

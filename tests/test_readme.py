@@ -67,10 +67,11 @@ def test_every_listed_command_and_option_exists(command, options):
 
 def test_the_list_is_complete():
     listed = {tuple(c) for c, _ in _command_lines()}
-    assert {(name,) for name in main.commands if name not in ("sentiment", "export", "forecast", "alerts")} <= listed
+    assert {(name,) for name in main.commands if name not in ("sentiment", "export", "forecast", "alerts", "spark")} <= listed
     assert {("sentiment", n) for n in main.commands["sentiment"].commands} <= listed
     assert {("export", n) for n in main.commands["export"].commands} <= listed
     assert {("forecast", "fit"), ("forecast", "predict"), ("alerts", "check")} <= listed
+    assert {("spark", n) for n in main.commands["spark"].commands} <= listed
 
 
 def test_the_example_configuration_loads_and_every_source_accepts_its_settings():

@@ -132,6 +132,10 @@ class Pseudonymizer:
 def _store_key(store) -> bytes:
     """The store's own key, created once (atomically: two processes racing agree on the first one)."""
     store.ensure()
+    # Read first: a read-only store (the output of ``spark analyze``) carries its key and takes no write.
+    saved = store.scalar("SELECT value FROM meta WHERE key = ?", [META_KEY])
+    if saved is not None:
+        return bytes.fromhex(json.loads(saved))
     with store.write() as con:
         con.execute(
             "INSERT INTO meta SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = ?)",

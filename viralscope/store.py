@@ -128,7 +128,18 @@ class UpsertSummary:
 
 
 class Store:
-    """The DuckDB store at ``path``. Cheap to create; holds no connection."""
+    """The DuckDB store at ``path``. Cheap to create; holds no connection.
+
+    A directory written by ``viralscope spark analyze`` opens as a read-only store over its Parquet
+    datasets (:class:`viralscope.spark.store.OutputStore`), so every face runs on it unchanged.
+    """
+
+    def __new__(cls, path: str | os.PathLike | None = None, **_options):
+        if cls is Store and path is not None and Path(path).is_dir():
+            from viralscope.spark.store import OutputStore
+
+            cls = OutputStore
+        return super().__new__(cls)
 
     def __init__(self, path: str | os.PathLike, *, lock_timeout: float = 60.0):
         self.path = Path(path)
