@@ -110,8 +110,21 @@ def empty_store(lang: str, store) -> None:
     st.code("viralscope analyze", language="bash")
 
 
-def filtered_empty(lang: str) -> None:
-    st.info(i18n.t("empty.filtered", lang))
+def filtered_empty(lang: str, filters=None, span=None, show=None) -> None:
+    """Why a view is empty and what would fill it: ``span`` is the first and last day holding mentions under
+    the other filters (None: none at any date); ``show`` is the callback that moves the dates there."""
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    if filters is None or filters.start is None:
+        st.info(t("empty.filtered"))
+        return
+    dates = fmt.date_range(filters.start, filters.end, lang)
+    if span is None:
+        st.info(t("empty.no_match", dates=dates))
+        return
+    st.info(t("empty.no_dates", dates=dates, span=fmt.date_range(*span, lang)))
+    if show is not None:
+        st.button(t("empty.show_span", span=fmt.date_range(*span, lang)), on_click=show, key="empty_show_span",
+                  icon=":material/date_range:")
 
 
 def stage_missing(lang: str, what: str, command: str = "viralscope analyze") -> None:

@@ -67,6 +67,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "empty.analyze": {"en": "Then score sentiment and rebuild cascades:", "ko": "그다음 감성 분석과 캐스케이드 재구성:"},
     "empty.filtered": {"en": "No mentions match these filters. Widen the dates or clear a filter.",
                        "ko": "이 필터에 맞는 멘션이 없습니다. 기간을 넓히거나 필터를 해제하세요."},
+    "empty.no_dates": {"en": "No mentions match these filters between {dates}; with the same filters, mentions "
+                                "exist from {span}.",
+                       "ko": "{dates} 사이에는 이 필터에 맞는 멘션이 없습니다. 같은 필터로 {span}에 멘션이 있습니다."},
+    "empty.no_match": {"en": "No mentions match these brand, source, language and sentiment filters at any date "
+                             "(checked beyond {dates}). Clear a filter.",
+                       "ko": "이 브랜드, 소스, 언어, 감성 필터에 맞는 멘션이 어느 날짜에도 없습니다 ({dates} 밖까지 "
+                             "확인함). 필터를 해제하세요."},
+    "empty.show_span": {"en": "Show {span}", "ko": "{span} 보기"},
     "stage.missing": {"en": "{what} appears here once `{command}` has run on this store.",
                       "ko": "이 저장소에서 `{command}`을(를) 실행하면 {what}이(가) 여기에 표시됩니다."},
     "common.window": {"en": "Window", "ko": "기간"},

@@ -29,7 +29,7 @@ with page.guard():
     both = page.q(queries.volume_by_brand_and_source, f, bucket)
     by_brand = queries.split_volume(both, "brand")
     if by_brand.empty:
-        components.filtered_empty(lang)
+        page.empty()
         st.stop()
     st.plotly_chart(charts.volume(by_brand, lang, by="brand", bucket=bucket, title=t("overview.volume_brand"),
                                   bands=bands), key="volume_brand")
