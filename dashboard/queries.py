@@ -96,7 +96,9 @@ def totals(store: Store, f: Filters) -> dict:
         f"""SELECT count(*) AS mentions,
                    -- distinct 64-bit hashes: about twice as fast as distinct strings, and the chance that
                    -- two of a million accounts collide is below 1 in 30 million
-                   count(DISTINCT hash(source, coalesce(author_id, author_name, ''))) AS authors,
+                   count(DISTINCT hash(source, coalesce(author_id, author_name)))
+                     FILTER (WHERE coalesce(author_id, author_name) IS NOT NULL) AS authors,
+                   count(*) FILTER (WHERE coalesce(author_id, author_name) IS NOT NULL) AS with_author,
                    count(*) FILTER (WHERE kind = 'post') AS posts,
                    count(*) FILTER (WHERE kind = 'reply') AS replies,
                    count(*) FILTER (WHERE kind = 'share') AS shares,
