@@ -104,3 +104,23 @@ def test_the_forecast_caption_says_utc_once(lang):
     now = fmt.datetime(pd.Timestamp("2026-03-14 23:59", tz="UTC"), lang)
     text = i18n.t("diffusion.forecasts_note", lang, since=now, now=now, m=30, k=500, quality="AUC 0.7")
     assert "UTC (UTC)" not in text and "UTC(UTC)" not in text and text.count("UTC") == 2
+
+
+def test_overview_is_also_at_its_own_address(tmp_path):
+    """"/overview" opens the Overview (the default page is served at the root, and used to be only there)."""
+    from tests import dashboard_browser as web
+    from tests import dashboard_world
+    from tests.dashboard_server import serving
+
+    if web.why_not():
+        pytest.skip(web.why_not())
+    store = Store(tmp_path / "small.duckdb", lock_timeout=30)
+    store.ensure()
+    dashboard_world.build(store, 300, runs=False)
+    with serving(store.path) as base, web.browser(base) as (page, _watch):
+        for path in ("", "overview", "overview?lang=ko"):
+            page.goto(f"{base}/{path}")
+            web.settle(page)
+            body = page.locator("body").inner_text()
+            assert "Page not found" not in body, path
+            assert page.locator("h1").first.inner_text() == ("개요" if "ko" in path else "Overview"), path
