@@ -190,8 +190,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "kpi.authors.na": {"en": "these mentions carry no author id or name, so their authors cannot be counted",
                        "ko": "이 멘션에는 작성자 ID나 이름이 없어 작성자 수를 셀 수 없습니다"},
     "kpi.authors.def": {"en": "Accounts that wrote at least one of these mentions (an account is a source and an "
-                              "author id).",
-                        "ko": "이 멘션 중 하나 이상을 쓴 계정 수 (계정 = 소스 + 작성자 ID)."},
+                              "author id, or the author's name when the id is missing); mentions without either "
+                              "are not counted (n = the mentions with an author).",
+                        "ko": "이 멘션 중 하나 이상을 쓴 계정 수 (계정 = 소스 + 작성자 ID, ID가 없으면 작성자 이름). "
+                              "둘 다 없는 멘션은 세지 않습니다 (n = 작성자가 있는 멘션 수)."},
     "kpi.reshares.label": {"en": "Shares and quotes", "ko": "공유 및 인용"},
     "kpi.reshares.def": {"en": "Mentions of kind share or quote in the window: how often the conversation was "
                                "passed on.",
