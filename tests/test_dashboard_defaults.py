@@ -94,3 +94,11 @@ def test_an_empty_view_without_data_at_any_date_says_so(sparse, monkeypatch):
     assert not at.exception
     assert any("at any date" in i.value for i in at.info), [i.value for i in at.info]
     assert not [b for b in at.button if b.key == "empty_show_span"]
+
+
+def test_an_empty_overview_says_why_before_any_card(sparse, monkeypatch):
+    at = _run(sparse, monkeypatch, {"from": "2015-06-01", "to": "2015-06-30"})
+    assert not at.exception
+    assert any("mentions exist from" in i.value for i in at.info) and not at.metric
+    at.button(key="empty_show_span").click().run()
+    assert not at.exception and _mentions(at) == len(DAYS) * 3

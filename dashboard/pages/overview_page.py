@@ -11,6 +11,11 @@ page = shell.start("overview")
 f, lang, t = page.filters, page.lang, page.t
 
 with page.guard():
+    if page.q(queries.count_mentions, f) == 0:  # say why first, not under a screen of n/a cards
+        page.empty()
+        st.stop()
+
+with page.guard():
     config = page.q(queries.config)
     st.subheader(t("overview.kpis"))
     if f.start is not None and f.start <= page.info["first"]:
