@@ -14,7 +14,11 @@ lang, t = page.lang, page.t
 
 weeks = reports.weeks_between(page.info["first"], page.info["last"])
 # The first view is the week `report --week last` writes: the newest complete week that holds data.
-newest = reports.last_week_with_data(page.store, page.q(queries.config))[0]
+newest = None
+with page.guard():  # a busy store or a brand without mentions is one message, not a traceback
+    newest = reports.last_week_with_data(page.store, page.q(queries.config))[0]
+if newest is None:
+    st.stop()
 default = page.param("week") if page.param("week") in weeks else newest
 
 left, right = st.columns([1, 2])
