@@ -9,8 +9,10 @@ st.set_page_config(page_title="viralscope", page_icon=icon(), layout="wide")
 lang = st.session_state.get("ui_lang") or initial_language(st.query_params.get("lang"))
 
 st.navigation([
-    st.Page("pages/overview_page.py", title=t("nav.overview", lang), icon=":material/dashboard:", url_path="overview",
+    st.Page("pages/overview_page.py", title=t("nav.overview", lang), icon=":material/dashboard:", url_path="home",
             default=True),
+    # The default page is served at the root; "/overview", the address a user guesses, opens it too.
+    st.Page("pages/overview_page.py", title=t("nav.overview", lang), url_path="overview", visibility="hidden"),
     st.Page("pages/mentions_page.py", title=t("nav.mentions", lang), icon=":material/forum:", url_path="mentions"),
     st.Page("pages/sentiment_page.py", title=t("nav.sentiment", lang), icon=":material/mood:", url_path="sentiment"),
     st.Page("pages/diffusion_page.py", title=t("nav.diffusion", lang), icon=":material/account_tree:",

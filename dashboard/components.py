@@ -6,6 +6,8 @@ Markdown string are escaped with ``safety.md``. Nothing here uses ``unsafe_allow
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import streamlit as st
 
@@ -110,8 +112,21 @@ def empty_store(lang: str, store) -> None:
     st.code("viralscope analyze", language="bash")
 
 
-def filtered_empty(lang: str) -> None:
-    st.info(i18n.t("empty.filtered", lang))
+def filtered_empty(lang: str, filters=None, span=None, show=None) -> None:
+    """Why a view is empty and what would fill it: ``span`` is the first and last day holding mentions under
+    the other filters (None: none at any date); ``show`` is the callback that moves the dates there."""
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    if filters is None or filters.start is None:
+        st.info(t("empty.filtered"))
+        return
+    dates = fmt.date_range(filters.start, filters.end, lang)
+    if span is None:
+        st.info(t("empty.no_match", dates=dates))
+        return
+    st.info(t("empty.no_dates", dates=dates, span=fmt.date_range(*span, lang)))
+    if show is not None:
+        st.button(t("empty.show_span", span=fmt.date_range(*span, lang)), on_click=show, key="empty_show_span",
+                  icon=":material/date_range:")
 
 
 def stage_missing(lang: str, what: str, command: str = "viralscope analyze") -> None:
@@ -127,13 +142,27 @@ def _labels(lang: str, columns) -> dict:
     return out
 
 
+#: Columns that hold text as a source wrote it (some sources send it HTML-escaped: "&amp;" for "&").
+TEXT_COLUMNS = ("text", "author_name")
+
+
+def plain(value):
+    """Text as it reads: HTML entities decoded once ("&amp;" → "&"). The result is still shown as plain text,
+    never as HTML, so decoding "&lt;script&gt;" only makes the characters visible."""
+    return html.unescape(value) if isinstance(value, str) and "&" in value else value
+
+
+def _plain_columns(df: pd.DataFrame) -> pd.DataFrame:
+    return df.assign(**{c: df[c].map(plain) for c in TEXT_COLUMNS if c in df.columns})
+
+
 def mentions_table(df: pd.DataFrame, lang: str, *, key: str, selectable: bool = True,
                    columns: list[str] | None = None, formats: dict[str, str] | None = None):
     """Mentions as a table: text as text, the original post as a link only when it is http(s).
 
     ``formats`` gives number columns a Streamlit number format (``"percent"``, ``"%.1f"`` …).
     """
-    view = df.copy()
+    view = _plain_columns(df)
     if "url" in view:
         view["link"] = safe_urls(view["url"])
         view = view.drop(columns="url")
@@ -180,18 +209,35 @@ def mention_detail(row, lang: str) -> None:
 
     with st.container(border=True):
         st.caption(i18n.t("mentions.detail", lang))
-        st.text(row.get("text", ""))
-        facts = {i18n.t(f"col.{c}", lang): row.get(c) for c in
+        st.text(plain(row.get("text", "")))
+        facts = {i18n.t(f"col.{c}", lang): _fact(c, row.get(c), lang) for c in
                  ("created_at", "source", "author_name", "kind", "brand", "sentiment_label", "sentiment_compound",
                   "cascade_id", "depth") if c in row.index}
-        st.dataframe(pd.DataFrame({"": list(facts.keys()), " ": [fmt.MISSING if fmt.missing(v) else str(v)
-                                                                 for v in facts.values()]}),
+        st.dataframe(pd.DataFrame({"field": list(facts.keys()), "value": list(facts.values())}),
+                     column_config={"field": st.column_config.TextColumn(i18n.t("mentions.field", lang)),
+                                    "value": st.column_config.TextColumn(i18n.t("mentions.value", lang))},
                      hide_index=True, width="stretch")
         url = safe_url(row.get("url"))
         if url:
             st.link_button(i18n.t("common.open", lang), url)
         else:
             st.caption(i18n.t("mentions.no_link", lang))
+
+
+def _fact(column: str, value, lang: str) -> str:
+    """One value of the detail panel as the tables show it: UTC time, a signed score, translated labels."""
+    if fmt.missing(value):
+        return fmt.MISSING
+    if column == "created_at":
+        return fmt.datetime(value, lang)
+    if column == "sentiment_compound":
+        return f"{float(value):+.2f}"
+    if column == "sentiment_label":
+        key = f"sentiment.{value}"
+        return i18n.t(key, lang) if key in i18n.STRINGS else str(value)
+    if column == "depth":
+        return fmt.number(value, lang)
+    return str(plain(value))
 
 
 def _time_columns(df: pd.DataFrame, labels: dict) -> dict:
@@ -216,8 +262,12 @@ def table(df: pd.DataFrame, lang: str, *, key: str | None = None, formats: dict[
                 labels[c] = i18n.t(k, lang)
                 break
     config = {c: st.column_config.Column(label) for c, label in labels.items()}
+    # Counts read with thousands separators ("21,387"), as on the cards.
+    config.update({c: st.column_config.NumberColumn(labels.get(c, c), format="localized") for c in df.columns
+                   if pd.api.types.is_integer_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])})
     config.update(_time_columns(df, labels))
     config.update(_number_formats(df, labels, formats))
+    df = _plain_columns(df)
     st.dataframe(df, column_config=config, hide_index=True, width="stretch", key=key, placeholder=fmt.MISSING)
 
 

@@ -21,8 +21,8 @@ SENTIMENTS = ("positive", "neutral", "negative", "unscored")
 
 #: URL key of each list filter -> the mentions column it restricts.
 LIST_KEYS = {"brand": "brand", "source": "source", "language": "lang"}
-#: A first visit shows the last this many days of data, when the data also hold as many days before them
-#: (the KPIs' baseline); a shorter store is shown whole.
+#: A first visit shows the last this many days that hold data, when the data hold as many days again before
+#: them (the KPIs' baseline); a store with fewer days of data is shown whole.
 DEFAULT_DAYS = 28
 
 
@@ -74,22 +74,31 @@ def _clean(values: Sequence[str], allowed: Sequence[str] | None) -> tuple[str, .
     return tuple(out)
 
 
-def default_period(span: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
-    """The dates a first visit (and "Reset") shows: the last ``DEFAULT_DAYS`` days of data, so that every KPI
-    has an equally long baseline before it; the whole span when the data are shorter than two such periods."""
+def default_period(span: tuple[dt.date, dt.date], days: Sequence[dt.date] | None = None) -> tuple[dt.date, dt.date]:
+    """The dates a first visit (and "Reset") shows: the last ``DEFAULT_DAYS`` days that hold data, so the view
+    is never a stretch of silence after the last burst; the whole span when the data hold fewer than twice as
+    many days (a KPI then has no baseline of its length to compare with).
+
+    ``days`` are the days holding data, newest first (the newest ``2 * DEFAULT_DAYS`` suffice); without them
+    every day of the span is taken to hold data.
+    """
     lo, hi = span
-    if (hi - lo).days + 1 >= 2 * DEFAULT_DAYS:
-        return hi - dt.timedelta(days=DEFAULT_DAYS - 1), hi
+    if days is None:
+        days = [hi - dt.timedelta(days=i) for i in range(min((hi - lo).days + 1, 2 * DEFAULT_DAYS))]
+    days = sorted((d for d in days if lo <= d <= hi), reverse=True)
+    if len(days) >= 2 * DEFAULT_DAYS:
+        return days[DEFAULT_DAYS - 1], hi
     return lo, hi
 
 
 def from_query(params: Mapping[str, Sequence[str]], *, span: tuple[dt.date, dt.date] | None = None,
-               options: Mapping[str, Sequence[str]] | None = None) -> Filters:
+               options: Mapping[str, Sequence[str]] | None = None, days: Sequence[dt.date] | None = None) -> Filters:
     """Filters from a query string given as ``{key: [values]}``; bad values fall back to the defaults.
 
     ``span`` is the first and last day with data: dates are clamped to it; without dates in the link the
     window is :func:`default_period`, with one of them the other is the span's edge. ``options`` lists the
-    allowed values of each list filter (``brand``, ``source``, ``language``).
+    allowed values of each list filter (``brand``, ``source``, ``language``); ``days`` the days holding data
+    (see :func:`default_period`).
     """
     options = options or {}
     first = lambda key: (list(params.get(key, [])) or [None])[0]  # noqa: E731
@@ -97,11 +106,11 @@ def from_query(params: Mapping[str, Sequence[str]], *, span: tuple[dt.date, dt.d
     if span:
         lo, hi = span
         if start is None and end is None:
-            start, end = default_period(span)
+            start, end = default_period(span, days)
         start = min(max(start or lo, lo), hi)
         end = min(max(end or hi, lo), hi)
         if end < start:
-            start, end = default_period(span)
+            start, end = default_period(span, days)
     return Filters(
         start=start,
         end=end,
@@ -112,10 +121,11 @@ def from_query(params: Mapping[str, Sequence[str]], *, span: tuple[dt.date, dt.d
     )
 
 
-def to_query(f: Filters, *, span: tuple[dt.date, dt.date] | None = None) -> dict[str, list[str]]:
+def to_query(f: Filters, *, span: tuple[dt.date, dt.date] | None = None,
+             days: Sequence[dt.date] | None = None) -> dict[str, list[str]]:
     """The query-string form of ``f``: only what differs from the defaults (the default period, everything)."""
     out: dict[str, list[str]] = {}
-    if f.start and f.end and (span is None or (f.start, f.end) != default_period(span)):
+    if f.start and f.end and (span is None or (f.start, f.end) != default_period(span, days)):
         out["from"], out["to"] = [f.start.isoformat()], [f.end.isoformat()]
     for key, values in (("brand", f.brands), ("source", f.sources), ("language", f.langs),
                         ("sentiment", f.sentiments)):

@@ -67,6 +67,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "empty.analyze": {"en": "Then score sentiment and rebuild cascades:", "ko": "그다음 감성 분석과 캐스케이드 재구성:"},
     "empty.filtered": {"en": "No mentions match these filters. Widen the dates or clear a filter.",
                        "ko": "이 필터에 맞는 멘션이 없습니다. 기간을 넓히거나 필터를 해제하세요."},
+    "empty.no_dates": {"en": "No mentions match these filters between {dates}; with the same filters, mentions "
+                                "exist from {span}.",
+                       "ko": "{dates} 사이에는 이 필터에 맞는 멘션이 없습니다. 같은 필터로 {span}에 멘션이 있습니다."},
+    "empty.no_match": {"en": "No mentions match these brand, source, language and sentiment filters at any date "
+                             "(checked beyond {dates}). Clear a filter.",
+                       "ko": "이 브랜드, 소스, 언어, 감성 필터에 맞는 멘션이 어느 날짜에도 없습니다 ({dates} 밖까지 "
+                             "확인함). 필터를 해제하세요."},
+    "empty.show_span": {"en": "Show {span}", "ko": "{span} 보기"},
     "stage.missing": {"en": "{what} appears here once `{command}` has run on this store.",
                       "ko": "이 저장소에서 `{command}`을(를) 실행하면 {what}이(가) 여기에 표시됩니다."},
     "common.window": {"en": "Window", "ko": "기간"},
@@ -179,9 +187,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "kpi.baseline_mentions.def": {"en": "The same count over the equally long period just before the window.",
                                   "ko": "기간 바로 앞의 같은 길이 기간에서 센 같은 멘션 수."},
     "kpi.authors.label": {"en": "Distinct authors", "ko": "고유 작성자"},
+    "kpi.authors.na": {"en": "these mentions carry no author id or name, so their authors cannot be counted",
+                       "ko": "이 멘션에는 작성자 ID나 이름이 없어 작성자 수를 셀 수 없습니다"},
     "kpi.authors.def": {"en": "Accounts that wrote at least one of these mentions (an account is a source and an "
-                              "author id).",
-                        "ko": "이 멘션 중 하나 이상을 쓴 계정 수 (계정 = 소스 + 작성자 ID)."},
+                              "author id, or the author's name when the id is missing); mentions without either "
+                              "are not counted (n = the mentions with an author).",
+                        "ko": "이 멘션 중 하나 이상을 쓴 계정 수 (계정 = 소스 + 작성자 ID, ID가 없으면 작성자 이름). "
+                              "둘 다 없는 멘션은 세지 않습니다 (n = 작성자가 있는 멘션 수)."},
     "kpi.reshares.label": {"en": "Shares and quotes", "ko": "공유 및 인용"},
     "kpi.reshares.def": {"en": "Mentions of kind share or quote in the window: how often the conversation was "
                                "passed on.",
@@ -200,6 +212,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "mentions.page": {"en": "Page", "ko": "페이지"},
     "mentions.count": {"en": "{n} mentions match · page {page} of {pages}",
                        "ko": "일치하는 멘션 {n}개 · {pages}페이지 중 {page}페이지"},
+    "mentions.field": {"en": "Field", "ko": "항목"},
+    "mentions.value": {"en": "Value", "ko": "값"},
     "mentions.select": {"en": "Select a row to read the whole mention.", "ko": "행을 선택하면 멘션 전체를 볼 수 있습니다."},
     "mentions.detail": {"en": "Selected mention", "ko": "선택한 멘션"},
     "mentions.no_link": {"en": "No web link (only http and https links are opened).",
@@ -363,14 +377,14 @@ STRINGS: dict[str, dict[str, str]] = {
                                  "ko": "먼저 저장소의 최근 완료된 캐스케이드로 학습합니다 (큰 저장소에서 최대 1분, "
                                        "저장소가 갱신될 때마다 한 번)."},
     "diffusion.forecasts_note": {"en": "Cascades whose original post matches the filters and was written between {since}"
-                                       " and {now} (UTC), once watched for {m} minutes; most likely to double first. The "
+                                       " and {now}, once watched for {m} minutes; most likely to double first. The "
                                        "forecast reads the first {m} minutes only; \"size so far\" is what the "
                                        "cascade has reached since, to compare with. "
                                        "The model learned from up to {k} of the store's latest cascades that had at "
                                        "least 72 hours to finish, across every brand, source and language (how a "
                                        "cascade grows does not depend on the filters, and more finished cascades "
                                        "measure the model better). Its quality on newer cascades than it learned from: {quality}.",
-                                 "ko": "원본 게시물이 필터에 맞고 {since}부터 {now}(UTC) 사이에 작성되었으며 {m}분 "
+                                 "ko": "원본 게시물이 필터에 맞고 {since}부터 {now} 사이에 작성되었으며 {m}분 "
                                        "동안 관찰된 캐스케이드. 두 배가 될 가능성이 높은 순서입니다. 예측은 처음 {m}분만 "
                                        "보고, \"현재 크기\"는 그 뒤 지금까지 도달한 크기로 비교용입니다. 모델은 모든 "
                                        "브랜드·소스·언어에 걸쳐 72시간 이상 지나 완료된 최근 캐스케이드 최대 {k}개로 "

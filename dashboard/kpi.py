@@ -27,10 +27,17 @@ def volume_kpis(store: Store, f: Filters, lang: str) -> list[dict]:
     return [
         card("mentions", now["mentions"], now["mentions"], with_baseline=False),
         card("baseline_mentions", before["mentions"], before["mentions"]),
-        card("authors", now["authors"], now["mentions"], with_baseline=False),
+        authors(card("authors", now["authors"], now["with_author"], with_baseline=False), now["mentions"], lang),
         card("reshares", now["shares"] + now["quotes"], now["mentions"], with_baseline=False),
         card("roots", now["roots"], now["mentions"], with_baseline=False),
     ]
+
+
+def authors(card: dict, mentions: int, lang: str) -> dict:
+    """Distinct authors is unknown, not 1, when the mentions carry no author id or name (an import without them)."""
+    if mentions and not card["n"]:
+        card.update(status="n/a", value=None, reason=i18n.t("kpi.authors.na", lang))
+    return card
 
 
 #: The Overview's headline KPIs (issue #6), in this order; the others go below them.

@@ -14,7 +14,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from dashboard.filters import Filters, where
+from dashboard.filters import DEFAULT_DAYS, Filters, where
 from viralscope import cascades
 from viralscope.store import Store
 
@@ -54,10 +54,13 @@ def overview(store: Store) -> dict:
     """What is in the store: its size, first and last day, and the values each list filter offers."""
     span = store.query("SELECT count(*) AS n, min(created_at) AS first, max(created_at) AS last FROM mentions")
     n = int(span["n"].iloc[0])
-    out = {"n": n, "first": None, "last": None, "brand": [], "source": [], "language": []}
+    out = {"n": n, "first": None, "last": None, "days": [], "brand": [], "source": [], "language": []}
     if n == 0:
         return out
     out["first"], out["last"] = span["first"].iloc[0].date(), span["last"].iloc[0].date()
+    days = store.query("SELECT DISTINCT CAST(created_at AS DATE) AS d FROM mentions ORDER BY d DESC LIMIT ?",
+                       [2 * DEFAULT_DAYS])
+    out["days"] = [pd.Timestamp(d).date() for d in days["d"]]  # the newest days holding data, newest first
     values = store.query(
         """SELECT 'brand' AS key, brand AS value, count(*) AS n FROM mentions GROUP BY brand
            UNION ALL SELECT 'source', source, count(*) FROM mentions GROUP BY source
@@ -93,7 +96,9 @@ def totals(store: Store, f: Filters) -> dict:
         f"""SELECT count(*) AS mentions,
                    -- distinct 64-bit hashes: about twice as fast as distinct strings, and the chance that
                    -- two of a million accounts collide is below 1 in 30 million
-                   count(DISTINCT hash(source, coalesce(author_id, author_name, ''))) AS authors,
+                   count(DISTINCT hash(source, coalesce(author_id, author_name)))
+                     FILTER (WHERE coalesce(author_id, author_name) IS NOT NULL) AS authors,
+                   count(*) FILTER (WHERE coalesce(author_id, author_name) IS NOT NULL) AS with_author,
                    count(*) FILTER (WHERE kind = 'post') AS posts,
                    count(*) FILTER (WHERE kind = 'reply') AS replies,
                    count(*) FILTER (WHERE kind = 'share') AS shares,
@@ -527,3 +532,11 @@ def hourly_negatives(store: Store, f: Filters) -> pd.DataFrame:
             FROM mentions WHERE {cond} AND sentiment_label IS NOT NULL GROUP BY ALL ORDER BY t""",  # noqa: S608
         params,
     )
+
+
+def data_span(store: Store, f: Filters) -> tuple[dt.date, dt.date] | None:
+    """The first and last day holding mentions that match ``f`` at any date (what an empty view offers)."""
+    cond, params = where(f, dates=False)
+    a, b = store.query(f"SELECT min(created_at) AS a, max(created_at) AS b FROM mentions WHERE {cond}",  # noqa: S608
+                       params).iloc[0]
+    return None if pd.isna(a) else (pd.Timestamp(a).date(), pd.Timestamp(b).date())

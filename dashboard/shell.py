@@ -62,6 +62,15 @@ class Page:
         elif st.query_params.get(key) != value:
             st.query_params[key] = value
 
+    def empty(self) -> None:
+        """An empty view: why it is empty, and the dates that hold data under the other filters, one click away."""
+        span = self.q(queries.data_span, self.filters)
+
+        def show(dates=span) -> None:
+            st.session_state["f_dates"] = dates
+
+        components.filtered_empty(self.lang, self.filters, span, show)
+
     @contextmanager
     def guard(self) -> Iterator[None]:
         """Library errors become one message on the page (the rest of the page still renders)."""
@@ -109,7 +118,7 @@ def _filters(info: dict, lang: str) -> Filters:
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     span = (info["first"], info["last"])
     options = {key: _options(info, key) for key in LIST_KEYS}
-    initial = from_query(_params(), span=span, options=options)
+    initial = from_query(_params(), span=span, options=options, days=info.get("days"))
     _keep("f_dates", (initial.start, initial.end))
     _keep("f_brand", list(initial.brands))
     _keep("f_source", list(initial.sources))
@@ -167,7 +176,7 @@ def _filters(info: dict, lang: str) -> Filters:
 
 
 def _write_url(f: Filters, info: dict, lang: str) -> None:
-    wanted = to_query(f, span=(info["first"], info["last"]))
+    wanted = to_query(f, span=(info["first"], info["last"]), days=info.get("days"))
     if lang != i18n.default_language():
         wanted["lang"] = [lang]
     for key in _GLOBAL_KEYS:

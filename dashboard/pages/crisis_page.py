@@ -56,7 +56,7 @@ with page.guard():
         elif not incidents.attrs.get("note"):
             st.success(t("crisis.status_ok"))
     if series.empty:
-        components.filtered_empty(lang)
+        page.empty()
         st.stop()
     st.plotly_chart(charts.crisis_series(series, incidents, lang, title=t("crisis.hourly")), key="crisis_series")
 

@@ -26,7 +26,7 @@ descending = c3.toggle(t("mentions.descending"), key="m_desc")
 with page.guard():
     total = page.q(queries.count_mentions, f, search)
     if total == 0:
-        components.filtered_empty(lang)
+        page.empty()
         st.stop()
     pages = max(1, math.ceil(total / PAGE_SIZE))
     view = (f, search, sort, descending)

@@ -11,6 +11,11 @@ page = shell.start("overview")
 f, lang, t = page.filters, page.lang, page.t
 
 with page.guard():
+    if page.q(queries.count_mentions, f) == 0:  # say why first, not under a screen of n/a cards
+        page.empty()
+        st.stop()
+
+with page.guard():
     config = page.q(queries.config)
     st.subheader(t("overview.kpis"))
     if f.start is not None and f.start <= page.info["first"]:
@@ -29,7 +34,7 @@ with page.guard():
     both = page.q(queries.volume_by_brand_and_source, f, bucket)
     by_brand = queries.split_volume(both, "brand")
     if by_brand.empty:
-        components.filtered_empty(lang)
+        page.empty()
         st.stop()
     st.plotly_chart(charts.volume(by_brand, lang, by="brand", bucket=bucket, title=t("overview.volume_brand"),
                                   bands=bands), key="volume_brand")

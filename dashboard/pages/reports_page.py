@@ -6,22 +6,27 @@ carries a Content-Security-Policy that forbids scripts and every fetch (``virals
 
 import streamlit as st
 
-from dashboard import shell
+from dashboard import queries, shell
 from viralscope import reports
 
 page = shell.start("reports")
 lang, t = page.lang, page.t
 
 weeks = reports.weeks_between(page.info["first"], page.info["last"])
-complete = [w for w in weeks if reports.iso_week(w)[1].date() <= page.info["last"]]
-default = page.param("week") if page.param("week") in weeks else (complete or weeks)[0]
+# The first view is the week `report --week last` writes: the newest complete week that holds data.
+newest = None
+with page.guard():  # a busy store or a brand without mentions is one message, not a traceback
+    newest = reports.last_week_with_data(page.store, page.q(queries.config))[0]
+if newest is None:
+    st.stop()
+default = page.param("week") if page.param("week") in weeks else newest
 
 left, right = st.columns([1, 2])
 week = left.selectbox(t("reports.week"), weeks, index=weeks.index(default), key="report_week")
 include_authors = right.toggle(t("reports.include_authors"), value=page.param("authors") == "1",
                                help=t("reports.include_authors_help"), key="report_authors")
 st.caption(t("reports.scope"))
-page.set_param("week", week, (complete or weeks)[0])
+page.set_param("week", week, newest)
 page.set_param("authors", "1" if include_authors else None)
 
 with page.guard():

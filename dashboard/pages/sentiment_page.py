@@ -27,7 +27,7 @@ with page.guard():
     bucket = queries.bucket_for(f)
     series = page.q(queries.sentiment_series, f, by, bucket)
     if series.empty:
-        components.filtered_empty(lang)
+        page.empty()
         st.stop()
     left, right = st.columns([3, 2])
     with left:

@@ -16,7 +16,7 @@ with page.guard():
     bucket = queries.bucket_for(f)
     by_source = page.q(queries.volume, f, "source", bucket)
     if by_source.empty:
-        components.filtered_empty(lang)
+        page.empty()
     else:
         st.plotly_chart(charts.volume(by_source, lang, by="source", bucket=bucket, title=t("sources.volume"),
                                       stacked=True), key="sources_volume")

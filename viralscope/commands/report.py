@@ -11,7 +11,7 @@ from viralscope.reports import mail
 
 @main.command("report")
 @click.option("--week", required=True, metavar="YYYY-Www",
-              help="ISO week (Monday to Sunday, UTC), e.g. 2026-W06; 'last' for the last complete week.")
+              help="ISO week (Monday to Sunday, UTC), e.g. 2026-W06; 'last' for the last complete week with data.")
 @click.option("--format", "fmt", type=click.Choice(list(reports.FORMATS)), default="html", show_default=True,
               help="html (one self-contained page), xlsx (a sheet per table), csv (a zip of one CSV per table), pdf.")
 @click.option("--out", required=True, metavar="FILE",
@@ -25,6 +25,10 @@ def report_command(app: App, week: str, fmt: str, out: str, email: bool, include
                    brand: str | None) -> None:
     """Write the weekly report of WEEK against the week before."""
     settings = mail.mail_settings(app.config) if email else None  # a configuration error stops before any work
+    if week.strip().lower() == "last":
+        week, complete = reports.last_week_with_data(app.store, app.config, brand)
+        click.echo(f"--week last: {week}, the last complete week with data" if complete else
+                   f"--week last: {week}, the only week with data (it may not be complete yet)")
     built = reports.build(app.store, app.config, week, brand=brand, include_authors=include_authors, parallel=True)
     path = reports.render(built, fmt, out.replace("{week}", built.week))
     click.echo(f"wrote the weekly report {built.week} ({fmt}) to {path}")

@@ -4,14 +4,14 @@
 >>> render(report, "html", "reports/2026-W06.html")     # doctest: +SKIP
 """
 
-from viralscope.reports.build import SECTIONS, Section, WeeklyReport, build
+from viralscope.reports.build import SECTIONS, Section, WeeklyReport, build, last_week_with_data
 from viralscope.reports.files import FORMATS, MIME, pdf_available, pdf_bytes, render, to_bytes
 from viralscope.reports.html import render_html
 from viralscope.reports.week import iso_week, last_complete_week, week_label, weeks_between
 
 __all__ = [
     "FORMATS", "MIME", "SECTIONS", "Section", "WeeklyReport", "build", "download_bundle", "iso_week",
-    "last_complete_week", "pdf_available", "pdf_bytes", "render", "render_html", "to_bytes", "week_label",
+    "last_complete_week", "last_week_with_data", "pdf_available", "pdf_bytes", "render", "render_html", "to_bytes", "week_label",
     "weeks_between",
 ]
 

@@ -29,7 +29,7 @@ from viralscope.errors import InsufficientData
 from viralscope.reports.week import iso_week, week_label
 from viralscope.store import Store
 
-__all__ = ["SECTIONS", "Section", "WeeklyReport", "build"]
+__all__ = ["SECTIONS", "Section", "WeeklyReport", "build", "last_week_with_data"]
 
 #: Rows of the ranked tables.
 TOP_CASCADES = 10
@@ -504,6 +504,28 @@ def _drivers_job(path, lock_timeout, config, window, baseline, brand, incidents)
         return _drivers(reader, cond, params, incidents)
 
 
+def last_week_with_data(store, config=None, brand: str | None = None) -> tuple[str, bool]:
+    """The ISO week ``--week last`` means, and whether it is complete: the newest week holding mentions in
+    the report's scope that ends before the newest such mention's week begins.
+
+    It follows the data, not the wall clock, so a store of last year's mentions reports its own last week.
+    When every mention falls in one week, that week is taken and ``False`` says it may not be complete.
+    Raises :class:`InsufficientData` when the scope holds no mention.
+    """
+    store.ensure()
+    with store.reader() as reader:
+        cond, params, name, _ = kpis.scope(reader, config, brand)
+        newest = reader.scalar(f"SELECT max(created_at) FROM mentions WHERE {cond}", params)  # noqa: S608
+        if newest is None:
+            of = f" of {name}" if brand else ""
+            raise InsufficientData(f"no mentions{of} in {store.path}: nothing to report "
+                                   "(import, collect or run 'viralscope demo' first)")
+        monday = iso_week(week_label(newest))[0].tz_localize(None).to_pydatetime()
+        before = reader.scalar(f"SELECT max(created_at) FROM mentions WHERE {cond} AND created_at < ?",  # noqa: S608
+                               [*params, monday])
+    return (week_label(before), True) if before is not None else (week_label(newest), False)
+
+
 def build(store, config, week: str, *, brand: str | None = None, include_authors: bool = False,
           now=None, parallel: bool = False) -> WeeklyReport:
     """The weekly report of ISO ``week`` (``YYYY-Www`` or ``last``) against the week before.
@@ -514,6 +536,8 @@ def build(store, config, week: str, *, brand: str | None = None, include_authors
     core). The command line uses it; a script that does must guard its entry point with
     ``if __name__ == "__main__":``, as every use of ``multiprocessing`` must.
     """
+    if str(week).strip().lower() == "last":
+        week = last_week_with_data(store, config, brand)[0]
     window = iso_week(week)
     baseline = (window[0] - pd.Timedelta(days=7), window[0])
     label = week_label(window[0])
