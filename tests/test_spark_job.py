@@ -94,7 +94,7 @@ def test_metrics_over_the_output_equal_metrics_over_the_store(demo):
     assert over["spark"] == over["store"]
     shown = [k for k, v in over["spark"]["kpis"].items() if v["status"] == "ok"]
     # The comparison means something: sentiment, cascades and the business data all reach the KPIs.
-    assert {"mention_lift", "net_sentiment", "average_share_depth", "conversion_change"} <= set(shown)
+    assert {"mention_lift", "net_sentiment", "mean_max_share_depth", "conversion_change"} <= set(shown)
 
 
 def test_report_and_export_run_over_the_output(demo, tmp_path):
