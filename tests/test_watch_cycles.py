@@ -54,7 +54,7 @@ def test_a_failing_source_delays_only_itself_and_its_lag_shows(world, monkeypatc
     clock, watcher, store, hn, masto, failing, hn_host, masto_host = world
     first = watcher.cycle()
     assert {r.source: r.status for r in first.runs} == {"hackernews": "ok", "mastodon": "ok"}
-    lags = []
+    lags, errors = [], []
     bad = [Reply(500, {"message": "Internal error"})] * 3 + [Reply(429, {"message": "slow down"},
                                                                      {"Retry-After": "2"})] * 3
     for i, answer in enumerate(bad, start=1):
@@ -68,6 +68,10 @@ def test_a_failing_source_delays_only_itself_and_its_lag_shows(world, monkeypatc
         assert c.lag["mastodon"] < 60
         lags.append(c.lag["hackernews"])
         assert str(answer.status) in c.sources()["hackernews"]["error"]
+        if answer.status == 500:
+            errors.append(c.sources()["hackernews"]["errors"])
+    # Each failing cycle counts its own retries, not every retry since the watcher started.
+    assert len(errors) == 3 and errors[0] > 1 and len(set(errors)) == 1, errors
     assert lags == sorted(lags) and lags[-1] >= 5 * 5 * 60  # behind since the first failure, growing
 
     # The Sources page shows it.

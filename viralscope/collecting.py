@@ -100,6 +100,12 @@ class RunResult:
     started_at: dt.datetime | None = field(default=None, repr=False)
     recorded: bool = field(default=False, repr=False)  # its row is in collector_runs (as running)
 
+    @property
+    def counted_errors(self) -> int:
+        """Errors as ``collector_runs`` and the heartbeat count them: the retried ones, plus the run itself when it
+        ended failed or rate limited."""
+        return self.errors + (1 if self.status in ("failed", "rate_limited") else 0)
+
     def line(self) -> str:
         head = f"{self.source}: {self.status}"
         if self.status == "skipped":
@@ -230,6 +236,7 @@ def collect(
     cursors = _begin(store, result)
     src.counters = {k: cursors.get(k) for k in src.counter_keys()}
     loaded = dict(src.counters)
+    retried_before = src.session.retried  # a kept session counts across runs; this run's share is the difference
     run = _Run(store, src, filt, result, progress, written)
     try:
         src.ready(q)
@@ -262,7 +269,7 @@ def collect(
         # failure mid-page), are written with the run's record, in one transaction.
         counters = {(src.name, k): v for k, v in src.counters.items() if v is not None and v != loaded.get(k)}
         result.notes = list(dict.fromkeys(src.notes))
-        result.errors += src.session.retried
+        result.errors += src.session.retried - retried_before
         result.rate_limit = src.rate_limit_state()
         for item in result.skipped:
             log.warning("%s: skipped %s", src.name, item)
@@ -477,7 +484,7 @@ def _finish_runs(store: Store, finished: list[tuple[RunResult, dict]]) -> None:
 
 
 def _ending(r: RunResult) -> list:
-    return [_stamp(), r.status, r.new, r.updated, r.pages, r.errors + (1 if r.status in ("failed", "rate_limited") else 0),
+    return [_stamp(), r.status, r.new, r.updated, r.pages, r.counted_errors,
             r.detail() or None, json.dumps(r.rate_limit) if r.rate_limit else None]
 
 

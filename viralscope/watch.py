@@ -83,8 +83,7 @@ class Cycle:
         """Per source: status, mentions new/updated, errors, last error, lag (JSON-able)."""
         out = {}
         for r in self.runs:
-            out[r.source] = {"status": r.status, "new": r.new, "updated": r.updated, "errors": r.errors
-                             + (1 if r.status in ("failed", "rate_limited") else 0),
+            out[r.source] = {"status": r.status, "new": r.new, "updated": r.updated, "errors": r.counted_errors,
                              "error": r.detail() or None, "lag_seconds": self.lag.get(r.source),
                              "covered_until": _iso(self.covered.get(r.source))}
         for name, lag in self.lag.items():
