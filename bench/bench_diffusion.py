@@ -4,7 +4,7 @@
 - the same on a 3,000-node tree against networkx's all-pairs average shortest path (target ≥ 1,000× faster,
   measured in the same run, both given the same networkx DiGraph);
 - cascade metrics for 1,000,000 mentions in 100,000 cascades (target ≤ 10 s), as the store holds them
-  (links resolved at import) and as raw id / parent_id / created_at rows (resolved by diffusion.links first).
+  (links resolved at import) and as raw id / parent_id / created_at rows (resolved by viralscope.core.links first).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import pandas as pd
 
 from bench.harness import Result, peak_rss_mb, repeat, timed
 from diffusion.cascades import cascade_metrics
-from diffusion.links import resolve_links
 from diffusion.virality import structural_virality
+from viralscope.core.links import resolve_links
 
 
 def random_recursive_tree(n: int, seed: int = 0) -> np.ndarray:
@@ -87,6 +87,6 @@ def run(args) -> list[Result]:
                           note=f"largest cascade {out['size'].max():,}, deepest {out['depth'].max()}"))
     results.append(Result(f"cascade_metrics, {mentions:,} mentions in {cascades:,} cascades (raw rows, links resolved)",
                           repeat(lambda: cascade_metrics(raw), times), "s",
-                          note="includes diffusion.links.resolve_links"))
+                          note="includes viralscope.core.links.resolve_links"))
     results.append(Result("peak memory of the diffusion benchmarks", [peak_rss_mb()], "MB"))
     return results

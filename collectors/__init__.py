@@ -14,7 +14,7 @@ from collectors.reddit import Reddit
 from collectors.rss import RSS
 from collectors.x import X
 from collectors.youtube import YouTube
-from viralscope.errors import ConfigError
+from viralscope.core.errors import ConfigError
 
 __all__ = ["SOURCES", "Page", "Source", "source", "parse_query", "Query", "BrandMatcher"]
 

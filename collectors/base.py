@@ -37,9 +37,9 @@ from collectors.http import (
 )
 from collectors.query import Query, Syntax
 from collectors.sessions import SessionCache
-from viralscope.contract import Mention
-from viralscope.errors import ConfigError, NotConfigured, RateLimited
-from viralscope.settings import secret
+from viralscope.core.contract import Mention
+from viralscope.core.errors import ConfigError, NotConfigured, RateLimited
+from viralscope.core.settings import secret
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,8 @@ from collectors.base import Expired, Page, Parsed, Source, as_int, each, iso, me
 from collectors.http import BadBody, HttpPolicy, RateLimitHeaders, Refusal, request
 from collectors.query import Syntax
 from collectors.sessions import session_key
-from viralscope.contract import Mention
-from viralscope.errors import AuthFailed, RateLimited
+from viralscope.core.contract import Mention
+from viralscope.core.errors import AuthFailed, RateLimited
 
 __all__ = ["Bluesky"]
 

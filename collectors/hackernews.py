@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 from collectors.base import Page, Parsed, Source, as_int, each, html_to_text, utc
 from collectors.http import BadBody, HttpPolicy, request
 from collectors.query import Syntax
-from viralscope.contract import Mention
+from viralscope.core.contract import Mention
 
 __all__ = ["HackerNews"]
 

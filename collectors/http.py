@@ -36,8 +36,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
-from viralscope import __version__
-from viralscope.errors import AuthFailed, CollectorError, ConfigError, RateLimited, SourceUnavailable
+from viralscope.core import __version__
+from viralscope.core.errors import AuthFailed, CollectorError, ConfigError, RateLimited, SourceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -382,7 +382,7 @@ def request(session: PoliteSession, method: str, url: str, *, what: str, decode=
 
     ``decode`` is "json" or "bytes"; ``check(body)`` may raise ``BadBody`` (e.g. a stale page).
     ``refused(Refusal)`` may return an exception to raise for an error answer the caller understands (an
-    expired token, one unavailable video); otherwise errors come out as ``viralscope.errors`` types. No
+    expired token, one unavailable video); otherwise errors come out as ``viralscope.core.errors`` types. No
     message carries a secret.
     """
     retry = session.policy.retry(clock=session.clock)

@@ -38,9 +38,9 @@ from collections.abc import Iterator
 from collectors.base import Page, Parsed, Source, as_int, each, html_to_text, iso, utc
 from collectors.http import BadBody, HttpPolicy, RateLimitHeaders, Refusal, request
 from collectors.query import Query, Syntax
-from viralscope.contract import Mention
-from viralscope.errors import NotConfigured
-from viralscope.settings import secret
+from viralscope.core.contract import Mention
+from viralscope.core.errors import NotConfigured
+from viralscope.core.settings import secret
 
 __all__ = ["Mastodon"]
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-from viralscope.errors import QueryError
+from viralscope.core.errors import QueryError
 
 __all__ = [
     "Term", "And", "Or", "Not", "Near", "Query", "Document", "BrandMatcher", "parse_query", "tokenize",

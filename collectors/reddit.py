@@ -37,9 +37,9 @@ from collectors.base import Expired, Page, Parsed, Source, as_int, each, iso, me
 from collectors.http import BadBody, HttpPolicy, RateLimitHeaders, Refusal, request
 from collectors.query import Syntax
 from collectors.sessions import session_key
-from viralscope import __version__
-from viralscope.contract import Mention
-from viralscope.errors import AuthFailed, ConfigError, NotConfigured
+from viralscope.core import __version__
+from viralscope.core.contract import Mention
+from viralscope.core.errors import AuthFailed, ConfigError, NotConfigured
 
 __all__ = ["Reddit"]
 

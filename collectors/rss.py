@@ -19,8 +19,8 @@ import feedparser
 from collectors.base import Page, Parsed, Source, each, html_to_text
 from collectors.http import HttpPolicy, request
 from collectors.query import Query
-from viralscope.contract import Mention
-from viralscope.errors import ConfigError
+from viralscope.core.contract import Mention
+from viralscope.core.errors import ConfigError
 
 __all__ = ["RSS"]
 

@@ -28,7 +28,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from viralscope.settings import resolve
+from viralscope.core.settings import resolve
 
 __all__ = ["SessionCache", "session_key"]
 

@@ -29,8 +29,8 @@ from collections.abc import Iterator
 from collectors.base import Page, Parsed, Source, as_int, each, iso, merge, utc
 from collectors.http import BadBody, HttpPolicy, RateLimitHeaders, Refusal, request
 from collectors.query import Query, Syntax
-from viralscope.contract import Mention
-from viralscope.errors import ConfigError
+from viralscope.core.contract import Mention
+from viralscope.core.errors import ConfigError
 
 __all__ = ["X"]
 

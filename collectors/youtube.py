@@ -34,8 +34,8 @@ from zoneinfo import ZoneInfo
 from collectors.base import Paced, Page, Parsed, Skipped, Source, as_int, each, iso, merge, utc
 from collectors.http import BadBody, HttpPolicy, Refusal, request
 from collectors.query import Query, Syntax
-from viralscope.contract import Mention
-from viralscope.errors import RateLimited
+from viralscope.core.contract import Mention
+from viralscope.core.errors import RateLimited
 
 __all__ = ["YouTube"]
 

@@ -18,7 +18,7 @@ import metrics
 from dashboard import queries, tree
 from dashboard.filters import Filters, where
 from viralscope import kpis
-from viralscope.errors import InsufficientData
+from viralscope.core.errors import InsufficientData
 from viralscope.store import Store
 
 #: A share re-ignited a cascade when at least this many mentions descend from it …

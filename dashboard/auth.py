@@ -12,7 +12,7 @@ import hmac
 
 import streamlit as st
 
-from viralscope import settings
+from viralscope.core import settings
 
 ENV = "VIRALSCOPE_DASHBOARD_PASSWORD"
 SECRET = "dashboard_password"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from viralscope import settings
+from viralscope.core import settings
 from viralscope.store import Store
 
 

@@ -7,7 +7,7 @@ A test checks that every key has both languages.
 
 from __future__ import annotations
 
-from viralscope import settings
+from viralscope.core import settings
 
 LANGUAGES = {"en": "English", "ko": "한국어"}
 

@@ -139,19 +139,6 @@ def split_volume(df: pd.DataFrame, by: str) -> pd.DataFrame:
     return out.rename(columns={by: "group"})
 
 
-def breakdown(store: Store, f: Filters, by: str) -> pd.DataFrame:
-    """Mentions per group, largest first: ``group``, ``n``."""
-    cond, params = where(f)
-    return store.query(
-        f"""SELECT {_dim(by)} AS "group", count(*) AS n FROM mentions WHERE {cond}
-            GROUP BY ALL ORDER BY n DESC""",  # noqa: S608
-        params,
-    )
-
-
-# -- mentions explorer --------------------------------------------------------------------------------
-
-
 def _search(search: str | None) -> tuple[str, list]:
     if not search or not search.strip():
         return "TRUE", []

@@ -52,5 +52,3 @@ def plot_text(value, limit: int | None = 80) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def plot_texts(values) -> list[str]:
-    return [plot_text(v) for v in values]

@@ -21,7 +21,7 @@ import streamlit as st
 
 from dashboard import auth, cache, components, i18n, queries
 from dashboard.filters import LIST_KEYS, NONE, SENTIMENTS, Filters, from_query, presets, to_query
-from viralscope.errors import StoreBusy, ViralscopeError
+from viralscope.core.errors import StoreBusy, ViralscopeError
 from viralscope.store import Store
 
 _GLOBAL_KEYS = ("lang", "from", "to", "brand", "source", "language", "sentiment")

@@ -11,7 +11,7 @@ Computations over DataFrames and graphs only; nothing here reads or writes the s
 - :func:`fit_forecast`, :func:`predict_forecast` — growth forecasts
 - :func:`what_if` — simulated spread on a follower graph
 
-Names are imported on first use (PEP 562): the import of ``diffusion.links`` by every write to the store
+Names are imported on first use (PEP 562): importing one stage module
 must not pay for scikit-learn and scipy.stats.
 """
 

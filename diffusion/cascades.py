@@ -5,7 +5,7 @@ Its **share order** is its depth (1st-order share = depth 1). Everything here is
 cascades at once: a million mentions in a hundred thousand cascades take seconds, not minutes.
 
 Mentions come in two shapes. From the store they already carry ``parent_resolved``, ``cascade_id`` and
-``depth`` (the import resolved dirty links with :mod:`diffusion.links`), and those are used as they are.
+``depth`` (the import resolved dirty links with :mod:`viralscope.core.links`), and those are used as they are.
 Otherwise ``id``, ``parent_id`` and ``created_at`` are enough: the links are resolved here by the same rules
 (earliest parent wins, self-loops dropped, a missing parent makes its child a root, cycles broken).
 """
@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from diffusion.links import choose_parents, resolve_links
 from diffusion.virality import roots_and_depths, subtree_sizes
-from viralscope.errors import InputError, Problem
+from viralscope.core.errors import InputError, Problem
+from viralscope.core.links import choose_parents, resolve_links
 
 __all__ = ["cascade_metrics", "cascade_members", "CASCADE_COLUMNS", "SHARE_MILESTONES"]
 
@@ -78,7 +78,7 @@ def _resolved_frame(mentions: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """Distinct mentions with resolved links, and the position of each input row among them.
 
     Used when the mentions do not come from the store: a mention listed several times keeps one row and the
-    parent :func:`diffusion.links.choose_parents` picks; then :func:`diffusion.links.resolve_links` turns
+    parent :func:`viralscope.core.links.choose_parents` picks; then :func:`viralscope.core.links.resolve_links` turns
     the links into trees, source by source.
     """
     frame = pd.DataFrame({
@@ -265,7 +265,7 @@ def cascade_metrics(mentions: pd.DataFrame) -> pd.DataFrame:
     mentions : DataFrame
         Either rows from the store, with ``parent_resolved``, ``cascade_id`` and ``depth`` filled (used as
         they are), or rows with only ``id``, ``parent_id`` and ``created_at`` (and optionally ``source``):
-        then the links are resolved first with the rules of :mod:`diffusion.links`. ``created_at`` is
+        then the links are resolved first with the rules of :mod:`viralscope.core.links`. ``created_at`` is
         timezone-aware or naive UTC. A mention listed twice counts once.
 
     Returns
@@ -275,7 +275,7 @@ def cascade_metrics(mentions: pd.DataFrame) -> pd.DataFrame:
 
     Raises
     ------
-    viralscope.errors.InputError
+    viralscope.core.errors.InputError
         A required column is missing, a time does not parse, or stored links contain a cycle.
 
     References

@@ -40,7 +40,7 @@ from threadpoolctl import threadpool_limits
 
 from diffusion.cascades import _Forest
 from diffusion.triggers import auc_delong
-from viralscope.errors import InsufficientData, ModelError
+from viralscope.core.errors import InsufficientData, ModelError
 
 __all__ = [
     "ForecastModel", "PREDICTION_COLUMNS", "cascade_outcomes", "completed", "describe_quality", "evaluate",

@@ -20,10 +20,10 @@ import json
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from diffusion.cascades import cascade_members
-from viralscope.errors import InputError, Problem
+from viralscope.core.errors import InputError, Problem
+from viralscope.core.stats import bootstrap_means, wilson
 
 __all__ = ["mean_max_depth", "mean_share_order", "share_order_distribution", "share_orders_by_period", "ORDERS"]
 
@@ -44,22 +44,6 @@ def _window_mask(times: pd.Series, window) -> np.ndarray:
         raise InputError(Problem("window", None, None, f"end {end} is not after start {start}"))
     t = pd.to_datetime(times, utc=True)
     return ((t >= start) & (t < end)).to_numpy()
-
-
-def _bootstrap_means(x: np.ndarray, n_boot: int, seed: int, chunk: int = 200) -> np.ndarray:
-    """Means of ``n_boot`` bootstrap resamples of ``x``, drawn as multinomial counts of its distinct values.
-
-    Drawing how often each distinct value is taken has the same distribution as drawing rows with
-    replacement, at O(distinct values) per resample: depths repeat a lot, so a million cascades take
-    milliseconds.
-    """
-    values, counts = np.unique(x, return_counts=True)
-    rng = np.random.default_rng(seed)
-    out = np.empty(n_boot)
-    for i in range(0, n_boot, chunk):
-        k = min(chunk, n_boot - i)
-        out[i:i + k] = rng.multinomial(len(x), counts / len(x), size=k) @ values / len(x)
-    return out
 
 
 def mean_max_depth(cascades: pd.DataFrame, window=None, *, level: float = 0.95, n_boot: int = 2000,
@@ -87,7 +71,7 @@ def mean_max_depth(cascades: pd.DataFrame, window=None, *, level: float = 0.95, 
     -------
     dict
         ``estimate``, ``ci_low``, ``ci_high`` (None when fewer than two cascades spread), ``n`` (cascades
-        with n ≥ 2), ``singletons`` (cascades of one post, left out), ``window``.
+        with n ≥ 2), ``singletons`` (cascades of one post, left out), ``window``, ``status``, ``reason`` ("n/a" when no cascade spread).
 
     References
     ----------
@@ -116,12 +100,18 @@ def mean_max_depth(cascades: pd.DataFrame, window=None, *, level: float = 0.95, 
     out = {"estimate": None, "ci_low": None, "ci_high": None, "n": m,
            "singletons": int((inside["size"] < 2).sum()), "window": window}
     if m == 0:
-        return out
+        return _status(out, "no cascade with 2 or more mentions")
     out["estimate"] = float(spread.mean())
     if m >= 2:
-        boot = _bootstrap_means(spread, n_boot, seed)
+        boot = bootstrap_means(spread, n_boot, np.random.default_rng(seed))
         tail = (1 - level) / 2
         out["ci_low"], out["ci_high"] = float(np.quantile(boot, tail)), float(np.quantile(boot, 1 - tail))
+    return _status(out, None)
+
+
+def _status(out: dict, reason: str | None) -> dict:
+    """The result shape every number has (``status`` "ok" or "n/a" with its ``reason``)."""
+    out["status"], out["reason"] = ("ok", None) if out["estimate"] is not None else ("n/a", reason)
     return out
 
 
@@ -166,7 +156,7 @@ def mean_share_order(cascades: pd.DataFrame, window=None, *, level: float = 0.95
     -------
     dict
         ``estimate``, ``ci_low``, ``ci_high`` (None with fewer than two cascades that spread), ``n`` (shares),
-        ``cascades`` (cascades with shares), ``window``.
+        ``cascades`` (cascades with shares), ``window``, ``status``, ``reason`` ("n/a" without shares).
 
     References
     ----------
@@ -189,7 +179,7 @@ def mean_share_order(cascades: pd.DataFrame, window=None, *, level: float = 0.95
     out = {"estimate": None, "ci_low": None, "ci_high": None, "n": int(shares.sum()), "cascades": int(keep.sum()),
            "window": window}
     if not len(shares):
-        return out
+        return _status(out, "no shares of posts in the window")
     out["estimate"] = float(total.sum() / shares.sum())
     if len(shares) >= 2:
         pairs, counts = np.unique(np.column_stack([shares, total]), axis=0, return_counts=True)
@@ -201,21 +191,13 @@ def mean_share_order(cascades: pd.DataFrame, window=None, *, level: float = 0.95
             boot[i:i + k] = (draws @ pairs[:, 1]) / (draws @ pairs[:, 0])
         tail = (1 - level) / 2
         out["ci_low"], out["ci_high"] = float(np.quantile(boot, tail)), float(np.quantile(boot, 1 - tail))
-    return out
+    return _status(out, None)
 
 
 def _depths(mentions: pd.DataFrame) -> np.ndarray:
     if "depth" in mentions.columns and mentions["depth"].notna().all():
         return mentions["depth"].to_numpy(dtype=np.int64)
     return cascade_members(mentions)["depth"].to_numpy(dtype=np.int64)
-
-
-def _wilson(k: np.ndarray, n: int, level: float) -> tuple[np.ndarray, np.ndarray]:
-    z = stats.norm.ppf(0.5 + level / 2)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return centre - half, centre + half
 
 
 def share_order_distribution(mentions: pd.DataFrame, window=None, *, level: float = 0.95) -> pd.DataFrame:
@@ -265,7 +247,7 @@ def share_order_distribution(mentions: pd.DataFrame, window=None, *, level: floa
     if n == 0:
         out["fraction"] = out["ci_low"] = out["ci_high"] = np.nan
         return out
-    low, high = _wilson(counts, n, level)
+    low, high = wilson(counts, n, level)
     out["fraction"], out["ci_low"], out["ci_high"] = counts / n, low, high
     return out
 

@@ -24,7 +24,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from diffusion.cascades import cascade_members
 from diffusion.traits import TRAIT_DESCRIPTIONS, post_traits
-from viralscope.errors import InsufficientData
+from viralscope.core.errors import InsufficientData
 
 __all__ = ["TraitReport", "auc_delong", "fit_trait_model", "original_posts", "rank_trigger_accounts",
            "trait_model", "trigger_accounts"]
@@ -268,7 +268,7 @@ def fit_trait_model(
 
     Raises
     ------
-    viralscope.errors.InsufficientData
+    viralscope.core.errors.InsufficientData
         Fewer than 2 viral or 2 non-viral posts, or no usable trait.
 
     References
@@ -435,7 +435,7 @@ def trait_model(
 
     Raises
     ------
-    viralscope.errors.InsufficientData
+    viralscope.core.errors.InsufficientData
         Too few posts, or too few of them viral.
 
     References

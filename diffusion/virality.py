@@ -19,7 +19,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from viralscope.errors import InputError, Problem
+from viralscope.core.errors import InputError, Problem
 
 __all__ = ["structural_virality", "wiener_index", "subtree_sizes", "roots_and_depths"]
 
@@ -225,7 +225,7 @@ def wiener_index(tree) -> int:
 
     Raises
     ------
-    viralscope.errors.InputError
+    viralscope.core.errors.InputError
         When ``tree`` is empty or is not one tree (several roots, several parents, a cycle, a self-loop).
 
     References
@@ -279,7 +279,7 @@ def structural_virality(tree) -> float | None:
 
     Raises
     ------
-    viralscope.errors.InputError
+    viralscope.core.errors.InputError
         When ``tree`` is empty or is not one tree (several roots, several parents, a cycle, a self-loop).
 
     See Also

@@ -16,7 +16,7 @@ from scipy import stats
 
 from diffusion.simulate import DelaySampler, FollowerGraph, compile_graph, simulate_cascades
 from diffusion.virality import roots_and_depths, subtree_sizes
-from viralscope.errors import InputError, Problem
+from viralscope.core.errors import InputError, Problem
 
 __all__ = ["WHATIF_COLUMNS", "simulate_spread", "what_if"]
 

@@ -7,8 +7,6 @@ Every function returns plain data; a number that cannot mean anything is ``None`
 from metrics.amplification import (
     amplification_asymmetry,
     cascade_roots,
-    mean_max_share_depth,
-    mean_share_order,
 )
 from metrics.conversion import cac_change, conversion_change
 from metrics.crisis import detect_crises, hourly_counts, incident_drivers, post_summary
@@ -24,7 +22,7 @@ from metrics.themes import emerging_terms, emerging_themes
 __all__ = [
     "amplification_asymmetry", "cac_change", "cascade_roots", "conversion_change",
     "detect_crises", "detect_spikes", "earned_media_value", "emerging_terms", "emerging_themes", "hourly_counts",
-    "incident_drivers", "incremental_conversions", "is_question", "mean_max_share_depth", "mean_share_order",
+    "incident_drivers", "incremental_conversions", "is_question",
     "mention_lift", "net_sentiment", "perception_change", "post_summary", "prorated_cost", "rate_ratio",
     "response_summary", "response_times", "share_of_voice", "viral_roi",
 ]

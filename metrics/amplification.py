@@ -5,13 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from diffusion import share_depth
-from metrics._common import na, need, ok
+from viralscope.core.results import na, need, ok
+from viralscope.core.stats import bootstrap_means
 
-__all__ = ["amplification_asymmetry", "cascade_roots", "mean_max_share_depth", "mean_share_order"]
+__all__ = ["amplification_asymmetry", "cascade_roots"]
 
 _BOOT = 2000
-_CHUNK = 200
 
 
 def _by_accounts(m: pd.DataFrame, accounts) -> np.ndarray:
@@ -67,22 +66,6 @@ def cascade_roots(mentions: pd.DataFrame, brand_accounts=()) -> pd.DataFrame:
     out["sentiment_label"] = roots["sentiment_label"].reindex(out.index)
     out["by_brand"] = roots["by_brand"].reindex(out.index).fillna(False).astype(bool)
     return out.reset_index()
-
-
-def _boot_means(x: np.ndarray, rng: np.random.Generator, n_boot: int) -> np.ndarray:
-    """Means of ``n_boot`` bootstrap resamples of ``x``.
-
-    A resample is a multinomial draw of how often each distinct value is taken, which is the same
-    distribution as drawing rows with replacement and costs O(distinct values), not O(rows): cascade sizes
-    and depths repeat a lot, so a million cascades take milliseconds.
-    """
-    values, counts = np.unique(x, return_counts=True)
-    out = np.empty(n_boot)
-    for i in range(0, n_boot, _CHUNK):
-        k = min(_CHUNK, n_boot - i)
-        draws = rng.multinomial(len(x), counts / len(x), size=k)
-        out[i:i + k] = draws @ values / len(x)
-    return out
 
 
 def amplification_asymmetry(cascades: pd.DataFrame, *, brand_accounts=(), n_boot: int = _BOOT,
@@ -148,91 +131,10 @@ def amplification_asymmetry(cascades: pd.DataFrame, *, brand_accounts=(), n_boot
     if len(neg) < 2 or len(pos) < 2:
         return na("fewer than 2 negative-rooted or positive-rooted cascades", **facts)
     rng = np.random.default_rng(seed)
-    bn, bp = _boot_means(neg, rng, n_boot), _boot_means(pos, rng, n_boot)
+    bn, bp = bootstrap_means(neg, n_boot, rng), bootstrap_means(pos, n_boot, rng)
     ratio, diff = bn / bp, bn - bp
     return ok(
         neg.mean() / pos.mean(), np.quantile(ratio, 0.025), np.quantile(ratio, 0.975),
         difference=float(neg.mean() - pos.mean()), difference_ci_low=float(np.quantile(diff, 0.025)),
         difference_ci_high=float(np.quantile(diff, 0.975)), **facts,
     )
-
-
-def _as_result(r: dict, **extra) -> dict:
-    if r["estimate"] is None:
-        return na(extra.pop("reason"), n=r["n"], **{k: v for k, v in r.items() if k not in ("estimate", "ci_low",
-                                                                                               "ci_high", "n", "window")})
-    extra.pop("reason")
-    return ok(r["estimate"], r["ci_low"], r["ci_high"], n=r["n"],
-              **{k: v for k, v in r.items() if k not in ("estimate", "ci_low", "ci_high", "n", "window")})
-
-
-def mean_max_share_depth(cascades: pd.DataFrame, *, n_boot: int = _BOOT, seed: int = 0) -> dict:
-    """Mean maximum share depth: the mean of the deepest share order over cascades with at least 2 mentions.
-
-    The reading of a dashboard's "average share depth 3.8"; see :mod:`diffusion.share_depth` for why it has
-    a name of its own next to :func:`mean_share_order`.
-
-    Parameters
-    ----------
-    cascades : DataFrame
-        One row per cascade with ``size`` and ``depth`` (its maximum depth), or mentions with ``id``,
-        ``cascade_id``, ``sentiment_label`` and ``depth``, which are reduced to that first.
-
-    Returns
-    -------
-    dict
-        ``estimate`` (hops), ``ci_low``, ``ci_high`` (95% percentile bootstrap over cascades), ``n``
-        (cascades with n ≥ 2), ``singletons``, ``status``, ``reason`` ("n/a" when no cascade has 2 mentions).
-
-    References
-    ----------
-    .. [1] Vosoughi, S., Roy, D. & Aral, S. (2018). The spread of true and false news online. Science
-       359(6380), 1146–1151 (cascade depth).
-    .. [2] viralscope DESIGN, "Share depth".
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> c = pd.DataFrame({"size": [1, 5, 9, 3], "depth": [0, 2, 5, 1]})
-    >>> r = mean_max_share_depth(c)
-    >>> round(r["estimate"], 2), r["n"]
-    (2.67, 3)
-    """
-    if "size" not in cascades.columns or "depth" not in cascades.columns:
-        cascades = cascade_roots(cascades)
-    need(cascades, ["size", "depth"], "cascades")
-    numbers = pd.DataFrame({"size": pd.to_numeric(cascades["size"], errors="coerce"),
-                            "depth": pd.to_numeric(cascades["depth"], errors="coerce")}).dropna()
-    # One definition of the number: the diffusion stage's, reported in the metrics' result shape.
-    r = share_depth.mean_max_depth(numbers, n_boot=n_boot, seed=seed)
-    return _as_result(r, reason="no cascade with 2 or more mentions")
-
-
-def mean_share_order(cascades: pd.DataFrame, *, n_boot: int = _BOOT, seed: int = 0) -> dict:
-    """Mean share order: the mean depth of every share (1 = a direct reshare of the original post).
-
-    Parameters
-    ----------
-    cascades : DataFrame
-        One row per cascade with ``shares`` (members of depth ≥ 1) and ``share_order_sum`` (the sum of their
-        depths), or ``depth_counts`` (:func:`diffusion.cascade_metrics`).
-
-    Returns
-    -------
-    dict
-        ``estimate`` (order), ``ci_low``, ``ci_high`` (95% bootstrap resampling whole cascades), ``n``
-        (shares), ``cascades``, ``status``, ``reason`` ("n/a" without shares).
-
-    References
-    ----------
-    .. [1] viralscope DESIGN, "Share depth" (share order of a mention = its depth).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> r = mean_share_order(pd.DataFrame({"shares": [3, 1, 0], "share_order_sum": [6, 1, 0]}))
-    >>> r["estimate"], r["n"]
-    (1.75, 4)
-    """
-    r = share_depth.mean_share_order(cascades, n_boot=n_boot, seed=seed)
-    return _as_result(r, reason="no shares of posts in the window")

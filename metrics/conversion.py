@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from metrics import _ar1
-from metrics._common import DAY, default_baseline, finite, interval, na, need, ok
+from viralscope.core.results import finite, na, need, ok
+from viralscope.core.times import DAY, default_baseline, interval
 
 __all__ = ["conversion_change", "cac_change"]
 

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from metrics import spikes
-from metrics._common import DAY, need, times, utc, weights
+from viralscope.core.results import need, weights
+from viralscope.core.times import DAY, times, utc
 
 __all__ = ["detect_crises", "hourly_counts", "incident_drivers", "post_summary"]
 

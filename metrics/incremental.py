@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics._common import ok
 from metrics.conversion import counterfactual_run, incremental_arrays
+from viralscope.core.results import ok
 
 __all__ = ["incremental_conversions"]
 

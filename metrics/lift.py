@@ -7,19 +7,8 @@ import pandas as pd
 from scipy import special, stats
 
 from metrics import _ar1
-from metrics._common import (
-    DAY,
-    daily_sums,
-    days,
-    default_baseline,
-    in_window,
-    interval,
-    na,
-    need,
-    ok,
-    times,
-    weights,
-)
+from viralscope.core.results import na, need, ok, weights
+from viralscope.core.times import DAY, daily_sums, days, default_baseline, in_window, interval, times
 
 __all__ = ["mention_lift", "rate_ratio", "MIN_BASE"]
 

@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from metrics._common import binomial_dispersion, finite, na, need, ok, times, utc, wilson
+from viralscope.core.results import finite, na, need, ok
+from viralscope.core.stats import binomial_dispersion, wilson
+from viralscope.core.times import times, utc
 
 __all__ = ["response_times", "response_summary", "is_question", "QUESTION_PATTERN", "FINAL_AFTER"]
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics._common import finite, interval, na, need, ok, weights
-from viralscope.errors import InputError, Problem
+from viralscope.core.errors import InputError, Problem
+from viralscope.core.results import finite, na, need, ok, weights
+from viralscope.core.times import interval
 
 __all__ = ["viral_roi", "prorated_cost", "earned_media_value", "MIN_COST_SHARE_OF_REVENUE"]
 

@@ -5,19 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics._common import (
-    binomial_dispersion,
-    daily_sums,
-    default_baseline,
-    in_window,
-    interval,
-    na,
-    need,
-    ok,
-    times,
-    weights,
-    wilson,
-)
+from viralscope.core.results import na, need, ok, weights
+from viralscope.core.stats import binomial_dispersion, wilson
+from viralscope.core.times import daily_sums, default_baseline, in_window, interval, times
 
 __all__ = ["net_sentiment", "perception_change"]
 

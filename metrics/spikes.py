@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import signal, special
 
-from metrics._common import DAY, utc
+from viralscope.core.times import DAY, utc
 
 __all__ = ["SpikeSettings", "bin_counts", "detect_spikes", "severity"]
 

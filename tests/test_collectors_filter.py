@@ -6,7 +6,7 @@ import datetime as dt
 
 from collectors.query import BrandMatcher, parse_query
 from viralscope.collecting import Filter
-from viralscope.contract import Mention
+from viralscope.core.contract import Mention
 
 T0 = dt.datetime(2026, 1, 12, tzinfo=dt.UTC)
 SINCE, UNTIL = T0, T0 + dt.timedelta(days=1)

@@ -131,7 +131,7 @@ def test_alternatives_become_separate_searches(store):
 
 @pytest.mark.parametrize("bad", ["Lumio OR", "(Lumio", "lumio or hue"])
 def test_malformed_query_fails_before_any_request(store, bad):
-    from viralscope.errors import QueryError
+    from viralscope.core.errors import QueryError
 
     with MockServer({}) as server:
         with pytest.raises(QueryError):

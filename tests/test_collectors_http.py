@@ -9,7 +9,7 @@ import pytest
 
 from collectors.http import HttpPolicy, RateLimitHeaders, make_session, rebase, request
 from tests.mockserver import Delay, Drop, MockServer, Replay, Status, Truncate
-from viralscope.errors import AuthFailed, CollectorError, ConfigError, RateLimited, SourceUnavailable
+from viralscope.core.errors import AuthFailed, CollectorError, ConfigError, RateLimited, SourceUnavailable
 
 FAST = HttpPolicy(retries=3, backoff_factor=0.01, max_wait=5, read_timeout=2)
 X_LIMITS = RateLimitHeaders("x-rate-limit-remaining", "x-rate-limit-reset", "epoch", limit="x-rate-limit-limit")

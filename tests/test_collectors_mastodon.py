@@ -17,7 +17,7 @@ from collectors.sessions import SessionCache
 from tests.mockserver import FAST, MockServer, Reply, fixture
 from tests.standins import FakeClock, MastodonStandin, masto_accounts, masto_status
 from viralscope import collecting
-from viralscope.errors import NotConfigured
+from viralscope.core.errors import NotConfigured
 
 SINCE = dt.datetime(2026, 1, 12, tzinfo=dt.UTC)
 UNTIL = dt.datetime(2026, 1, 13, tzinfo=dt.UTC)

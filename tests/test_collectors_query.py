@@ -6,7 +6,7 @@ import pytest
 
 from collectors.query import BrandMatcher, Syntax, parse_query, tokenize
 from viralscope.config import parse_config
-from viralscope.errors import QueryError
+from viralscope.core.errors import QueryError
 
 MATCHES = [
     # words and case

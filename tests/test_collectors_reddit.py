@@ -13,7 +13,7 @@ from collectors.sessions import SessionCache
 from tests.mockserver import FAST, MockServer, Reply, Status, fixture
 from tests.standins import FakeClock, RedditStandin
 from viralscope import collecting
-from viralscope.errors import AuthFailed, ConfigError, NotConfigured
+from viralscope.core.errors import AuthFailed, ConfigError, NotConfigured
 
 SINCE = dt.datetime(2026, 1, 12, tzinfo=dt.UTC)
 UNTIL = dt.datetime(2026, 1, 13, tzinfo=dt.UTC)

@@ -9,7 +9,7 @@ import pytest
 from collectors.rss import RSS
 from tests.mockserver import FAST, MockServer, Reply, fixture
 from viralscope import collecting
-from viralscope.errors import ConfigError
+from viralscope.core.errors import ConfigError
 
 SINCE = dt.datetime(2026, 1, 12, tzinfo=dt.UTC)
 UNTIL = dt.datetime(2026, 1, 13, tzinfo=dt.UTC)

@@ -11,7 +11,7 @@ from collectors.x import X
 from tests.mockserver import FAST, MockServer, Reply, Status, fixture
 from tests.standins import FakeClock, XStandin, iso_z
 from viralscope import collecting
-from viralscope.errors import QueryError
+from viralscope.core.errors import QueryError
 
 SINCE = dt.datetime(2026, 1, 12, tzinfo=dt.UTC)
 UNTIL = dt.datetime(2026, 1, 13, tzinfo=dt.UTC)

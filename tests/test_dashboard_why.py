@@ -15,7 +15,7 @@ from dashboard.filters import Filters, default_period
 from diffusion.forecast import describe_quality
 from tests import dashboard_world
 from tests.test_dashboard_pages import page_file, run
-from viralscope.errors import InsufficientData
+from viralscope.core.errors import InsufficientData
 from viralscope.store import Store
 
 

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from viralscope.cli import main
 from viralscope.config import load_config
+from viralscope.core.errors import ConfigError
 from viralscope.demo import build_world
 from viralscope.demo.install import install, truth_path
-from viralscope.errors import ConfigError
 from viralscope.store import Store
 
 ARGS = ["--scale", "2000", "--seed", "5"]

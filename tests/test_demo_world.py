@@ -13,8 +13,8 @@ import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from viralscope.config import parse_config
+from viralscope.core.errors import ConfigError
 from viralscope.demo import build_world
-from viralscope.errors import ConfigError
 from viralscope.store import INPUT_COLUMNS
 
 SCALE = 20_000

@@ -11,11 +11,11 @@ import pytest
 
 from diffusion import cascade_members, cascade_metrics
 from diffusion.cascades import CASCADE_COLUMNS
-from diffusion.links import resolve_links
 from tests.evaldata import EVAL, needs
 from tests.semeval import thread_rows, write_jsonl
 from viralscope import ingest
-from viralscope.errors import InputError
+from viralscope.core.errors import InputError
+from viralscope.core.links import resolve_links
 
 T0 = pd.Timestamp("2026-01-05 09:00", tz="UTC")
 

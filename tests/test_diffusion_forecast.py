@@ -25,7 +25,7 @@ from diffusion.forecast import (
 )
 from tests import twitter15
 from tests.evaldata import needs
-from viralscope.errors import InsufficientData, ModelError
+from viralscope.core.errors import InsufficientData, ModelError
 
 T0 = pd.Timestamp("2026-01-05", tz="UTC")
 

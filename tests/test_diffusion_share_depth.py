@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from diffusion import cascade_metrics
-from diffusion.links import resolve_links
+from diffusion import cascade_metrics, share_depth
 from diffusion.share_depth import mean_max_depth, share_order_distribution, share_orders_by_period
-from viralscope.errors import InputError
+from viralscope.core.errors import InputError
+from viralscope.core.links import resolve_links
 
 T0 = pd.Timestamp("2026-02-02 00:00", tz="UTC")
 
@@ -49,14 +49,21 @@ def test_bootstrap_interval_covers_like_it_should():
     assert 0.88 <= covered / 200 <= 0.99
 
 
-def test_agrees_with_the_kpi_of_the_metrics_layer():
-    metrics = pytest.importorskip("metrics")
-    rng = np.random.default_rng(1)
-    c = pd.DataFrame({"size": rng.integers(1, 30, 500), "depth": rng.integers(0, 8, 500), "started_at": T0})
-    c.loc[c["size"] == 1, "depth"] = 0
-    ours, theirs = mean_max_depth(c), metrics.mean_max_share_depth(c)
-    assert (ours["estimate"], ours["ci_low"], ours["ci_high"], ours["n"]) == pytest.approx(
-        (theirs["estimate"], theirs["ci_low"], theirs["ci_high"], theirs["n"]))
+def test_mean_share_order_weighs_every_share_and_resamples_cascades():
+    c = pd.DataFrame({"shares": [1, 1, 1, 9], "share_order_sum": [1, 1, 1, 36]})
+    r = share_depth.mean_share_order(c)
+    assert r["estimate"] == pytest.approx(39 / 12) and r["n"] == 12 and r["cascades"] == 4
+    assert mean_max_depth(pd.DataFrame({"size": [2, 2, 2, 10], "depth": [1, 1, 1, 4]}))["estimate"] == 1.75
+    # Whole cascades are resampled: the interval reaches from all-shallow to mostly-deep samples.
+    assert r["ci_low"] < 1.5 and r["ci_high"] > 3.5
+    assert share_depth.mean_share_order(pd.DataFrame({"shares": [0], "share_order_sum": [0]}))["reason"] == (
+        "no shares of posts in the window")
+
+
+def test_mean_max_share_depth_ignores_singletons():
+    r = mean_max_depth(pd.DataFrame({"size": [1, 1, 4, 10], "depth": [0, 0, 1, 5]}))
+    assert r["estimate"] == 3 and r["n"] == 2
+    assert mean_max_depth(pd.DataFrame({"size": [1], "depth": [0]}))["status"] == "n/a"
 
 
 def test_average_share_depth_in_a_window():

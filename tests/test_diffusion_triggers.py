@@ -10,7 +10,7 @@ from sklearn.linear_model import LogisticRegression
 from diffusion.accounts import ACCOUNT_COLUMNS, account_table
 from diffusion.traits import keyword_pattern, post_traits
 from diffusion.triggers import auc_delong, fit_trait_model, original_posts, trait_model, trigger_accounts
-from viralscope.errors import InsufficientData
+from viralscope.core.errors import InsufficientData
 
 T0 = pd.Timestamp("2026-01-07 14:00", tz="UTC")  # a Wednesday afternoon
 

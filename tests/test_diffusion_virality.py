@@ -8,7 +8,7 @@ import pytest
 
 from diffusion import structural_virality
 from diffusion.virality import roots_and_depths, subtree_sizes, wiener_index
-from viralscope.errors import InputError
+from viralscope.core.errors import InputError
 
 
 def _networkx_virality(tree: nx.DiGraph) -> float:

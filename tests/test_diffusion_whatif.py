@@ -9,7 +9,7 @@ import pytest
 from diffusion import structural_virality
 from diffusion.simulate import independent_cascade
 from diffusion.whatif import WHATIF_COLUMNS, simulate_spread, what_if
-from viralscope.errors import InputError
+from viralscope.core.errors import InputError
 
 
 def _graph():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from viralscope import ingest
-from viralscope.errors import InputError
+from viralscope.core.errors import InputError
 
 
 def test_conversions_import_and_replace_by_date(store, tmp_path):

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from viralscope import ingest
 from viralscope.cli import main
-from viralscope.errors import InputError
+from viralscope.core.errors import InputError
 
 HEADER = "id,source,created_at,text,parent_id,likes,kind\n"
 GOOD = "g1,x,2026-01-05T10:00:00Z,hello,,1,post\n"

@@ -1,4 +1,4 @@
-"""Resolving dirty parent links into trees (diffusion.links)."""
+"""Resolving dirty parent links into trees (viralscope.core.links)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from diffusion.links import choose_parents, resolve_links
+from viralscope.core.links import choose_parents, resolve_links
 
 
 def _frame(edges: dict, times: dict | None = None) -> pd.DataFrame:

@@ -10,7 +10,7 @@ import pytest
 
 from metrics import cac_change, conversion_change, incremental_conversions, prorated_cost, viral_roi
 from tests.synthetic import campaign
-from viralscope.errors import InputError
+from viralscope.core.errors import InputError
 
 N_CAMPAIGNS = 200  # coverage on autocorrelated days: tests/test_metrics_autocorrelation.py
 

@@ -1,4 +1,4 @@
-"""Mention lift, net sentiment, perception change, share of voice, earned media, amplification, depth."""
+"""Mention lift, net sentiment, perception change, share of voice, earned media, amplification."""
 
 from __future__ import annotations
 
@@ -12,15 +12,13 @@ from scipy import stats
 from metrics import (
     amplification_asymmetry,
     earned_media_value,
-    mean_max_share_depth,
-    mean_share_order,
     mention_lift,
     net_sentiment,
     perception_change,
     rate_ratio,
     share_of_voice,
 )
-from viralscope.errors import InputError
+from viralscope.core.errors import InputError
 
 
 def _daily(counts, start="2026-01-01", label=None):
@@ -188,20 +186,3 @@ def test_amplification_leaves_the_brand_accounts_out():
     r = amplification_asymmetry(mentions, brand_accounts=["@lumio", "lumio_care"])
     assert (r["mean_negative"], r["mean_positive"], r["n_positive"]) == (1.5, 2.0, 2)  # the brand's own post is out
     assert r["estimate"] == pytest.approx(0.75)
-
-
-def test_mean_share_order_weighs_every_share_and_resamples_cascades():
-    c = pd.DataFrame({"shares": [1, 1, 1, 9], "share_order_sum": [1, 1, 1, 36]})
-    r = mean_share_order(c)
-    assert r["estimate"] == pytest.approx(39 / 12) and r["n"] == 12 and r["cascades"] == 4
-    assert mean_max_share_depth(pd.DataFrame({"size": [2, 2, 2, 10], "depth": [1, 1, 1, 4]}))["estimate"] == 1.75
-    # Whole cascades are resampled: the interval reaches from all-shallow to mostly-deep samples.
-    assert r["ci_low"] < 1.5 and r["ci_high"] > 3.5
-    assert mean_share_order(pd.DataFrame({"shares": [0], "share_order_sum": [0]}))["reason"] == (
-        "no shares of posts in the window")
-
-
-def test_mean_max_share_depth_ignores_singletons():
-    r = mean_max_share_depth(pd.DataFrame({"size": [1, 1, 4, 10], "depth": [0, 0, 1, 5]}))
-    assert r["estimate"] == 3 and r["n"] == 2
-    assert mean_max_share_depth(pd.DataFrame({"size": [1], "depth": [0]}))["status"] == "n/a"

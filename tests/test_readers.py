@@ -7,8 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from viralscope import contract, readers
-from viralscope.errors import InputError
+from viralscope import readers
+from viralscope.core import contract
+from viralscope.core.errors import InputError
 
 BASE = {"id": "1", "source": "x", "created_at": "2026-01-05T10:00:00Z", "text": "Lumio lamp"}
 

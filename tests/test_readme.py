@@ -11,7 +11,7 @@ from click.testing import CliRunner
 import collectors
 from viralscope.cli import main
 from viralscope.config import read_config_file
-from viralscope.errors import NotConfigured
+from viralscope.core.errors import NotConfigured
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

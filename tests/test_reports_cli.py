@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from tests.reports_world import hostile_store, unscored_store  # noqa: F401 - fixtures
 from viralscope import reports
 from viralscope.cli import main
-from viralscope.errors import InputError
+from viralscope.core.errors import InputError
 
 
 def _run(store, *args, env=None):

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from viralscope import ingest, reports
 from viralscope.cli import main
-from viralscope.errors import InsufficientData
+from viralscope.core.errors import InsufficientData
 
 
 def _mentions(store, *times: str, brand: str = "Lumio") -> None:

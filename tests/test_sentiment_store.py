@@ -7,7 +7,7 @@ import pytest
 
 from sentiment import fit_classifier
 from viralscope import modelstore, scoring
-from viralscope.errors import InputError, ModelError
+from viralscope.core.errors import InputError, ModelError
 from viralscope.ingest import write_mentions
 
 ROWS = [

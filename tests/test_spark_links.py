@@ -2,7 +2,7 @@
 
 Every case lives in a source of its own (links never cross sources), so one Spark pass checks them all
 against ``ingest.write_mentions`` into a fresh store: the local path end to end, ``_dedupe`` and
-``diffusion.links`` included.
+``viralscope.core.links`` included.
 """
 
 from __future__ import annotations

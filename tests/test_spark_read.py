@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from viralscope import ingest
 from viralscope.cli import main
-from viralscope.errors import InputError
+from viralscope.core.errors import InputError
 from viralscope.spark import read
 from viralscope.store import Store
 

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from viralscope import ingest
 from viralscope.cli import main
-from viralscope.errors import StoreError
-from viralscope.spark.store import OutputStore
+from viralscope.core.errors import StoreError
 from viralscope.store import Store
+from viralscope.store.parquet import OutputStore
 
 ROWS = [
     {"id": str(i), "source": "x", "created_at": f"2026-01-{5 + i % 14:02d}T{i % 24:02d}:00:00Z",

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from viralscope import ingest
-from viralscope.errors import StoreBusy
+from viralscope.core.errors import StoreBusy
 from viralscope.store import Store
 
 HEADER = "id,source,created_at,text,parent_id,likes,shares,replies,author_followers\n"

@@ -1,3 +1,5 @@
 """viralscope: social listening and viral-impact analytics."""
 
-__version__ = "0.1.0"
+from viralscope.core import __version__
+
+__all__ = ["__version__"]

@@ -48,10 +48,10 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 import metrics
-from metrics._common import utc
 from viralscope import kpis
 from viralscope.config import Detection
-from viralscope.settings import secret
+from viralscope.core.settings import secret
+from viralscope.core.times import utc
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from functools import cached_property
 
 import click
 
-from viralscope import __version__, settings
-from viralscope.errors import ViralscopeError
+from viralscope.core import __version__, settings
+from viralscope.core.errors import ViralscopeError
 
 
 @dataclass

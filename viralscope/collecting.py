@@ -30,8 +30,8 @@ from collectors import source as make_source
 from collectors.base import Paced, Skipped, Source, parse_duration, utc
 from collectors.query import BrandMatcher, Document, Query, parse_query
 from viralscope import ingest
-from viralscope.contract import Mention
-from viralscope.errors import (
+from viralscope.core.contract import Mention
+from viralscope.core.errors import (
     CollectorError,
     ConfigError,
     InputError,

@@ -42,7 +42,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from viralscope.errors import ConfigError
+from viralscope.core.errors import ConfigError
 
 #: What ``alerts check`` watches: negative-mention crises of the brand (``metrics.detect_crises``) and
 #: mention-volume spikes (``metrics.detect_spikes``) of the brand and, apart, of each competitor.

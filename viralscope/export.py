@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from viralscope.errors import ViralscopeError
+from viralscope.core.errors import ViralscopeError
 
 FORMATS = ("csv", "jsonl", "xlsx")
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

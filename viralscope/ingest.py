@@ -9,9 +9,9 @@ transaction. A mention is identified by ``(source, id)``:
   ``author_followers``) to the copy's values where the copy has them, and fills fields that were empty;
   everything else keeps the first copy's value (so re-importing the same file changes nothing);
 - the same mention twice in one input counts as one: the last copy's counts, the first copy's content,
-  and the parent chosen by ``diffusion.links.choose_parents``.
+  and the parent chosen by ``viralscope.core.links.choose_parents``.
 
-After the upsert, cascades are rebuilt for every source the batch touched (``diffusion.links``), so a
+After the upsert, cascades are rebuilt for every source the batch touched (``viralscope.core.links``), so a
 parent that arrives late re-links the children that were waiting for it.
 """
 
@@ -24,10 +24,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from diffusion.links import choose_parents, resolve_links
-from viralscope import contract, readers
-from viralscope.contract import Mention
-from viralscope.errors import InputError, Problem
+from viralscope import readers
+from viralscope.core import contract
+from viralscope.core.contract import Mention
+from viralscope.core.errors import InputError, Problem
+from viralscope.core.links import choose_parents, resolve_links
 from viralscope.store import ENGAGEMENT_COLUMNS, Store
 
 _COUNTS = [*ENGAGEMENT_COLUMNS, "author_followers"]
@@ -178,7 +179,7 @@ def _resolve_sources(con, staged: pd.DataFrame) -> pd.DataFrame:
     """Resolved links of the mentions whose links this batch can change: its new mentions, and the stored
     cascades that a new mention or a newly given parent joins to something else.
 
-    Resolving a mention needs only its chain of parents (``diffusion.links``): a stored mention whose chain
+    Resolving a mention needs only its chain of parents (``viralscope.core.links``): a stored mention whose chain
     holds no new mention and no newly given parent keeps its links. The chains that do are those of the
     cascades rooted at a stored mention that waited for a new parent, or that was a root and is given one;
     a cycle the batch closes lies inside them. Every other parent reached is an *anchor*: its stored

@@ -16,11 +16,12 @@ import re
 import numpy as np
 import pandas as pd
 
+import diffusion
 import metrics
-from metrics._common import default_baseline, interval, utc
 from metrics.lift import HISTORY_DAYS, MIN_REFERENCE_DAYS
 from metrics.response import QUESTION_PATTERN
-from viralscope.errors import InputError, Problem
+from viralscope.core.errors import InputError, Problem
+from viralscope.core.times import default_baseline, interval, utc
 
 #: Days of history before a window that crisis detection reads (its baseline plus the first week).
 CRISIS_HISTORY_DAYS = 35
@@ -329,8 +330,8 @@ def _cascade_kpis(store, config, brand_name, cond, params, window) -> dict:
         depth = order = asym = _empty("no original posts in the window")
     else:
         # Depth is about the whole tree (every member), the asymmetry about the people a post reached.
-        depth = metrics.mean_max_share_depth(cascades.assign(size=cascades["members"]))
-        order = metrics.mean_share_order(cascades)
+        depth = diffusion.mean_max_depth(cascades.assign(size=cascades["members"]))
+        order = diffusion.mean_share_order(cascades)
         asym = metrics.amplification_asymmetry(cascades)
     note = f" ({len(accounts)} brand accounts configured)" if accounts else " (no brand accounts configured)"
     return {

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from viralscope.errors import ModelError
+from viralscope.core.errors import ModelError
 from viralscope.store import Store
 
 __all__ = ["StoredModel", "save_model", "activate", "deactivate", "active_model", "load_model", "list_models"]

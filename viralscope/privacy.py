@@ -33,7 +33,7 @@ import secrets as _secrets
 import numpy as np
 import pandas as pd
 
-from viralscope.settings import secret
+from viralscope.core.settings import secret
 
 __all__ = ["KEY_ENV", "META_KEY", "PREFIX", "Pseudonymizer", "for_store", "protect"]
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sentiment import LABELS, TextClassifier, score
-from viralscope.errors import InputError, ModelError, Problem
+from viralscope.core.errors import InputError, ModelError, Problem
 from viralscope.modelstore import active_models
 from viralscope.store import Store
 

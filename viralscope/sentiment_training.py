@@ -19,7 +19,7 @@ import pandas as pd
 
 from sentiment import LABELS, cross_validate, detect_language, fit_classifier, normalize_lang, score
 from sentiment.text import clean
-from viralscope.errors import InputError, Problem
+from viralscope.core.errors import InputError, Problem
 from viralscope.modelstore import save_model
 from viralscope.readers import read_rows
 from viralscope.scoring import MODEL_LANGS, active_classifiers, corrections, model_name

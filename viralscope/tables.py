@@ -38,8 +38,8 @@ def alerts(store: Store, config, brand: str | None = None) -> pd.DataFrame:
     alerts ``alerts_sent`` holds for it; alerts sent for incidents the current data no longer shows (the
     data changed, or they were found with other settings) follow with ``detected`` false."""
     import metrics
-    from metrics._common import utc
     from viralscope import kpis
+    from viralscope.core.times import utc
 
     store.ensure()
     cond, params, brand_name, _ = kpis.scope(store, config, brand)

@@ -40,7 +40,7 @@ from collectors.base import parse_duration
 from collectors.http import as_clock
 from viralscope import alerts, collecting, scoring
 from viralscope.collecting import RunResult
-from viralscope.errors import ViralscopeError
+from viralscope.core.errors import ViralscopeError
 from viralscope.store import Store
 
 log = logging.getLogger(__name__)

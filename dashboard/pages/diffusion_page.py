@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import analysis, charts, components, fmt, queries, shell
 from dashboard.safety import md
-from viralscope.errors import InsufficientData
+from viralscope.core.errors import InsufficientData
 
 TOP = 25
 VIRALITY_POOL = 100

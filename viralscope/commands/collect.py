@@ -9,7 +9,7 @@ import click
 from collectors import SOURCES
 from viralscope import cli, collecting
 from viralscope.cli import App, main
-from viralscope.errors import ConfigError
+from viralscope.core.errors import ConfigError
 
 
 @main.command("collect")

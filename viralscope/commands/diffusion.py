@@ -7,7 +7,7 @@ import click
 from viralscope import export as exporting
 from viralscope.cli import App, main
 from viralscope.commands.data import export_group, export_options, write_export
-from viralscope.errors import ModelError
+from viralscope.core.errors import ModelError
 
 # The diffusion modules are imported inside the commands: they pull in scikit-learn and scipy, which every
 # other command (and the dashboard's subprocesses) would otherwise pay for at start-up.

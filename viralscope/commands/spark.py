@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from viralscope.cli import App, main
-from viralscope.errors import ViralscopeError
+from viralscope.core.errors import ViralscopeError
 
 # Sizes the job starts from; the library owns them (viralscope.spark.cascades), repeated here so that
 # ``--help`` does not have to import pyspark.

@@ -9,7 +9,7 @@ import click
 
 from viralscope import collecting, watch
 from viralscope.cli import App, main
-from viralscope.errors import ConfigError
+from viralscope.core.errors import ConfigError
 
 
 @main.command("watch")

@@ -14,7 +14,6 @@ from viralscope.store import INPUT_COLUMNS
 _B32 = "234567abcdefghijklmnopqrstuvwxyz"
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _X_EPOCH_MS = 1_288_834_974_657
-EXTRA_COLUMNS = ["topic", "tone", "surprise"]
 
 
 def _column(v, n: int, index=None):

@@ -14,8 +14,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from viralscope import ingest
+from viralscope.core.errors import ConfigError
 from viralscope.demo.world import World
-from viralscope.errors import ConfigError
 from viralscope.store import Store
 
 ORIGIN = "demo"

@@ -19,12 +19,12 @@ import pandas as pd
 from tqdm import tqdm
 
 from diffusion.simulate import Activations, lognormal_delay, simulate_cascades
+from viralscope.core.errors import ConfigError
 from viralscope.demo import text as tx
 from viralscope.demo.business import daily_business
 from viralscope.demo.ids import assign_ids, frame, put
 from viralscope.demo.population import SOURCES, Population, build_population
 from viralscope.demo.rhythm import hourly_profile, sample_times
-from viralscope.errors import ConfigError
 
 DEFAULT_START = dt.date(2026, 1, 5)
 DEFAULT_DAYS = 90

@@ -23,9 +23,10 @@ import pandas as pd
 
 import diffusion
 import metrics
-from metrics._common import utc
-from viralscope import __version__, cascades, kpis, privacy
-from viralscope.errors import InsufficientData
+from viralscope import cascades, kpis, privacy
+from viralscope.core import __version__
+from viralscope.core.errors import InsufficientData
+from viralscope.core.times import utc
 from viralscope.reports.week import iso_week, week_label
 from viralscope.store import Store
 
@@ -485,11 +486,9 @@ def _pool(parallel: bool):
 
 
 def _worker_store(path, lock_timeout) -> Store:
-    store = Store(path, lock_timeout=lock_timeout)
     # The parent has made the tables and holds a read connection meanwhile: ensure() would wait for a
     # read-write open that cannot come until the parent is done.
-    store._ready = True
-    return store
+    return Store(path, lock_timeout=lock_timeout, ensured=True)
 
 
 def _themes_job(path, lock_timeout, config, window, baseline, brand):

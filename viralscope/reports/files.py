@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 from viralscope import export as exporting
-from viralscope.errors import ViralscopeError
+from viralscope.core.errors import ViralscopeError
 from viralscope.reports.build import WeeklyReport
 from viralscope.reports.html import render_html
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from jinja2 import Environment, PackageLoader
 
-from viralscope import __version__
+from viralscope.core import __version__
 from viralscope.reports import charts
 from viralscope.reports.build import WeeklyReport, n_text
 

@@ -29,9 +29,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from viralscope.errors import ConfigError, ViralscopeError
+from viralscope.core.errors import ConfigError, ViralscopeError
+from viralscope.core.settings import secret
 from viralscope.reports.build import WeeklyReport
-from viralscope.settings import secret
 
 __all__ = ["MailSettings", "mail_settings", "message", "send"]
 

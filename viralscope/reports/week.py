@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from viralscope.errors import InputError, Problem
+from viralscope.core.errors import InputError, Problem
 
 __all__ = ["iso_week", "last_complete_week", "week_label", "weeks_between"]
 

@@ -31,7 +31,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
 from viralscope import readers
-from viralscope.errors import InputError, Problem
+from viralscope.core.errors import InputError, Problem
 from viralscope.spark import cascades as cascading
 from viralscope.spark import links, read
 from viralscope.store import SCHEMA_VERSION

@@ -1,10 +1,10 @@
-"""Duplicate ids and dirty parent links on Spark, by the rules of ``ingest`` and ``diffusion.links``.
+"""Duplicate ids and dirty parent links on Spark, by the rules of ``ingest`` and ``viralscope.core.links``.
 
 Rules (the local ones, restated for a distributed engine; ``tests/test_spark_links.py`` holds them to the
 local functions on hand-built dirty cases):
 
 - **The same (source, id) twice in one input** keeps the first copy's content, each engagement count's last
-  non-empty value, and the parent ``diffusion.links.choose_parents`` picks: a listed parent beats none, a
+  non-empty value, and the parent ``viralscope.core.links.choose_parents`` picks: a listed parent beats none, a
   parent whose time is known beats one whose is not, then the earliest parent, then the one listed first.
   All files of one input are one input, in the order of their paths and then of their lines.
 - **Self-loops** are dropped (flag ``self_loop``); a **parent not among the mentions** of the same source

@@ -20,8 +20,9 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from viralscope import contract, readers
-from viralscope.errors import InputError, ViralscopeError
+from viralscope import readers
+from viralscope.core import contract
+from viralscope.core.errors import InputError, ViralscopeError
 from viralscope.spark.frames import for_arrow
 
 FORMATS = ("jsonl", "csv", "parquet")

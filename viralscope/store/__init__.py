@@ -21,13 +21,12 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from viralscope.errors import StoreBusy, StoreError
+from viralscope.core.errors import StoreBusy, StoreError
 
 SCHEMA_VERSION = 1
 
@@ -40,7 +39,7 @@ INPUT_COLUMNS = [
 COMPUTED_COLUMNS = ["sentiment_compound", "sentiment_label", "cascade_id", "depth"]
 ENGAGEMENT_COLUMNS = ["likes", "shares", "replies"]
 
-_DDL = [
+DDL = [
     """CREATE TABLE IF NOT EXISTS mentions (
         source VARCHAR NOT NULL,
         id VARCHAR NOT NULL,
@@ -117,35 +116,27 @@ def _is_lock_conflict(exc: Exception) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class UpsertSummary:
-    """What one write of mentions did."""
-
-    received: int
-    inserted: int
-    updated: int
-    unchanged: int
-
-
 class Store:
     """The DuckDB store at ``path``. Cheap to create; holds no connection.
 
     A directory written by ``viralscope spark analyze`` opens as a read-only store over its Parquet
-    datasets (:class:`viralscope.spark.store.OutputStore`), so every face runs on it unchanged.
+    datasets (:class:`viralscope.store.parquet.OutputStore`), so every face runs on it unchanged.
     """
 
     def __new__(cls, path: str | os.PathLike | None = None, **_options):
         if cls is Store and path is not None and Path(path).is_dir():
-            from viralscope.spark.store import OutputStore
+            from viralscope.store.parquet import OutputStore
 
             cls = OutputStore
         return super().__new__(cls)
 
-    def __init__(self, path: str | os.PathLike, *, lock_timeout: float = 60.0):
+    def __init__(self, path: str | os.PathLike, *, lock_timeout: float = 60.0, ensured: bool = False):
+        """``ensured``: another process made the tables and may hold a connection meanwhile, so this one
+        must not wait for a read-write open to check them."""
         self.path = Path(path)
         self.lock_timeout = lock_timeout
         self._write_lock = threading.Lock()
-        self._ready = False
+        self._ready = ensured
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -176,7 +167,7 @@ class Store:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.write() as con:
-            for ddl in _DDL:
+            for ddl in DDL:
                 con.execute(ddl)
             con.execute(
                 "INSERT INTO meta SELECT 'schema_version', ? WHERE NOT EXISTS "

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import duckdb
 
-from viralscope.errors import StoreError
-from viralscope.store import _DDL, Store
+from viralscope.core.errors import StoreError
+from viralscope.store import DDL, Store
 
 __all__ = ["OutputStore", "VIEWS"]
 
@@ -61,7 +61,7 @@ class OutputStore(Store):
         self.ensure()
         con = duckdb.connect(":memory:")
         con.execute("SET TimeZone = 'UTC'")
-        for ddl in _DDL:
+        for ddl in DDL:
             con.execute(ddl)
         for table, pattern in VIEWS.items():
             files = str(self.path / pattern).replace("'", "''")

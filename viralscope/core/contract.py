@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from viralscope.errors import InputError, Problem
+from viralscope.core.errors import InputError, Problem
 
 KINDS = ("post", "reply", "share", "quote")
 REQUIRED = ("id", "source", "created_at", "text")
