@@ -11,6 +11,8 @@ import math
 
 import pandas as pd
 
+from viralscope.core.times import utc
+
 _EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -73,9 +75,7 @@ def datetime(t, lang: str = "en") -> str:
     """A moment in UTC: ``Jan 5, 2026 14:05 UTC`` / ``2026년 1월 5일 14:05 UTC``."""
     if missing(t):
         return MISSING
-    t = pd.Timestamp(t)
-    if t.tzinfo is not None:
-        t = t.tz_convert("UTC")
+    t = utc(t)
     return f"{date(t, lang)} {t:%H:%M} UTC"
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from diffusion.cascades import cascade_members
 from diffusion.triggers import trigger_accounts
+from viralscope.core.times import times as as_utc
 
 __all__ = ["ACCOUNT_COLUMNS", "account_table"]
 
@@ -72,7 +73,7 @@ def account_table(mentions: pd.DataFrame, *, min_fraction: float = 0.25, min_des
         "reach": np.where(depth == 0, mem["cascade_size"].to_numpy() - 1, 0),
         "size": np.where(depth == 0, mem["cascade_size"].to_numpy(), 0),
         "order": np.where(depth > 0, depth, np.nan),
-        "t": pd.to_datetime(mentions["created_at"], utc=True).to_numpy(),
+        "t": as_utc(mentions["created_at"]).to_numpy(),
     })[has]
     # Depth of the cascades an account started: the deepest member of each cascade, looked up by root.
     cascade_depth = pd.Series(depth).groupby([mem["source"].to_numpy(), mem["cascade_id"].to_numpy()]).max()

@@ -18,6 +18,8 @@ import pandas as pd
 from diffusion.virality import roots_and_depths, subtree_sizes
 from viralscope.core.errors import InputError, Problem
 from viralscope.core.links import choose_parents, resolve_links
+from viralscope.core.times import epoch_ns
+from viralscope.core.times import times as as_utc
 
 __all__ = ["cascade_metrics", "cascade_members", "CASCADE_COLUMNS", "SHARE_MILESTONES"]
 
@@ -55,17 +57,17 @@ def _times(values: pd.Series) -> np.ndarray:
     """``created_at`` as int64 nanoseconds since the epoch, UTC (numbers are Unix seconds, as in the contract)."""
     try:
         if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-            t = pd.to_datetime(values, unit="s", utc=True)
+            t = as_utc(values, unit="s")
         elif values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-            t = pd.to_datetime(values, utc=True, format="mixed")
+            t = as_utc(values, format="mixed")
         else:
-            t = pd.to_datetime(values, utc=True)
+            t = as_utc(values)
     except (ValueError, TypeError) as exc:
         raise _bad("created_at", f"not a date ({exc})") from None
     missing = np.flatnonzero(t.isna().to_numpy())
     if len(missing):
         raise _bad("created_at", "missing", row=int(missing[0]) + 1)
-    return t.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ns]").to_numpy().view(np.int64)
+    return epoch_ns(t)
 
 
 def _is_stored(mentions: pd.DataFrame) -> bool:
@@ -330,8 +332,8 @@ def cascade_metrics(mentions: pd.DataFrame) -> pd.DataFrame:
         "max_breadth": breadth,
         "structural_virality": nu,
         "depth_counts": depth_json,
-        "started_at": pd.to_datetime(started).tz_localize("UTC"),
-        "last_at": pd.to_datetime(last).tz_localize("UTC"),
+        "started_at": as_utc(started),
+        "last_at": as_utc(last),
     })
     for k in SHARE_MILESTONES:
         at = _kth_share_time(shares, np.full(n_c, k))

@@ -41,6 +41,8 @@ from threadpoolctl import threadpool_limits
 from diffusion.cascades import _Forest
 from diffusion.triggers import auc_delong
 from viralscope.core.errors import InsufficientData, ModelError
+from viralscope.core.times import times as as_utc
+from viralscope.core.times import utc
 
 __all__ = [
     "ForecastModel", "PREDICTION_COLUMNS", "cascade_outcomes", "completed", "describe_quality", "evaluate",
@@ -196,7 +198,7 @@ def _observe(mentions: pd.DataFrame, m: float) -> _Observed:
     keys = pd.DataFrame({
         "source": forest.cascade_source, "cascade_id": forest.cascade_name,
         "observed_size": observed, "final_size": final,
-        "started_at": pd.to_datetime(root_t).tz_localize("UTC"),
+        "started_at": as_utc(root_t),
     })
     author_rows = np.flatnonzero(author >= 0)
     pairs = pd.DataFrame({
@@ -439,9 +441,8 @@ def completed(mentions: pd.DataFrame, settle: str | pd.Timedelta = "72h", *, now
     from diffusion.cascades import cascade_members
 
     members = cascade_members(mentions)
-    t = pd.to_datetime(mentions["created_at"], utc=True)
-    now = t.max() if now is None else pd.Timestamp(now)
-    now = now.tz_localize("UTC") if now.tzinfo is None else now
+    t = as_utc(mentions["created_at"])
+    now = t.max() if now is None else utc(now)
     root_time = t.where(members["depth"] == 0).groupby([members["source"], members["cascade_id"]]).transform("max")
     return mentions[(root_time <= now - pd.Timedelta(settle)).to_numpy()]
 
@@ -643,9 +644,8 @@ def predict_forecast(model: ForecastModel, mentions: pd.DataFrame, *, now=None) 
     (['cascade_id', 'observed_size', 'predicted_size', 'p_double', 'source'], 5, True)
     """
     m = model.observe_minutes
-    t = pd.to_datetime(mentions["created_at"], utc=True)
-    now = t.max() if now is None else pd.Timestamp(now)
-    now = now.tz_localize("UTC") if now.tzinfo is None else now
+    t = as_utc(mentions["created_at"])
+    now = t.max() if now is None else utc(now)
     obs = _observe(mentions[(t <= now).to_numpy()], m)  # what was known at ``now``
     closed = (obs.keys["started_at"] + pd.Timedelta(minutes=m) <= now).to_numpy()
     rows = np.flatnonzero(closed)

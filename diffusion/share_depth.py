@@ -24,6 +24,8 @@ import pandas as pd
 from diffusion.cascades import cascade_members
 from viralscope.core.errors import InputError, Problem
 from viralscope.core.stats import bootstrap_means, wilson
+from viralscope.core.times import period_start, utc
+from viralscope.core.times import times as as_utc
 
 __all__ = ["mean_max_depth", "mean_share_order", "share_order_distribution", "share_orders_by_period", "ORDERS"]
 
@@ -35,14 +37,12 @@ def _window_mask(times: pd.Series, window) -> np.ndarray:
     if window is None:
         return np.ones(len(times), dtype=bool)
     try:
-        start, end = (pd.Timestamp(w) for w in window)
+        start, end = (utc(w) for w in window)
     except (TypeError, ValueError) as exc:
         raise InputError(Problem("window", None, None, f"expected (start, end) dates or times: {exc}")) from None
-    start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
-    end = end.tz_localize("UTC") if end.tzinfo is None else end.tz_convert("UTC")
     if end <= start:
         raise InputError(Problem("window", None, None, f"end {end} is not after start {start}"))
-    t = pd.to_datetime(times, utc=True)
+    t = as_utc(times)
     return ((t >= start) & (t < end)).to_numpy()
 
 
@@ -280,10 +280,9 @@ def share_orders_by_period(mentions: pd.DataFrame, freq: str = "1D") -> pd.DataF
     depth = _depths(mentions)
     shares = depth >= 1
     d = depth[shares]
-    t = pd.to_datetime(mentions["created_at"], utc=True)[shares]
+    t = as_utc(mentions["created_at"])[shares]
     frame = pd.DataFrame({
-        "period": t.dt.floor(freq) if not freq.startswith("W") else t.dt.tz_localize(None).dt.to_period(freq)
-        .dt.start_time.dt.tz_localize("UTC"),
+        "period": period_start(t, freq),
         "1st": d == 1, "2nd": d == 2, "3rd+": d >= 3, "depth": d,
     })
     grouped = frame.groupby("period")

@@ -39,6 +39,8 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from viralscope.core.times import times as as_utc
+
 __all__ = ["BUILTIN_LEXICONS", "TRAIT_DESCRIPTIONS", "keyword_pattern", "post_traits"]
 
 #: Keyword lists of the text traits, English and Korean together.
@@ -187,7 +189,7 @@ def post_traits(posts: pd.DataFrame, themes: Mapping[str, Iterable[str]] | None 
     if np.isfinite(followers).any():
         followers = np.where(np.isnan(followers), np.nanmedian(followers), followers)
         out["author_reach"] = np.log10(1 + np.maximum(followers, 0))
-    t = pd.to_datetime(posts["created_at"], utc=True).reset_index(drop=True)
+    t = as_utc(posts["created_at"]).reset_index(drop=True)
     hour = t.dt.hour.to_numpy()
     out["hour_night"] = (hour < 6).astype(np.int64)
     out["hour_morning"] = ((hour >= 6) & (hour < 12)).astype(np.int64)

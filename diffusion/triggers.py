@@ -25,6 +25,7 @@ from sklearn.model_selection import StratifiedKFold
 from diffusion.cascades import cascade_members
 from diffusion.traits import TRAIT_DESCRIPTIONS, post_traits
 from viralscope.core.errors import InsufficientData
+from viralscope.core.times import times as as_utc
 
 __all__ = ["TraitReport", "auc_delong", "fit_trait_model", "original_posts", "rank_trigger_accounts",
            "trait_model", "trigger_accounts"]
@@ -460,8 +461,8 @@ def trait_model(
     """
     posts = original_posts(mentions)
     if settle is not None and len(posts):
-        newest = pd.to_datetime(mentions["created_at"], utc=True).max()
-        posts = posts[pd.to_datetime(posts["created_at"], utc=True) <= newest - pd.Timedelta(settle)]
+        newest = as_utc(mentions["created_at"]).max()
+        posts = posts[as_utc(posts["created_at"]) <= newest - pd.Timedelta(settle)]
     if len(posts) < 10:
         raise InsufficientData(f"the trait model needs at least 10 original posts that had time to spread ({len(posts)})")
     size = posts["cascade_size"].to_numpy()

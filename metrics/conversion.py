@@ -10,7 +10,7 @@ import pandas as pd
 
 from metrics import _ar1
 from viralscope.core.results import finite, na, need, ok
-from viralscope.core.times import DAY, default_baseline, interval
+from viralscope.core.times import DAY, default_baseline, interval, times
 
 __all__ = ["conversion_change", "cac_change"]
 
@@ -25,9 +25,7 @@ MIN_TREND_DAYS = 21
 def _days(daily: pd.DataFrame) -> pd.DataFrame:
     """One row per UTC day, duplicates summed, dates as UTC midnights."""
     d = daily.copy()
-    dates = pd.to_datetime(d["date"])
-    dates = dates.dt.tz_localize("UTC") if dates.dt.tz is None else dates.dt.tz_convert("UTC")
-    d["date"] = dates.dt.floor("D")
+    d["date"] = times(d["date"]).dt.floor("D")
     cols = [c for c in ("sessions", "conversions", "revenue", "spend", "new_customers") if c in d.columns]
     for c in cols:
         d[c] = pd.to_numeric(d[c], errors="coerce")

@@ -10,7 +10,7 @@ from scipy import special
 
 from viralscope.core.results import finite, na, need, ok
 from viralscope.core.stats import binomial_dispersion, wilson
-from viralscope.core.times import times, utc
+from viralscope.core.times import epoch_ns, times, utc
 
 __all__ = ["response_times", "response_summary", "is_question", "QUESTION_PATTERN", "FINAL_AFTER"]
 
@@ -166,8 +166,7 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
         lookup, positions = lookup[keep], positions[keep]
     found = lookup.get_indexer(parents.fillna("\x00").to_numpy(dtype=object))
     parent = np.where(found >= 0, positions[found], -1)  # -1: the parent is not among these mentions
-    ts_ns = ts.dt.tz_convert(None).to_numpy().astype("datetime64[ns]").astype(np.int64)
-    end_ns = np.datetime64(end.tz_convert(None).to_datetime64(), "ns").astype(np.int64)
+    ts_ns, end_ns = epoch_ns(ts), np.int64(epoch_ns(end))
     # Walk up from every brand reply at once, one generation per step: an ancestor that is an item and is
     # older than the reply was answered by it (no later than ``end``); the earliest such reply counts.
     never = np.iinfo(np.int64).max

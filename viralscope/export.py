@@ -20,6 +20,7 @@ import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from viralscope.core.errors import ViralscopeError
+from viralscope.core.times import to_db
 
 FORMATS = ("csv", "jsonl", "xlsx")
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -84,7 +85,7 @@ def _csv(df: pd.DataFrame, path: Path, _sheet: str) -> None:
 
 def _iso(series: pd.Series) -> pd.Series:
     if getattr(series.dt, "tz", None) is not None:
-        series = series.dt.tz_convert("UTC").dt.tz_localize(None)
+        series = to_db(series)
     return series.map(lambda t: None if pd.isna(t) else t.isoformat() + "Z")
 
 
@@ -97,7 +98,7 @@ def _scalar(value):
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, pd.Timestamp) and value.tzinfo is not None:
-        value = value.tz_convert("UTC").tz_localize(None)
+        value = pd.Timestamp(to_db(value))
     return value
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader
 
 from viralscope.core import __version__
+from viralscope.core.times import utc
 from viralscope.reports import charts
 from viralscope.reports.build import WeeklyReport, n_text
 
@@ -70,8 +71,7 @@ def cell(v, column: str = "") -> str:
     if _missing(v):
         return "—"
     if isinstance(v, pd.Timestamp | dt.datetime):
-        ts = pd.Timestamp(v)
-        ts = ts.tz_convert("UTC") if ts.tzinfo is not None else ts
+        ts = utc(v)
         return ts.strftime("%Y-%m-%d %H:%M")
     if isinstance(v, dt.date):
         return v.strftime("%a %Y-%m-%d")

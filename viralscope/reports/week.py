@@ -8,6 +8,7 @@ import re
 import pandas as pd
 
 from viralscope.core.errors import InputError, Problem
+from viralscope.core.times import utc
 
 __all__ = ["iso_week", "last_complete_week", "week_label", "weeks_between"]
 
@@ -33,16 +34,14 @@ def iso_week(text: str, what: str = "--week") -> tuple[pd.Timestamp, pd.Timestam
 
 def week_label(start) -> str:
     """The ISO week that contains ``start`` (a date, datetime or Timestamp; naive means UTC)."""
-    ts = pd.Timestamp(start)
-    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    ts = utc(start)
     year, week, _ = ts.date().isocalendar()
     return f"{year}-W{week:02d}"
 
 
 def last_complete_week(now=None) -> str:
     """The ISO week before the one ``now`` (default: the current UTC time) falls in."""
-    ts = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
-    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    ts = pd.Timestamp.now(tz="UTC") if now is None else utc(now)
     return week_label(ts - pd.Timedelta(days=7))
 
 

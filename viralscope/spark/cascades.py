@@ -28,6 +28,7 @@ from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
 from diffusion.cascades import CASCADE_COLUMNS, SHARE_MILESTONES, cascade_metrics
+from viralscope.core.times import to_db
 from viralscope.spark.frames import for_arrow
 
 #: Cascades with more mentions than this take the distributed path.
@@ -53,7 +54,7 @@ def _bucket_metrics(group: pd.DataFrame) -> pd.DataFrame:
     """``cascade_metrics`` of one bucket of whole cascades, in :data:`SCHEMA`'s types."""
     out = cascade_metrics(group.drop(columns=["_bucket"]))
     for col in ("started_at", "last_at"):
-        out[col] = out[col].dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[us]")
+        out[col] = to_db(out[col]).astype("datetime64[us]")
     return for_arrow(out[CASCADE_COLUMNS])
 
 
