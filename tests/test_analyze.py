@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from viralscope import ingest, pipeline
 from viralscope.cli import main
 from viralscope.store import Store
+from viralscope.store import mentions as store_mentions
 
 
 def _world(store: Store) -> None:
@@ -77,4 +78,4 @@ def test_analyze_an_empty_store(store):
 
 def test_relink_changes_nothing_on_an_imported_store(store):
     _world(store)
-    assert ingest.relink(store) == 0
+    assert store_mentions.relink(store) == 0

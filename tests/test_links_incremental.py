@@ -2,7 +2,7 @@
 
 Batches arrive as collectors deliver them: parents after their children, children of stored cascades,
 self-loops, cycles closed by a later batch, a stored root given its parent by a later copy, duplicates.
-After every batch, ``ingest.relink`` (which resolves every stored link from scratch) must find nothing to
+After every batch, ``store_mentions.relink`` (which resolves every stored link from scratch) must find nothing to
 change.
 """
 
@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from viralscope import ingest
+from viralscope.store import mentions as store_mentions
 
 
 def _batch(rng: random.Random, ids: list[str], n: int, start: int) -> pd.DataFrame:
@@ -50,7 +51,7 @@ def test_incremental_links_equal_a_full_relink(store, seed):
             batch = _batch(rng, ids, n, len(ids))
             ingest.write_mentions(store, batch, origin="batch", source=source)
         ids += [f"m{i}" for i in range(len(ids), len(ids) + n)]
-        assert ingest.relink(store) == 0, f"batch {b}"
+        assert store_mentions.relink(store) == 0, f"batch {b}"
     flags = set(store.query("SELECT DISTINCT link_flag FROM mentions")["link_flag"].dropna())
     assert {"self_loop", "missing_parent"} <= flags  # the batches held what the rules are about
 
@@ -62,7 +63,7 @@ def test_a_cycle_closed_by_a_later_batch_is_broken_as_a_full_resolve_breaks_it(s
                                                "text": "Lumio"}), origin="one", source="x")
     ingest.write_mentions(store, pd.DataFrame({"id": ["b2"], "parent_id": ["b"], "created_at": [t],
                                                "text": "Lumio"}), origin="two", source="x")
-    assert ingest.relink(store) == 0
+    assert store_mentions.relink(store) == 0
     got = store.query("SELECT id, cascade_id, depth, link_flag FROM mentions ORDER BY id")
     # b -> c -> b2 -> b: the earliest member (then the smallest id) loses its link
     assert got.set_index("id")["link_flag"].dropna().to_dict() == {"b2": "cycle_broken"}

@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from viralscope import modelstore, scoring
+from viralscope import scoring
 from viralscope.cli import main
 from viralscope.ingest import write_mentions
 from viralscope.store import Store
+from viralscope.store import models as modelstore
 
 POSITIVE = ["조명 정말 좋아요", "최고예요", "강추합니다", "만족해요", "예뻐요", "재밌어요", "감동이에요", "친절해요"]
 NEGATIVE = ["별로예요", "최악이에요", "실망했어요", "지루해요", "불편해요", "짜증나요", "비싸요", "고장났어요"]

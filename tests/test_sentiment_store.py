@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 
 from sentiment import fit_classifier
-from viralscope import modelstore, scoring
+from viralscope import scoring
 from viralscope.core.errors import InputError, ModelError
 from viralscope.ingest import write_mentions
+from viralscope.store import models as modelstore
 
 ROWS = [
     ("1", "I love this lamp ❤️", None),

@@ -4,7 +4,7 @@ Each step is one stage's library function; this module only runs them in order a
 
 1. sentiment: :func:`viralscope.scoring.score_store` scores every mention without a label (analysts'
    corrections are kept);
-2. cascades: :func:`viralscope.ingest.relink` resolves every source's parent links again (imports keep
+2. cascades: :func:`viralscope.store.mentions.relink` resolves every source's parent links again (imports keep
    them resolved, so this repairs stores written by other means) and the cascades are counted;
 3. metrics: :func:`viralscope.kpis.compute` for the last seven days of mentions against the seven before,
    the numbers the Overview and the weekly report start from.
@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from viralscope import ingest, kpis, scoring
+from viralscope import kpis, scoring
 from viralscope.scoring import ScoreSummary
 from viralscope.store import Store
+from viralscope.store import mentions as store_mentions
 
 __all__ = ["HEADLINE", "Analysis", "analyze", "last_week"]
 
@@ -76,7 +77,7 @@ def analyze(store: Store, config=None, *, rescore: bool = False, progress=None) 
     started = time.perf_counter()
     store.ensure()
     scored = scoring.score_store(store, rescore=rescore, progress=progress)
-    relinked = ingest.relink(store)
+    relinked = store_mentions.relink(store)
     mentions, cascades, spread, deepest = store.query(
         """SELECT coalesce(sum(n), 0), count(*), count(*) FILTER (WHERE n >= 2), coalesce(max(d), 0)
            FROM (SELECT source, cascade_id, count(*) AS n, max(depth) AS d FROM mentions GROUP BY 1, 2)"""

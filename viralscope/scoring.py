@@ -13,7 +13,6 @@ model's), survives rescoring, and is a training label for ``viralscope sentiment
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from dataclasses import dataclass, field
 
@@ -21,8 +20,10 @@ import pandas as pd
 
 from sentiment import LABELS, TextClassifier, score
 from viralscope.core.errors import InputError, ModelError, Problem
-from viralscope.modelstore import active_models
 from viralscope.store import Store
+from viralscope.store import sentiment as stored
+from viralscope.store.models import active_models
+from viralscope.store.sentiment import MANUAL
 
 __all__ = [
     "MANUAL",
@@ -36,8 +37,6 @@ __all__ = [
     "score_store",
 ]
 
-#: ``sentiment_model`` of a mention whose label an analyst set.
-MANUAL = "manual"
 #: Languages a trained model can take over (``other`` included: a model trained on it makes it scorable).
 MODEL_LANGS = ("en", "ko", "other")
 
@@ -97,8 +96,7 @@ def score_store(
     """
     started = time.perf_counter()
     store.ensure()
-    where = "sentiment_model IS DISTINCT FROM ?" + ("" if rescore else " AND sentiment_label IS NULL")
-    todo = store.query(f"SELECT source, id, text, lang FROM mentions WHERE {where}", [MANUAL])  # noqa: S608
+    todo = stored.unscored(store, rescore=rescore)
     if todo.empty:
         return ScoreSummary(rescore=rescore, seconds=time.perf_counter() - started)
     models = active_classifiers(store)
@@ -115,23 +113,7 @@ def score_store(
             "lang": result["lang"].to_numpy(),
         }
     )
-    with store.write() as con:
-        con.register("scored_batch", batch)
-        con.execute(
-            """
-            UPDATE mentions SET
-                sentiment_compound = s.compound,
-                sentiment_label = s.label,
-                sentiment_scored = s.scored,
-                sentiment_model = s.model,
-                lang = coalesce(mentions.lang, s.lang)
-            FROM scored_batch AS s
-            WHERE mentions.source = s.source AND mentions.id = s.id AND mentions.text = s.text
-              AND mentions.sentiment_model IS DISTINCT FROM ?
-            """,
-            [MANUAL],
-        )
-        con.unregister("scored_batch")
+    stored.write_scores(store, batch)
     return ScoreSummary(
         mentions=len(todo),
         distinct_texts=int(todo["text"].nunique()),
@@ -157,44 +139,17 @@ def save_correction(store: Store, source: str, id: str, label: str) -> None:
     """Set an analyst's label on one mention (replacing an earlier correction of it)."""
     value = _check_label(label)
     store.ensure()
-    with store.write() as con:
-        found = con.execute("SELECT count(*) FROM mentions WHERE source = ? AND id = ?", [source, id]).fetchone()[0]
-        if not found:
-            raise InputError(Problem("correction", None, "id", f"no mention {source}/{id} in the store"))
-        con.execute("DELETE FROM sentiment_labels WHERE source = ? AND id = ?", [source, id])
-        con.execute(
-            "INSERT INTO sentiment_labels VALUES (?, ?, ?, ?)",
-            [source, id, value, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
-        )
-        con.execute(
-            "UPDATE mentions SET sentiment_label = ?, sentiment_model = ?, sentiment_scored = true "
-            "WHERE source = ? AND id = ?",
-            [value, MANUAL, source, id],
-        )
+    if not stored.set_label(store, source, id, value):
+        raise InputError(Problem("correction", None, "id", f"no mention {source}/{id} in the store"))
 
 
 def remove_correction(store: Store, source: str, id: str) -> bool:
     """Forget the correction of one mention; it is scored again by the next run. False if there was none."""
     store.ensure()
-    with store.write() as con:
-        found = con.execute(
-            "SELECT count(*) FROM sentiment_labels WHERE source = ? AND id = ?", [source, id]
-        ).fetchone()[0]
-        if not found:
-            return False
-        con.execute("DELETE FROM sentiment_labels WHERE source = ? AND id = ?", [source, id])
-        con.execute(
-            "UPDATE mentions SET sentiment_compound = NULL, sentiment_label = NULL, sentiment_scored = NULL, "
-            "sentiment_model = NULL WHERE source = ? AND id = ? AND sentiment_model = ?",
-            [source, id, MANUAL],
-        )
-    return True
+    return stored.clear_label(store, source, id)
 
 
 def corrections(store: Store) -> pd.DataFrame:
     """Every correction with its mention's text and language: source, id, label, labelled_at, text, lang."""
     store.ensure()
-    return store.query(
-        "SELECT l.source, l.id, l.label, l.labelled_at, m.text, m.lang FROM sentiment_labels l "
-        "JOIN mentions m ON m.source = l.source AND m.id = l.id ORDER BY l.labelled_at, l.source, l.id"
-    )
+    return stored.labels(store)

@@ -20,10 +20,10 @@ import pandas as pd
 from sentiment import LABELS, cross_validate, detect_language, fit_classifier, normalize_lang, score
 from sentiment.text import clean
 from viralscope.core.errors import InputError, Problem
-from viralscope.modelstore import save_model
 from viralscope.readers import read_rows
 from viralscope.scoring import MODEL_LANGS, active_classifiers, corrections, model_name
 from viralscope.store import Store
+from viralscope.store.models import save_model
 
 __all__ = ["MIN_ROWS", "TrainResult", "read_labels", "training_rows", "train", "evaluate", "metrics"]
 

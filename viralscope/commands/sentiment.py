@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from viralscope import cli, modelstore, scoring, sentiment_training
+from viralscope import cli, scoring, sentiment_training
 from viralscope.cli import App, main
+from viralscope.store import models as modelstore
 
 
 @main.group("sentiment")
