@@ -40,7 +40,7 @@ from viralscope.core.errors import (
     RateLimited,
     ViralscopeError,
 )
-from viralscope.store import Store
+from viralscope.store import Store, runs
 
 log = logging.getLogger(__name__)
 
@@ -424,21 +424,13 @@ def _begin(store: Store, result: RunResult) -> dict[str, str]:
     (``_mark_running``): most runs of a one-minute loop find nothing new and cost the store one write."""
     store.ensure()
     result.started_at = _stamp()
-    with store.read() as con:
-        return dict(con.execute("SELECT key, value FROM cursors WHERE source = ?", [result.source]).fetchall())
+    return {key: value for _, key, value in runs.cursors(store, result.source)}
 
 
 def _mark_running(store: Store, result: RunResult) -> None:
     """Record the run as running before its first mentions are written (a killed run then shows as one)."""
-    with store.write() as con:
-        # A run of this source still marked running was killed: say so rather than leave it running forever.
-        con.execute("UPDATE collector_runs SET status = 'interrupted' WHERE source = ? AND status = 'running'",
-                    [result.source])
-        con.execute(
-            "INSERT INTO collector_runs (run_id, source, query, started_at, status, mentions_new, mentions_updated,"
-            " pages, errors) VALUES (?, ?, ?, ?, 'running', 0, 0, 0, 0)",
-            [result.run_id, result.source, result.query, result.started_at],
-        )
+    # A run of this source still marked running was killed: it says so rather than stay running forever.
+    runs.mark_running(store, result.run_id, result.source, result.query, result.started_at)
     result.recorded = True
 
 
@@ -458,27 +450,12 @@ def _finish_runs(store: Store, finished: list[tuple[RunResult, dict]]) -> None:
     """
     cursors = {k: v for _, c in finished for k, v in (c or {}).items()}
     fresh = [r for r, _ in finished if not r.recorded]
-    with store.write() as con:
-        if cursors:
-            rows = [(source, key, value, _stamp()) for (source, key), value in cursors.items()]
-            pairs = " OR ".join(["(source = ? AND key = ?)"] * len(rows))
-            con.execute(f"DELETE FROM cursors WHERE {pairs}", [v for r in rows for v in r[:2]])  # noqa: S608
-            con.execute(f"INSERT INTO cursors VALUES {', '.join(['(?, ?, ?, ?)'] * len(rows))}",  # noqa: S608
-                        [v for r in rows for v in r])
-        if fresh:
-            con.execute(
-                """INSERT INTO collector_runs (finished_at, status, mentions_new, mentions_updated, pages, errors,
-                       last_error, rate_limit, run_id, source, query, started_at)
-                   VALUES """ + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(fresh)),  # noqa: S608
-                [v for r in fresh for v in (*_ending(r), r.run_id, r.source, r.query, r.started_at or _stamp())],
-            )
-        for r, _ in finished:
-            if r not in fresh:
-                con.execute(
-                    """UPDATE collector_runs SET finished_at = ?, status = ?, mentions_new = ?, mentions_updated = ?,
-                           pages = ?, errors = ?, last_error = ?, rate_limit = ? WHERE run_id = ?""",
-                    [*_ending(r), r.run_id],
-                )
+    runs.finish_runs(
+        store, cursors,
+        [(*_ending(r), r.run_id, r.source, r.query, r.started_at or _stamp()) for r in fresh],
+        [(*_ending(r), r.run_id) for r, _ in finished if r not in fresh],
+        at=_stamp(),
+    )
     for r in fresh:
         r.recorded = True
 
@@ -492,13 +469,7 @@ def record_skip(store: Store, name: str, message: str, query: str = "") -> RunRe
     """A source that could not start (no credentials): one row so the Sources page says why."""
     result = RunResult(name, query, status="skipped", message=message)
     store.ensure()
-    with store.write() as con:
-        now = _stamp()
-        con.execute(
-            "INSERT INTO collector_runs (run_id, source, query, started_at, finished_at, status, mentions_new,"
-            " mentions_updated, pages, errors, last_error) VALUES (?, ?, ?, ?, ?, 'skipped', 0, 0, 0, 0, ?)",
-            [result.run_id, name, query, now, now, message],
-        )
+    runs.record_skip(store, result.run_id, name, query, message, at=_stamp())
     return result
 
 

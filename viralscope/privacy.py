@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 import secrets as _secrets
 
@@ -133,16 +132,7 @@ def _store_key(store) -> bytes:
     """The store's own key, created once (atomically: two processes racing agree on the first one)."""
     store.ensure()
     # Read first: a read-only store (the output of ``spark analyze``) carries its key and takes no write.
-    saved = store.scalar("SELECT value FROM meta WHERE key = ?", [META_KEY])
-    if saved is not None:
-        return bytes.fromhex(json.loads(saved))
-    with store.write() as con:
-        con.execute(
-            "INSERT INTO meta SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = ?)",
-            [META_KEY, json.dumps(_secrets.token_hex(32)), META_KEY],
-        )
-        value = con.execute("SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchone()[0]
-    return bytes.fromhex(json.loads(value))
+    return bytes.fromhex(store.claim_meta(META_KEY, _secrets.token_hex(32)))
 
 
 def brand_accounts(config) -> list[str]:

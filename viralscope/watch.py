@@ -36,12 +36,15 @@ import time
 import uuid
 from dataclasses import dataclass, field, replace
 
+import pandas as pd
+
 from collectors.base import parse_duration
 from collectors.http import as_clock
 from viralscope import alerts, collecting, scoring
 from viralscope.collecting import RunResult
 from viralscope.core.errors import ViralscopeError
-from viralscope.store import Store
+from viralscope.core.times import to_db
+from viralscope.store import Store, runs
 
 log = logging.getLogger(__name__)
 
@@ -108,10 +111,8 @@ def _iso(t) -> str | None:
 def coverage(store: Store, names: list[str]) -> dict[str, dt.datetime | None]:
     """Per source, up to when every one of its searches is collected: the earliest end of a finished span,
     or the start of an unfinished one (None before the first page)."""
-    with store.read() as con:
-        rows = con.execute("SELECT source, value FROM cursors").fetchall()
     out: dict[str, dt.datetime | None] = dict.fromkeys(names)
-    for source, value in rows:
+    for source, _, value in runs.cursors(store):
         try:
             c = json.loads(value)
             t = collecting.parse_time(c["until"] if c.get("complete") else c["since"], "cursor")
@@ -208,14 +209,13 @@ class Watcher:
 
     def _record(self, c: Cycle) -> None:
         self.store.ensure()
-        with self.store.write() as con:
-            con.execute(
-                "INSERT INTO watch_cycles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [c.cycle_id, c.started_at, c.finished_at, c.status, json.dumps(c.sources(), sort_keys=True),
-                 c.new, c.scored, c.checked, c.incidents, c.sent, json.dumps(c.problems) if c.problems else None,
-                 c.message or None, os.getpid(), socket.gethostname()],
-            )
-            con.execute("DELETE FROM watch_cycles WHERE finished_at < ?", [c.finished_at - KEEP_CYCLES])
+        runs.record_cycle(
+            self.store,
+            [c.cycle_id, c.started_at, c.finished_at, c.status, json.dumps(c.sources(), sort_keys=True),
+             c.new, c.scored, c.checked, c.incidents, c.sent, json.dumps(c.problems) if c.problems else None,
+             c.message or None, os.getpid(), socket.gethostname()],
+            keep_after=c.finished_at - KEEP_CYCLES,
+        )
 
     # -- the loop ------------------------------------------------------------------------------------
 
@@ -258,16 +258,8 @@ def health(store: Store, *, now: dt.datetime | None = None) -> dict:
     minutes, covered_until, new, errors, last_error — from the last cycle), ``alerts_sent_24h`` and
     ``cycles_24h``. Reads a handful of rows; a store written before ``watch`` existed has no such table.
     """
-    import pandas as pd
-
     now = now or dt.datetime.now(dt.UTC)
-    with store.reader() as r:
-        exists = r.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = 'watch_cycles'")
-        last = r.query("SELECT * FROM watch_cycles ORDER BY finished_at DESC LIMIT 1") if exists else None
-        day = r.query(
-            "SELECT count(*) AS cycles, coalesce(sum(alerts_sent), 0) AS sent FROM watch_cycles WHERE finished_at >= ?",
-            [(now - dt.timedelta(days=1)).astimezone(dt.UTC).replace(tzinfo=None)],
-        ) if exists else None
+    last, day = runs.last_cycle(store, since=to_db(now - dt.timedelta(days=1)))
     if last is None or last.empty:
         return {"last": None, "sources": pd.DataFrame(), "alerts_sent_24h": 0, "cycles_24h": 0}
     row = last.iloc[0]

@@ -263,6 +263,17 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------------------
 
+    def claim_meta(self, key: str, value):
+        """The value stored under ``key``, storing ``value`` first when there is none — atomically: two
+        processes racing both get the first one. A read-only store answers what it holds."""
+        saved = self.get_meta(key)
+        if saved is not None:
+            return saved
+        with self.write() as con:
+            con.execute("INSERT INTO meta SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = ?)",
+                        [key, json.dumps(value, default=str), key])
+            return json.loads(con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()[0])
+
     def set_meta(self, key: str, value, con: duckdb.DuckDBPyConnection | None = None) -> None:
         def run(c):
             c.execute("DELETE FROM meta WHERE key = ?", [key])
