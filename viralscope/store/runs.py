@@ -87,3 +87,31 @@ def last_cycle(store: Store, *, since: dt.datetime) -> tuple[pd.DataFrame | None
             [since],
         )
     return last, day
+
+
+def source_status(store: Store) -> pd.DataFrame:
+    """Per source: its last run (when, status, error, rate-limit state), and totals over all runs.
+
+    Columns: ``source, last_started_at, last_finished_at, last_status, last_error, last_rate_limit (JSON),
+    last_new, last_updated, runs, mentions_new, errors, mentions_stored``. Aggregated in the database.
+    """
+    return store.query(
+        """
+        WITH ranked AS (
+            SELECT *, row_number() OVER (PARTITION BY source ORDER BY started_at DESC, run_id) AS r
+            FROM collector_runs
+        ), totals AS (
+            SELECT source, count(*) AS runs, sum(mentions_new) AS mentions_new, sum(errors) AS errors
+            FROM collector_runs GROUP BY source
+        ), stored AS (
+            SELECT source, count(*) AS mentions_stored FROM mentions GROUP BY source
+        )
+        SELECT l.source, l.started_at AS last_started_at, l.finished_at AS last_finished_at,
+               l.status AS last_status, l.last_error, l.rate_limit AS last_rate_limit,
+               l.mentions_new AS last_new, l.mentions_updated AS last_updated,
+               t.runs, t.mentions_new, t.errors, coalesce(s.mentions_stored, 0) AS mentions_stored
+        FROM ranked l JOIN totals t USING (source) LEFT JOIN stored s USING (source)
+        WHERE l.r = 1
+        ORDER BY l.source
+        """
+    )
