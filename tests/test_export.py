@@ -107,3 +107,16 @@ def test_write_table_is_atomic(tmp_path):
         write_table(unserialisable, "jsonl", out)
     assert out.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["t.jsonl"]  # no temporary file left behind
+
+
+def test_xlsx_sizes_columns_and_formats_numbers(tmp_path):
+    import pandas as pd
+
+    df = pd.DataFrame({"mentions_new": [21387, 5], "share": [0.1234, 0.5], "revenue": [185000.5, 12.0],
+                       "text": ["a long sentence about the lamp that reads well", "short"]})
+    sheet = load_workbook(write_table(df, "xlsx", tmp_path / "t.xlsx"))["data"]
+    widths = {c: sheet.column_dimensions[c].width for c in "ABCD"}
+    assert widths["A"] >= len("mentions_new") + 2 and widths["D"] >= len(df["text"][0]) and widths["C"] < widths["D"]
+    assert sheet["A2"].number_format == "#,##0" and sheet["A2"].value == 21387  # a number, shown with separators
+    assert sheet["B2"].number_format == "0.000" and sheet["C2"].number_format == "#,##0.00"
+    assert sheet.freeze_panes == "A2"

@@ -26,6 +26,8 @@ FORMATS = ("csv", "jsonl", "xlsx")
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 #: Excel's sheet limit, less the header row.
 XLSX_MAX_ROWS = 1_048_575
+#: Rows read to size a column (the widest value among them, up to 60 characters).
+XLSX_WIDTH_ROWS = 500
 
 
 def is_formula_like(value) -> bool:
@@ -123,10 +125,18 @@ def _xlsx(df: pd.DataFrame, path: Path, sheet: str) -> None:
     _xlsx_book({sheet: df}, path)
 
 
+def _width(df: pd.DataFrame, column, header: str) -> float:
+    """Characters of the widest of the header and the first rows' values, between 8 and 60."""
+    sample = df[column].head(XLSX_WIDTH_ROWS)
+    values = [len(str(_plain_xlsx(v) or "")) for v in sample]
+    return float(min(60, max(8, len(header) + 2, *(v + 2 for v in values))))
+
+
 def _xlsx_book(tables: dict[str, pd.DataFrame], path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
     for name, df in tables.items():
@@ -138,8 +148,10 @@ def _xlsx_book(tables: dict[str, pd.DataFrame], path: Path) -> None:
         ws.freeze_panes = "A2"
         bold = Font(bold=True)
         header = []
-        for c in df.columns:
-            cell = WriteOnlyCell(ws, value=str(c))
+        for i, c in enumerate(df.columns, start=1):
+            name = str(c)
+            ws.column_dimensions[get_column_letter(i)].width = _width(df, c, name)
+            cell = WriteOnlyCell(ws, value=name)
             cell.font = bold
             header.append(cell)
         ws.append(header)
@@ -162,6 +174,12 @@ def _xlsx_cell(ws, cell_type, value):
     cell = cell_type(ws, value=value)
     if isinstance(value, pd.Timestamp | np.datetime64) or hasattr(value, "isoformat"):
         cell.number_format = "yyyy-mm-dd hh:mm:ss" if hasattr(value, "hour") else "yyyy-mm-dd"
+    elif isinstance(value, bool):
+        pass
+    elif isinstance(value, int):
+        cell.number_format = "#,##0"
+    elif isinstance(value, float):
+        cell.number_format = "#,##0.00" if abs(value) >= 1 or value == 0 else "0.000"
     return cell
 
 
