@@ -29,8 +29,9 @@ def test_every_format_is_written(hostile_store, tmp_path, fmt, magic):  # noqa: 
     store, _config = hostile_store
     res = _run(store, "report", "--week", "2026-W06", "--format", fmt, "--out", str(tmp_path / "lumio-{week}.out"))
     assert res.exit_code == 0, res.output
-    out = tmp_path / "lumio-2026-W06.out"
-    assert out.read_bytes().startswith(magic) and "2026-W06" in res.output
+    # The CSV report is a zip of one CSV per table, and is named so.
+    out = tmp_path / ("lumio-2026-W06.zip" if fmt == "csv" else "lumio-2026-W06.out")
+    assert out.read_bytes().startswith(magic) and "2026-W06" in res.output and str(out) in res.output
     if fmt == "csv":
         names = zipfile.ZipFile(out).namelist()
         assert names[0] == "2026-W06/about.csv" and "2026-W06/notable_mentions.csv" in names

@@ -78,7 +78,8 @@ def pdf_bytes(html: str) -> bytes:
 
 
 def render(report: WeeklyReport, fmt: str, out: str | os.PathLike) -> Path:
-    """Write ``report`` as ``fmt`` (html, xlsx, csv or pdf) to ``out``."""
+    """Write ``report`` as ``fmt`` (html, xlsx, csv or pdf) to ``out``; returns the path written (for csv,
+    a zip of one CSV per table, ``out`` with the suffix ``.zip``)."""
     out = Path(out)
     if fmt == "html":
         text = render_html(report)
@@ -87,6 +88,8 @@ def render(report: WeeklyReport, fmt: str, out: str | os.PathLike) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         return exporting.write_sheets(report.all_tables(), out)
     if fmt == "csv":
+        # A zip of one CSV per table, and named so: "week.csv" becomes "week.zip" (the path returned says so).
+        out = out if out.suffix.lower() == ".zip" else out.with_suffix(".zip")
         return _atomic(out, lambda p: _csv_zip(report, p))
     if fmt == "pdf":
         data = pdf_bytes(render_html(report))
