@@ -42,6 +42,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from viralscope.core import settings
 from viralscope.core.errors import ConfigError
 
 #: What ``alerts check`` watches: negative-mention crises of the brand (``metrics.detect_crises``) and
@@ -230,7 +231,7 @@ def read_config_file(path: str | os.PathLike) -> Config:
 
 def load_config(flag: str | None = None, *, store=None) -> Config:
     """The configuration in force (see the module docstring for the order)."""
-    explicit = flag or os.environ.get("VIRALSCOPE_CONFIG")
+    explicit = flag or settings.value("VIRALSCOPE_CONFIG")
     if explicit:
         return read_config_file(explicit)
     if Path("viralscope.toml").exists():

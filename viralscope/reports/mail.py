@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from viralscope.core.errors import ConfigError, ViralscopeError
-from viralscope.core.settings import secret
+from viralscope.core.settings import VARIABLES, secret, value
 from viralscope.reports.build import WeeklyReport
 
 __all__ = ["MailSettings", "mail_settings", "message", "send"]
@@ -60,8 +60,9 @@ def mail_settings(config) -> MailSettings:
     tables = [dict(raw.get("report", {}) or {}), dict(raw.get("alerts", {}) or {})]
 
     def pick(key, env=None, default=None):
-        if env and os.environ.get(env, "").strip():
-            return os.environ[env].strip()
+        found = (secret(env) if VARIABLES[env].secret else value(env)) if env else None
+        if found:
+            return found
         for t in tables:
             if t.get(key) not in (None, "", []):
                 return t[key]
