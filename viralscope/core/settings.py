@@ -6,9 +6,9 @@ echoed; ``VARIABLES`` marks them so the documentation (``table``) shows no value
 may name another variable for a secret (``webhook_env``, ``smtp_password_env``, ``pseudonym_key_env``, …): the
 declared name is then the documented default.
 
-Two modules touch ``os.environ`` beside this one, on purpose (``PASS_THROUGH``): the ``dashboard`` command hands
-the whole environment on to the Streamlit process it starts. Spark's own variables (``PYSPARK_*``) are read and
-set through ``value`` and ``provide`` here like any other.
+One other module touches ``os.environ``, on purpose (``PASS_THROUGH``): the ``dashboard`` command hands the whole
+environment on to the Streamlit process it starts. Spark's own variables (``PYSPARK_*``) are read and set through
+``value`` and ``provide`` here like any other.
 """
 
 from __future__ import annotations
