@@ -28,6 +28,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from viralscope.core import settings
 from viralscope.core.settings import resolve
 
 __all__ = ["SessionCache", "session_key"]
@@ -50,7 +51,7 @@ def default_path() -> Path | None:
         return None
     if value:
         return Path(value).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+    base = settings.value("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "viralscope" / "sessions.json"
 
 

@@ -10,8 +10,9 @@ import pytest
 
 from viralscope.store import Store
 
-# The Spark tests' shared session and demo world (fixtures ``spark`` and ``demo``; they skip without Spark).
-pytest_plugins = ["tests.spark_world"]
+# Shared fixtures: the Spark tests' session and demo world (``spark`` and ``demo``; they skip without Spark),
+# and the reports' stores (``demo_store``, ``unscored_store``, ``hostile_store``, built once per session).
+pytest_plugins = ["tests.spark_world", "tests.reports_world"]
 
 # Environment variables that could carry credentials, proxies or point at a real store.
 _CLEARED_PREFIXES = ("REDDIT_", "MASTODON_", "BLUESKY_", "YOUTUBE_", "X_", "VIRALSCOPE_", "SMTP_")

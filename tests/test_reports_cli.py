@@ -11,7 +11,6 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from tests.reports_world import hostile_store, unscored_store  # noqa: F401 - fixtures
 from viralscope import reports
 from viralscope.cli import main
 from viralscope.core.errors import InputError
@@ -23,7 +22,7 @@ def _run(store, *args, env=None):
 
 @pytest.mark.parametrize("fmt, magic", [("html", b"<!DOCTYPE html>"), ("xlsx", b"PK"), ("csv", b"PK"),
                                         ("pdf", b"%PDF")])
-def test_every_format_is_written(hostile_store, tmp_path, fmt, magic):  # noqa: F811
+def test_every_format_is_written(hostile_store, tmp_path, fmt, magic):
     if fmt == "pdf":
         pytest.importorskip("weasyprint", reason="PDF needs WeasyPrint")
     store, _config = hostile_store
@@ -40,7 +39,7 @@ def test_every_format_is_written(hostile_store, tmp_path, fmt, magic):  # noqa: 
 
 @pytest.mark.parametrize("week, why", [("2026-06", "is not an ISO week"), ("2025-W53", "has no week 53"),
                                        ("next", "is not an ISO week")])
-def test_a_bad_week_is_one_line(hostile_store, tmp_path, week, why):  # noqa: F811
+def test_a_bad_week_is_one_line(hostile_store, tmp_path, week, why):
     store, _config = hostile_store
     res = _run(store, "report", "--week", week, "--out", str(tmp_path / "r.html"))
     assert res.exit_code == 1 and why in res.output and len(res.output.strip().splitlines()) == 1
@@ -56,7 +55,7 @@ def test_weeks():
         reports.iso_week("2026-W00")
 
 
-def test_sections_say_what_is_not_computed(unscored_store, tmp_path):  # noqa: F811
+def test_sections_say_what_is_not_computed(unscored_store, tmp_path):
     store, config = unscored_store
     built = reports.build(store, config, "2026-W04")
     by = {s.key: s for s in built.sections}
@@ -129,7 +128,7 @@ def _config(tmp_path, port, **report):
     return str(path)
 
 
-def test_email_delivers_the_report_with_the_password_from_the_environment(hostile_store, smtp, tmp_path):  # noqa: F811
+def test_email_delivers_the_report_with_the_password_from_the_environment(hostile_store, smtp, tmp_path):
     store, _config_obj = hostile_store
     cfg = _config(tmp_path, smtp.server_address[1], email_to=["marketing@example.com"], email_from="r@example.com",
                   smtp_user="reports")
@@ -148,7 +147,7 @@ def test_email_delivers_the_report_with_the_password_from_the_environment(hostil
     assert attachment.get_payload(decode=True) == (tmp_path / "w.xlsx").read_bytes()
 
 
-def test_a_refused_login_fails_without_showing_the_password(hostile_store, smtp, tmp_path):  # noqa: F811
+def test_a_refused_login_fails_without_showing_the_password(hostile_store, smtp, tmp_path):
     store, _c = hostile_store
     cfg = _config(tmp_path, smtp.server_address[1], email_to="a@example.com", smtp_user="reports")
     env = {"VIRALSCOPE_SMTP_PASSWORD": "wrong-password"}
@@ -158,7 +157,7 @@ def test_a_refused_login_fails_without_showing_the_password(hostile_store, smtp,
     assert "wrong-password" not in res.output and (tmp_path / "w.html").exists()
 
 
-def test_email_without_a_recipient_stops_before_any_work(hostile_store, tmp_path):  # noqa: F811
+def test_email_without_a_recipient_stops_before_any_work(hostile_store, tmp_path):
     store, _c = hostile_store
     cfg = _config(tmp_path, 25)
     res = CliRunner().invoke(main, ["--db", str(store.path), "--config", cfg, "report", "--week", "2026-W06",

@@ -13,7 +13,6 @@ from streamlit.testing.v1 import AppTest
 from tests import dashboard_browser as web
 from tests import dashboard_world
 from tests.dashboard_server import serving
-from tests.reports_world import demo_store  # noqa: F401 - fixture
 from tests.test_reports_safety import ALLOWED_TAGS, _Page
 from viralscope import reports
 from viralscope.store import Store
@@ -38,7 +37,7 @@ def run(db: Path, monkeypatch, query: dict | None = None, path: str = PAGE) -> A
     return at.run()
 
 
-def test_the_page_offers_the_last_complete_week(demo_store, monkeypatch):  # noqa: F811
+def test_the_page_offers_the_last_complete_week(demo_store, monkeypatch):
     store, _truth, _config = demo_store
     at = run(store.path, monkeypatch)
     assert not at.exception, at.exception
@@ -48,7 +47,7 @@ def test_the_page_offers_the_last_complete_week(demo_store, monkeypatch):  # noq
                                                                        "CSV (zip, a file per table)"]
 
 
-def test_the_preview_and_files_are_the_chosen_week(demo_store, monkeypatch):  # noqa: F811
+def test_the_preview_and_files_are_the_chosen_week(demo_store, monkeypatch):
     store, _truth, _config = demo_store
     at = run(store.path, monkeypatch, {"week": "2026-W06"})
     assert not at.exception, at.exception
@@ -60,7 +59,7 @@ def test_the_preview_and_files_are_the_chosen_week(demo_store, monkeypatch):  # 
     assert "2026-W06/kpis.csv" in zipfile.ZipFile(io.BytesIO(bundle["csv"])).namelist()
 
 
-def test_the_week_and_authors_choice_go_into_the_link(demo_store, monkeypatch):  # noqa: F811
+def test_the_week_and_authors_choice_go_into_the_link(demo_store, monkeypatch):
     store, _truth, _config = demo_store
     at = run(store.path, monkeypatch)
     at.selectbox(key="report_week").set_value("2026-W07").run()

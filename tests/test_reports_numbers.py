@@ -12,7 +12,6 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from tests.reports_world import demo_store  # noqa: F401 - fixture
 from viralscope import kpis, reports
 from viralscope.cli import main
 from viralscope.config import load_config
@@ -51,7 +50,7 @@ class _KpiRows(HTMLParser):
 
 
 @pytest.fixture(scope="module", params=sorted(WEEKS))
-def built(request, demo_store, tmp_path_factory):  # noqa: F811
+def built(request, demo_store, tmp_path_factory):
     store, _truth, _config = demo_store
     week = request.param
     out = tmp_path_factory.mktemp(week)
@@ -118,7 +117,7 @@ def test_the_xlsx_and_csv_hold_the_printed_kpis(built):
         assert rows[key]["display"] == k["display"] and csv_rows[key]["display"] == neutralize(k["display"])
 
 
-def test_the_tables_agree_with_the_kpis(built, demo_store):  # noqa: F811
+def test_the_tables_agree_with_the_kpis(built, demo_store):
     week, printed, report, _files = built
     store, _truth, config = demo_store
     volume = report.tables["volume"]
@@ -140,7 +139,7 @@ def test_the_tables_agree_with_the_kpis(built, demo_store):  # noqa: F811
     assert int(conv.loc[conv["period"] == "this week", "conversions"].sum()) == details["conversions_window"]
 
 
-def test_the_crisis_week_shows_the_demo_crisis(demo_store):  # noqa: F811
+def test_the_crisis_week_shows_the_demo_crisis(demo_store):
     import pandas as pd
 
     store, truth, config = demo_store
@@ -163,7 +162,7 @@ CHANGED = ("mention_lift", "positive_mention_lift", "negative_mention_lift", "co
            "mean_share_order")
 
 
-def test_the_dashboard_shows_the_printed_kpis(built, demo_store, monkeypatch):  # noqa: F811
+def test_the_dashboard_shows_the_printed_kpis(built, demo_store, monkeypatch):
     """The Overview's cards, rendered, against the JSON ``viralscope metrics`` printed for the same week."""
     import datetime as dt
     from pathlib import Path

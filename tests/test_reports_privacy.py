@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from tests.reports_world import hostile_store  # noqa: F401 - fixture
 from viralscope import ingest, privacy
 from viralscope.cli import main
 from viralscope.store import Store
@@ -27,7 +26,7 @@ def _text_of(path) -> str:
 
 
 @pytest.mark.parametrize("suffix, fmt", [(".html", "html"), (".xlsx", "xlsx"), (".zip", "csv")])
-def test_reports_name_no_author_by_default(hostile_store, tmp_path, suffix, fmt):  # noqa: F811
+def test_reports_name_no_author_by_default(hostile_store, tmp_path, suffix, fmt):
     store, _config = hostile_store
     out = tmp_path / f"r{suffix}"
     res = CliRunner().invoke(main, ["--db", str(store.path), "report", "--week", "2026-W06", "--format", fmt,
@@ -113,7 +112,7 @@ def test_pseudonymizer_is_keyed_and_keeps_missing_values():
     assert "k1" not in repr(p)
 
 
-def test_export_alerts_joins_incidents_and_what_was_sent(hostile_store, tmp_path):  # noqa: F811
+def test_export_alerts_joins_incidents_and_what_was_sent(hostile_store, tmp_path):
     store, _config = hostile_store
     from viralscope import tables
     from viralscope.config import load_config

@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from tests.reports_world import demo_store  # noqa: F401 - fixture
 from viralscope import reports
 
 WEEK = "2026-W06"
@@ -16,7 +15,7 @@ FIRST, SECOND = pd.Timestamp("2026-03-02 07:00:01", tz="UTC"), pd.Timestamp("202
 
 
 @pytest.fixture(scope="module")
-def twice(demo_store, tmp_path_factory):  # noqa: F811
+def twice(demo_store, tmp_path_factory):
     store, _truth, config = demo_store
     out = tmp_path_factory.mktemp("twice")
     files = []

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 from openpyxl import load_workbook
 
-from tests.reports_world import EVIL_URL, HOSTILE, HOSTILE_WEEK, hostile_store  # noqa: F401 - fixture
+from tests.reports_world import EVIL_URL, HOSTILE, HOSTILE_WEEK
 from viralscope import reports
 
 #: Every element the report template draws; anything else was built from data.
@@ -47,7 +47,7 @@ class _Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def report(hostile_store):  # noqa: F811
+def report(hostile_store):
     store, config = hostile_store
     return reports.build(store, config, HOSTILE_WEEK, include_authors=True)
 
@@ -61,7 +61,7 @@ def test_the_hostile_text_reaches_the_report(report):
 
 
 @pytest.mark.parametrize("include_authors", [True, False])
-def test_html_has_nothing_executable(hostile_store, include_authors):  # noqa: F811
+def test_html_has_nothing_executable(hostile_store, include_authors):
     store, config = hostile_store
     built = reports.build(store, config, HOSTILE_WEEK, include_authors=include_authors)
     html = reports.render_html(built)

@@ -35,9 +35,7 @@ import json
 import logging
 import os
 import re
-import smtplib
 import socket
-import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import urlsplit
@@ -48,8 +46,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 import metrics
-from viralscope import kpis
-from viralscope.config import Detection
+from viralscope import kpis, mail
+from viralscope.config import AlertsSection, Detection
 from viralscope.core.settings import secret
 from viralscope.core.times import utc
 
@@ -202,41 +200,24 @@ class WebhookTarget:
 
 
 class EmailTarget:
-    """Plain-text e-mail over SMTP (STARTTLS or SSL optional, login from environment variables)."""
+    """Plain-text e-mail over SMTP (STARTTLS or SSL optional, login from environment variables): ``viralscope.mail``."""
 
     name = "email"
 
-    def __init__(self, to: list[str], *, sender: str, host: str, port: int, tls: str = "none",
-                 user: str | None = None, password: str | None = None, retries: int = 2, backoff: float = 0.5):
-        self.to, self.sender, self.host, self.port, self.tls = to, sender, host, port, tls
-        self.user, self.password, self.retries, self.backoff = user, password, retries, backoff
+    def __init__(self, settings: mail.MailSettings):
+        self.settings = settings
 
     def secrets(self) -> list[str]:
-        return [self.password or "", self.user or ""]
+        return self.settings.secrets()
 
     def send(self, subject: str, body: str) -> str:
         msg = EmailMessage()
-        msg["Subject"], msg["From"], msg["To"] = subject, self.sender, ", ".join(self.to)
+        msg["Subject"], msg["From"], msg["To"] = subject, self.settings.sender, ", ".join(self.settings.to)
         msg.set_content(body)
-        for attempt in range(self.retries + 1):
-            try:
-                cls = smtplib.SMTP_SSL if self.tls == "ssl" else smtplib.SMTP
-                with cls(self.host, self.port, timeout=SMTP_TIMEOUT) as smtp:
-                    if self.tls == "starttls":
-                        smtp.starttls()
-                    if self.user and self.password:
-                        smtp.login(self.user, self.password)
-                    smtp.send_message(msg)
-                return f"sent to {len(self.to)} recipient(s)"
-            except smtplib.SMTPResponseException as exc:
-                transient = 400 <= exc.smtp_code < 500
-                why = f"mail server answered {exc.smtp_code}"
-            except (OSError, smtplib.SMTPException) as exc:
-                transient, why = True, f"mail server unreachable ({type(exc).__name__})"
-            if not transient or attempt == self.retries:
-                raise DeliveryFailed(why)
-            time.sleep(self.backoff * 2**attempt)
-        raise DeliveryFailed("mail not sent")
+        try:
+            return mail.send(msg, self.settings)
+        except mail.MailFailed as exc:
+            raise DeliveryFailed(str(exc)) from None
 
 
 class DeliveryFailed(Exception):
@@ -245,25 +226,17 @@ class DeliveryFailed(Exception):
 
 def targets(config) -> tuple[list, list[str]]:
     """The configured targets whose secrets are present, and one problem line per target that is not usable."""
-    cfg = dict(config.alerts) if config is not None else {}
+    cfg = config.alerts if config is not None else AlertsSection()
     out, problems = [], []
-    backoff = float(cfg.get("retry_backoff", 0.5))
-    if cfg.get("webhook_env"):
-        url = secret(str(cfg["webhook_env"]))
+    if cfg.webhook_env:
+        url = secret(cfg.webhook_env)
         if url:
-            out.append(WebhookTarget(url, retries=int(cfg.get("retries", 3)), backoff=backoff))
+            backoff = cfg.retry_backoff if cfg.retry_backoff is not None else 0.5
+            out.append(WebhookTarget(url, retries=cfg.retries if cfg.retries is not None else 3, backoff=backoff))
         else:
-            problems.append(f"webhook: environment variable {cfg['webhook_env']} is not set")
-    if cfg.get("email_to"):
-        to = cfg["email_to"] if isinstance(cfg["email_to"], list) else [cfg["email_to"]]
-        user = secret(str(cfg["smtp_user_env"])) if cfg.get("smtp_user_env") else None
-        password = secret(str(cfg["smtp_password_env"])) if cfg.get("smtp_password_env") else None
-        out.append(EmailTarget(
-            [str(a) for a in to], sender=str(cfg.get("email_from", "viralscope@localhost")),
-            host=str(cfg.get("smtp_host", "localhost")), port=int(cfg.get("smtp_port", 25)),
-            tls=str(cfg.get("smtp_tls", "none")), user=user, password=password,
-            retries=int(cfg.get("retries", 2)), backoff=backoff,
-        ))
+            problems.append(f"webhook: environment variable {cfg.webhook_env} is not set")
+    if cfg.email_to:
+        out.append(EmailTarget(mail.mail_settings(cfg, backoff=0.5, timeout=SMTP_TIMEOUT, where="[alerts]")))
     if not out and not problems:
         problems.append("no alert target is configured ([alerts] webhook_env or email_to)")
     return out, problems
@@ -420,7 +393,7 @@ def _detect(store, config, *, now, since, brand):
     (in the scope it was detected in), and the rows of ``alerts_sent`` as they were when the counts were read."""
     store.ensure()
     now = utc(now) if now is not None else pd.Timestamp.now(tz="UTC")
-    lookback = pd.Timedelta(hours=float(dict(config.alerts if config else {}).get("lookback_hours", 24)))
+    lookback = pd.Timedelta(hours=(config.alerts if config else AlertsSection()).lookback_hours)
     since = utc(since) if since is not None else now - lookback
     read_from = min(since, now) - pd.Timedelta(days=kpis.CRISIS_HISTORY_DAYS)
     competitors = []

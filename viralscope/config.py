@@ -37,11 +37,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from viralscope.core import settings
 from viralscope.core.errors import ConfigError
 
 #: What ``alerts check`` watches: negative-mention crises of the brand (``metrics.detect_crises``) and
@@ -76,16 +78,144 @@ class Campaign:
     currency: str = "USD"
 
 
+#: How the SMTP connection is secured: none, STARTTLS on a plain connection, or SSL from the start.
+TLS_MODES = ("none", "starttls", "ssl")
+
+# What a key of a typed section must hold: (check, what the error says it must be, conversion).
+_KINDS = {
+    "text": (lambda v: isinstance(v, str), "a string", str),
+    "whole": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "a whole number ≥ 0", int),
+    "number": (lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v >= 0, "a number ≥ 0", float),
+    "hours": (lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v > 0,
+              "a positive number of hours", float),
+    "tls": (lambda v: isinstance(v, str) and v.lower() in TLS_MODES, "one of " + ", ".join(TLS_MODES), str.lower),
+    "addresses": (lambda v: isinstance(v, str) or (isinstance(v, list) and all(isinstance(a, str) for a in v)),
+                  "an address or a list of addresses",
+                  lambda v: tuple(a.strip() for a in (v.split(",") if isinstance(v, str) else v) if a.strip())),
+    "table": (lambda v: isinstance(v, dict), "a table", dict),
+}
+
+
+def _key(kind: str, default=None):
+    return field(default=default, metadata={"kind": kind})
+
+
+@dataclass(frozen=True)
+class Smtp:
+    """The SMTP keys ``[alerts]`` and ``[report]`` share; None where the file says nothing (each user has its
+    own defaults, see ``viralscope.mail``). A password is never read from the file: the key ``smtp_password``
+    is accepted and ignored, ``smtp_password_env`` names the variable that holds it."""
+
+    email_to: tuple[str, ...] = _key("addresses", ())
+    email_from: str | None = _key("text")
+    smtp_host: str | None = _key("text")
+    smtp_port: int | None = _key("whole")
+    smtp_tls: str | None = _key("tls")
+    smtp_user: str | None = _key("text")
+    smtp_user_env: str | None = _key("text")
+    smtp_password_env: str | None = _key("text")
+    retries: int | None = _key("whole")
+    retry_backoff: float | None = _key("number")
+
+
+@dataclass(frozen=True)
+class AlertsSection(Smtp):
+    """``[alerts]``: where alerts go (a webhook, e-mail), how far back they are news, and what is watched."""
+
+    webhook_env: str | None = _key("text")
+    lookback_hours: float = _key("number", 24.0)
+    negative: dict = _key("table", None)
+    volume: dict = _key("table", None)
+
+    def table(self, kind: str) -> dict:
+        """``[alerts.<kind>]`` as written (checked by ``parse_config``), or an empty table."""
+        return dict(getattr(self, kind) or {})
+
+
+@dataclass(frozen=True)
+class ReportSection(Smtp):
+    """``[report]``: the e-mail of ``report --email`` (over ``[alerts]``'s SMTP keys, see ``viralscope.mail``)."""
+
+
+@dataclass(frozen=True)
+class MetricsSection:
+    """``[metrics]``: the money and time assumptions of the KPIs (docs/metrics.md)."""
+
+    cpm: float = _key("number", 5.0)
+    currency: str = _key("text", "USD")
+    reach_rate: float = _key("number", 1.0)
+    response_final_hours: float = _key("hours", 48.0)
+
+
+@dataclass(frozen=True)
+class PrivacySection:
+    """``[privacy]``: the variable holding the key of author pseudonyms (docs/reports.md)."""
+
+    pseudonym_key_env: str = _key("text", "VIRALSCOPE_PSEUDONYM_KEY")
+
+
+#: The typed sections: the attribute of ``Config`` that holds each, its class, and keys accepted but ignored.
+SECTIONS = {"alerts": (AlertsSection, ("smtp_password",)), "report": (ReportSection, ("smtp_password",)),
+            "metrics": (MetricsSection, ()), "privacy": (PrivacySection, ())}
+
+
+def _section(cls, table, name: str, origin: str, ignored: tuple[str, ...] = ()):
+    """``[name]`` of the file ``origin`` as ``cls``: every key known and of its type, or a one-line ConfigError."""
+    if table is None:
+        table = {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{origin}: {name}: must be a table")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    values = {}
+    for key, value in table.items():
+        if key in ignored:
+            continue
+        if key not in fields:
+            known = ", ".join(sorted(set(fields) | set(ignored)))
+            raise ConfigError(f"{origin}: {name}: unknown key {key!r} (known: {known})")
+        check, expected, convert = _KINDS[fields[key].metadata["kind"]]
+        if not check(value):
+            raise ConfigError(f"{origin}: {name}.{key}: {value!r} is not {expected}")
+        values[key] = convert(value)
+    return cls(**values)
+
+
 @dataclass(frozen=True)
 class Config:
     brand: Brand | None = None
     competitors: tuple[Brand, ...] = ()
     campaigns: tuple[Campaign, ...] = ()
-    alerts: dict = field(default_factory=dict)
     sources: dict = field(default_factory=dict)
     themes: dict = field(default_factory=dict)
     origin: str = "defaults"
     raw: dict = field(default_factory=dict)
+
+    # The typed sections, each parsed and checked once, when first used (``check`` parses them all).
+    @functools.cached_property
+    def alerts(self) -> AlertsSection:
+        return self._section("alerts")
+
+    @functools.cached_property
+    def report(self) -> ReportSection:
+        return self._section("report")
+
+    @functools.cached_property
+    def metrics(self) -> MetricsSection:
+        return self._section("metrics")
+
+    @functools.cached_property
+    def privacy(self) -> PrivacySection:
+        return self._section("privacy")
+
+    def _section(self, name: str):
+        cls, ignored = SECTIONS[name]
+        return _section(cls, self.raw.get(name), name, self.origin, ignored)
+
+    def check(self) -> Config:
+        """This configuration, once every typed section has been parsed (a ConfigError names the first fault)."""
+        for name in SECTIONS:
+            getattr(self, name)
+        return self
 
     @property
     def brands(self) -> tuple[Brand, ...]:
@@ -104,7 +234,7 @@ class Config:
     def detection(self, kind: str, brand: str | None) -> Detection:
         """``[alerts.<kind>]`` for ``brand``: its own table under ``brands`` over the kind's, over the defaults
         (every kind watched, the detector's default settings)."""
-        table = dict(self.alerts.get(kind) or {})
+        table = self.alerts.table(kind)
         own = dict((table.get("brands") or {}).get(brand) or {}) if brand else {}
         enabled = bool(own.get("enabled", table.get("enabled", True)))
         settings = {k: v for k, v in table.items() if k not in ("enabled", "competitors", "brands")}
@@ -116,7 +246,7 @@ class Config:
     def watched_competitors(self, kind: str) -> tuple[Brand, ...]:
         """Competitors whose incidents of ``kind`` are watched beside the brand's: their volume spikes unless
         ``[alerts.volume] competitors = false`` (or their own ``enabled = false``); never their crises."""
-        if kind != "volume" or not dict(self.alerts.get(kind) or {}).get("competitors", True):
+        if kind != "volume" or not self.alerts.table(kind).get("competitors", True):
             return ()
         return tuple(c for c in self.competitors if self.detection(kind, c.name).enabled)
 
@@ -201,15 +331,14 @@ def parse_config(raw: dict, origin: str) -> Config:
         )
     brand = _brand(raw["brand"], f"{origin}: brand") if "brand" in raw else None
     competitors = tuple(_brand(b, f"{origin}: competitors[{i}]") for i, b in enumerate(raw.get("competitors", [])))
-    alerts = dict(raw.get("alerts", {}))
+    alerts = raw.get("alerts") or {}
     for kind in DETECTIONS:
-        _detection_table(alerts.get(kind), kind, f"{origin}: alerts.{kind}",
+        _detection_table(alerts.get(kind) if isinstance(alerts, dict) else None, kind, f"{origin}: alerts.{kind}",
                          {b.name for b in ((brand,) if brand else ()) + competitors})
     return Config(
         brand=brand,
         competitors=competitors,
         campaigns=tuple(campaigns),
-        alerts=alerts,
         sources=dict(raw.get("sources", {})),
         themes=dict(raw.get("themes", {})),
         origin=origin,
@@ -225,12 +354,12 @@ def read_config_file(path: str | os.PathLike) -> Config:
         raise ConfigError(f"{path}: configuration file not found") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    return parse_config(raw, str(path))
+    return parse_config(raw, str(path)).check()
 
 
 def load_config(flag: str | None = None, *, store=None) -> Config:
     """The configuration in force (see the module docstring for the order)."""
-    explicit = flag or os.environ.get("VIRALSCOPE_CONFIG")
+    explicit = flag or settings.value("VIRALSCOPE_CONFIG")
     if explicit:
         return read_config_file(explicit)
     if Path("viralscope.toml").exists():
@@ -238,5 +367,5 @@ def load_config(flag: str | None = None, *, store=None) -> Config:
     if store is not None and store.path.exists():
         saved = store.get_meta("config")
         if saved:
-            return parse_config(saved, f"{store.path} (saved by the demo world)")
+            return parse_config(saved, f"{store.path} (saved by the demo world)").check()
     return Config()

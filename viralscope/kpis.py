@@ -20,6 +20,7 @@ import diffusion
 import metrics
 from metrics.lift import HISTORY_DAYS, MIN_REFERENCE_DAYS
 from metrics.response import QUESTION_PATTERN
+from viralscope.config import MetricsSection
 from viralscope.core.errors import InputError, Problem
 from viralscope.core.times import default_baseline, interval, utc
 
@@ -29,7 +30,7 @@ NOT_SCORED = "the mentions are not scored for sentiment yet (run viralscope anal
 #: KPIs that mean nothing before the sentiment stage has labelled the mentions.
 UNSCORED_NA = ("positive_mention_lift", "negative_mention_lift", "net_sentiment", "perception_change",
                "amplification_asymmetry", "crisis_incidents")
-DEFAULT_CPM = 5.0
+DEFAULT_CPM = MetricsSection.cpm
 
 DEFINITIONS = {
     "mention_lift": ("Mention lift", "change",
@@ -436,10 +437,9 @@ def _earned_media(store, config, cond, params, window) -> dict:
             WHERE created_at >= ? AND created_at < ? AND {cond}""",  # noqa: S608 - cond is fixed by scope
         [_naive(window[0]), _naive(window[1]), *params],
     )
-    settings = (config.raw.get("metrics", {}) if config is not None else {}) or {}
-    cpm = float(settings.get("cpm", DEFAULT_CPM))
-    currency = str(settings.get("currency", "USD"))
-    r = metrics.earned_media_value(row, cpm=cpm, reach_rate=float(settings.get("reach_rate", 1.0)))
+    settings = config.metrics if config is not None else MetricsSection()
+    cpm, currency = settings.cpm, settings.currency
+    r = metrics.earned_media_value(row, cpm=cpm, reach_rate=settings.reach_rate)
     return _kpi("earned_media_value", r, window=window, baseline=None, n=int(row["count"].iat[0]),
                 currency=currency, extra_definition=f" (CPM {cpm:g} {currency}, configurable as [metrics] cpm)")
 
@@ -489,12 +489,8 @@ def first_brand_replies(store, accounts, cond: str, params, window, end) -> pd.D
 
 def response_final_after(config) -> str:
     """How old a complaint or question must be to count (``[metrics] response_final_hours``, default 48)."""
-    settings = (config.raw.get("metrics", {}) if config is not None else {}) or {}
-    hours = settings.get("response_final_hours", 48)
-    if isinstance(hours, bool) or not isinstance(hours, int | float) or hours <= 0:
-        raise InputError(Problem(config.origin, None, "metrics.response_final_hours",
-                                 f"{hours!r} is not a positive number of hours"))
-    return f"{float(hours):g}h"
+    hours = (config.metrics if config is not None else MetricsSection()).response_final_hours
+    return f"{hours:g}h"
 
 
 def _response_kpis(store, config, brand_name, cond, params, window, now) -> dict:

@@ -32,11 +32,12 @@ import secrets as _secrets
 import numpy as np
 import pandas as pd
 
+from viralscope.config import PrivacySection
 from viralscope.core.settings import secret
 
 __all__ = ["KEY_ENV", "META_KEY", "PREFIX", "Pseudonymizer", "for_store", "protect"]
 
-KEY_ENV = "VIRALSCOPE_PSEUDONYM_KEY"
+KEY_ENV = PrivacySection.pseudonym_key_env
 META_KEY = "pseudonym_key"
 PREFIX = "anon-"
 _DIGITS = 12
@@ -146,8 +147,7 @@ def for_store(store, config, *, include_authors: bool = False) -> Pseudonymizer 
     """The pseudonymizer for what ``store`` exports, or None when authors are to be shown as they are."""
     if include_authors:
         return None
-    privacy = (config.raw.get("privacy", {}) if config is not None else {}) or {}
-    variable = str(privacy.get("pseudonym_key_env", KEY_ENV))
+    variable = (config.privacy if config is not None else PrivacySection()).pseudonym_key_env
     value = secret(variable)
     if value:
         return Pseudonymizer(value.encode(), brand_accounts(config), origin=f"environment ({variable})")

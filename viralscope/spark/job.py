@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import secrets
 import sys
 import time
@@ -31,6 +30,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
 from viralscope import readers
+from viralscope.core import settings as env
 from viralscope.core.errors import InputError, Problem
 from viralscope.spark import cascades as cascading
 from viralscope.spark import links, read
@@ -62,9 +62,9 @@ def session(master: str | None = None, conf: dict[str, str] | None = None, app: 
     if master:
         builder = builder.master(master)
     # Under spark-submit (which starts this driver through a gateway it names) the cluster's settings decide.
-    local = master.startswith("local") if master else "PYSPARK_GATEWAY_PORT" not in os.environ
-    if local and not os.environ.get("PYSPARK_PYTHON"):
-        os.environ["PYSPARK_PYTHON"] = sys.executable
+    local = master.startswith("local") if master else env.value("PYSPARK_GATEWAY_PORT") is None
+    if local:
+        env.provide("PYSPARK_PYTHON", sys.executable)
     settings = {
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.execution.arrow.pyspark.enabled": "true",
