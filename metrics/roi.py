@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from viralscope.core.errors import InputError, Problem
 from viralscope.core import reasons
+from viralscope.core.errors import InputError, Problem
 from viralscope.core.results import finite, na, need, ok, weights
 from viralscope.core.times import interval
 
