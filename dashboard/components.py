@@ -13,45 +13,17 @@ import streamlit as st
 
 from dashboard import fmt, i18n
 from dashboard.safety import md, safe_urls
-
-#: Units a KPI dict can carry (those of ``viralscope.kpis``), and how a value in that unit is written.
-_RELATIVE = {"change", "relative", "lift"}
-_PERCENT = {"share", "percent", "%"}
+from viralscope import kpi_registry
 
 
 def format_value(value, unit: str | None, lang: str) -> str:
-    if value is None:
-        return i18n.t("common.na", lang)
-    unit = (unit or "").lower()
-    if unit in _RELATIVE:
-        return fmt.percent(value, lang, signed=True)
-    if unit in _PERCENT:
-        return fmt.percent(value, lang)
-    if unit in ("score", "points"):
-        return f"{value:+.2f}"
-    if unit == "ratio":
-        return f"{value:.2f}×"
-    if unit == "hops":
-        return f"{value:.2f}"
-    if unit in ("minutes", "min"):
-        return fmt.minutes(value, lang)
-    if unit in ("count", "mentions", "accounts", ""):
-        return fmt.number(value, lang) if float(value).is_integer() else fmt.number(value, lang, digits=2)
-    if unit == "currency":
-        return fmt.compact(value, lang)
-    return f"{fmt.number(value, lang, digits=2)} {unit}"
+    """A KPI's number on a card (``kpi_registry.format_value``, compact style)."""
+    return kpi_registry.format_value(value, unit, lang, compact_style=True, na=i18n.t("common.na", lang))
 
 
 def n_text(n, lang: str) -> str:
     """What a KPI is computed from, each count named: ``window 7,669; baseline 6,564`` (a bare count alone)."""
-    if isinstance(n, dict):
-        return "; ".join(f"{_n_label(k, lang)} {fmt.number(v, lang)}" for k, v in n.items())
-    return fmt.number(n, lang)
-
-
-def _n_label(key: str, lang: str) -> str:
-    name = f"n.{key}"
-    return i18n.t(name, lang) if name in i18n.STRINGS else key.replace("_", " ")
+    return kpi_registry.n_text(n, lang)
 
 
 def _window_text(window, lang: str) -> str:
@@ -67,20 +39,22 @@ def kpi_card(k: dict, lang: str) -> None:
     """One KPI: value, interval, what it is computed from (window, baseline, n), how, and why n/a."""
     ok = k.get("status", "ok") == "ok" and k.get("value") is not None
     key = k.get("key")
-    label = i18n.t(f"kpi.{key}.label", lang) if f"kpi.{key}.label" in i18n.STRINGS else k.get("label")
+    known = key in kpi_registry.REGISTRY
+    label = kpi_registry.label(key, lang) if known else k.get("label")
     definition = k.get("definition")
-    if lang == "ko" and f"kpi.{key}.def_ko" in i18n.STRINGS:  # the metrics module defines in English
-        definition = i18n.STRINGS[f"kpi.{key}.def_ko"]["ko"]
+    if known and lang != "en":  # the KPI's own definition adds its settings in English
+        definition = kpi_registry.definition(key, lang)
+    about = "\n\n".join(x for x in (kpi_registry.help_text(key, lang) if known else None, definition) if x)
     with st.container(border=True):
         st.metric(md(label or key or ""),
                   format_value(k.get("value") if ok else None, k.get("unit"), lang),
-                  help=md(definition) if definition else None)
+                  help=md(about) if about else None)
         lines = []
         if ok and k.get("ci_low") is not None and k.get("ci_high") is not None:
             lines.append(f"{i18n.t('common.ci', lang)}: {format_value(k['ci_low'], k.get('unit'), lang)} … "
                          f"{format_value(k['ci_high'], k.get('unit'), lang)}")
         if not ok and k.get("reason"):
-            lines.append(md(k["reason"]))
+            lines.append(md(kpi_registry.reason(k, lang)))
         lines.append(f"{i18n.t('common.window', lang)}: {_window_text(k.get('window'), lang)}")
         if k.get("baseline"):
             lines.append(f"{i18n.t('common.baseline', lang)}: {_window_text(k['baseline'], lang)}")

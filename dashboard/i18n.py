@@ -7,7 +7,8 @@ A test checks that every key has both languages.
 
 from __future__ import annotations
 
-from viralscope.core import settings
+from viralscope import kpi_registry
+from viralscope.core import reasons, settings
 
 LANGUAGES = {"en": "English", "ko": "한국어"}
 
@@ -80,20 +81,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "common.window": {"en": "Window", "ko": "기간"},
     "common.baseline": {"en": "Baseline", "ko": "비교 기간"},
     "common.n": {"en": "n", "ko": "표본 수"},
-    # What each count under a KPI card is (the keys of the KPI's ``n``).
-    "n.window": {"en": "window", "ko": "기간"},
-    "n.baseline": {"en": "baseline", "ko": "비교 기간"},
-    "n.days_window": {"en": "days in window", "ko": "기간 일수"},
-    "n.days_baseline": {"en": "days in baseline", "ko": "비교 기간 일수"},
-    "n.sessions_window": {"en": "sessions in window", "ko": "기간 세션 수"},
-    "n.new_customers_window": {"en": "new customers in window", "ko": "기간 신규 고객 수"},
-    "n.new_customers_baseline": {"en": "new customers in baseline", "ko": "비교 기간 신규 고객 수"},
-    "n.negative": {"en": "negative-rooted cascades", "ko": "부정 원글 캐스케이드"},
-    "n.positive": {"en": "positive-rooted cascades", "ko": "긍정 원글 캐스케이드"},
-    "n.final": {"en": "complaints and questions old enough", "ko": "충분히 지난 불만과 질문"},
-    "n.answered": {"en": "answered", "ko": "응답된 건"},
-    "n.shares": {"en": "shares", "ko": "공유"},
-    "n.cascades": {"en": "cascades", "ko": "캐스케이드"},
     "overview.no_baseline": {"en": "The window starts with the data, so there is no baseline to compare with: "
                                    "pick a shorter period (a campaign, the last 28 days) in the sidebar.",
                              "ko": "기간이 데이터 시작과 같아 비교할 기간이 없습니다. 사이드바에서 더 짧은 기간"
@@ -141,67 +128,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "overview.volume_brand": {"en": "Mention volume by brand", "ko": "브랜드별 멘션량"},
     "overview.volume_source": {"en": "Mention volume by source", "ko": "소스별 멘션량"},
     "overview.campaign": {"en": "Campaign: {name}", "ko": "캠페인: {name}"},
-    "kpi.mention_lift.label": {"en": "Mention lift", "ko": "멘션 증가율"},
-    "kpi.positive_mention_lift.label": {"en": "Positive mention lift", "ko": "긍정 멘션 증가율"},
-    "kpi.negative_mention_lift.label": {"en": "Negative mention lift", "ko": "부정 멘션 증가율"},
-    "kpi.net_sentiment.label": {"en": "Net sentiment", "ko": "순 감성"},
-    "kpi.perception_change.label": {"en": "Net sentiment change", "ko": "순 감성 변화"},
-    "kpi.share_of_voice.label": {"en": "Share of voice", "ko": "점유율 (SOV)"},
-    "kpi.mean_max_share_depth.label": {"en": "Mean maximum share depth", "ko": "평균 최대 공유 깊이"},
-    "kpi.mean_share_order.label": {"en": "Mean share order", "ko": "평균 공유 차수"},
-    "kpi.amplification_asymmetry.label": {"en": "Amplification asymmetry", "ko": "확산 비대칭"},
-    "kpi.conversion_change.label": {"en": "Conversion rate change", "ko": "전환율 변화"},
-    "kpi.cac_change.label": {"en": "CAC change", "ko": "고객 획득 비용 변화"},
-    "kpi.incremental_conversions.label": {"en": "Incremental conversions", "ko": "증분 전환"},
-    "kpi.viral_roi.label": {"en": "Viral ROI", "ko": "바이럴 ROI"},
-    "kpi.earned_media_value.label": {"en": "Earned media value (estimate)", "ko": "언드 미디어 가치 (추정)"},
-    "kpi.response_answer_rate.label": {"en": "Answer rate", "ko": "응답률"},
-    "kpi.response_time_median.label": {"en": "Median response time (answered)", "ko": "응답 시간 중앙값 (응답된 건)"},
-    "kpi.response_time_p90.label": {"en": "Response time P90 (answered)", "ko": "응답 시간 P90 (응답된 건)"},
-    "kpi.answered_within_1h.label": {"en": "Answered within 1 hour", "ko": "1시간 내 응답 비율"},
-    "kpi.crisis_incidents.label": {"en": "Crisis incidents", "ko": "위기 사건 수"},
-    "kpi.mention_lift.def_ko": {"en": "", "ko": "기간의 일평균 멘션 수 ÷ 비교 기간의 일평균 멘션 수 − 1. 95% 구간은 정확 포아송 비율비 구간을 비교 기간의 일별 변동으로 넓힌 것."},
-    "kpi.positive_mention_lift.def_ko": {"en": "", "ko": "긍정으로 분류된 멘션의 멘션 증가율."},
-    "kpi.negative_mention_lift.def_ko": {"en": "", "ko": "부정으로 분류된 멘션의 멘션 증가율."},
-    "kpi.net_sentiment.def_ko": {"en": "", "ko": "기간 내 (긍정 − 부정) ÷ (긍정 + 부정). 윌슨 구간."},
-    "kpi.perception_change.def_ko": {"en": "", "ko": "기간의 순 감성 − 비교 기간의 순 감성. 뉴컴 구간."},
-    "kpi.share_of_voice.def_ko": {"en": "", "ko": "기간 내 브랜드 멘션 ÷ 추적하는 모든 브랜드의 멘션. 윌슨 구간."},
-    "kpi.mean_max_share_depth.def_ko": {"en": "", "ko": "기간에 시작된 캐스케이드(멘션 2개 이상)의 가장 깊은 공유 차수의 평균 (대시보드에서 흔히 \"평균 공유 깊이\"라 부르는 값). 캐스케이드를 재표집한 부트스트랩 구간."},
-    "kpi.mean_share_order.def_ko": {"en": "", "ko": "기간에 시작된 캐스케이드의 모든 공유의 차수 평균 (1 = 원글의 직접 공유). 캐스케이드 단위로 재표집한 부트스트랩 구간."},
-    "kpi.amplification_asymmetry.def_ko": {"en": "", "ko": "기간 내 부정 원글 캐스케이드 평균 크기 ÷ 긍정 원글 캐스케이드 평균 크기. 브랜드 자체 계정의 멘션과 원글은 제외. 부트스트랩 구간."},
-    "kpi.conversion_change.def_ko": {"en": "", "ko": "기간의 전환율 ÷ 반사실 전환율(비교 기간에 요일과 추세로 적합, 캠페인 기간 제외) − 1. 구간은 전환율의 일별 변동에서 계산하며 날 사이의 자기상관을 반영."},
-    "kpi.cac_change.def_ko": {"en": "", "ko": "기간의 (지출 ÷ 신규 고객) ÷ 비교 기간의 같은 값 − 1. 날 사이의 자기상관을 반영한 구간."},
-    "kpi.incremental_conversions.def_ko": {"en": "", "ko": "기간의 전환 − 반사실 세션 × 반사실 전환율 (둘 다 비교 기간에 요일과 추세로 적합, 캠페인 기간 제외): 캠페인이 데려온 추가 방문도 계산."},
-    "kpi.viral_roi.def_ko": {"en": "", "ko": "(증분 전환 × 전환당 가치 − 기간 내 캠페인 비용) ÷ 그 비용. 비용은 기간에 포함된 캠페인 일수만큼 나눔. 증분 전환의 구간을 그대로 전달."},
-    "kpi.earned_media_value.def_ko": {"en": "", "ko": "추정 노출(각 멘션 작성자의 팔로워 수) × CPM ÷ 1000."},
-    "kpi.response_answer_rate.def_ko": {"en": "", "ko": "충분히 지난(기본 48시간) 불만과 질문 중 그 시간 안에 스레드에서 브랜드 계정의 답변을 받은 비율. 윌슨 구간."},
-    "kpi.response_time_median.def_ko": {"en": "", "ko": "답변을 받은 불만과 질문에서 첫 브랜드 답변까지 걸린 시간의 중앙값. 부트스트랩 구간."},
-    "kpi.response_time_p90.def_ko": {"en": "", "ko": "답변을 받은 불만과 질문의 90%가 첫 브랜드 답변을 받은 시간. 부트스트랩 구간."},
-    "kpi.answered_within_1h.def_ko": {"en": "", "ko": "모든 불만과 질문 중 60분 안에 브랜드 답변을 받은 비율. 윌슨 구간."},
-    "kpi.crisis_incidents.def_ko": {"en": "", "ko": "기간 내 사건 수: 부정 멘션(수 또는 비율)이 계절 기준보다 크게, 유의하게 높은 시간대."},
-    "kpi.mentions.label": {"en": "Mentions", "ko": "멘션 수"},
-    "kpi.mentions.def": {"en": "Count of mentions in the window that match the filters (every kind: posts, "
-                               "replies, shares, quotes).",
-                         "ko": "필터에 맞는 기간 내 멘션 수 (게시물, 답글, 공유, 인용 모두 포함)."},
-    "kpi.baseline_mentions.label": {"en": "Mentions in baseline", "ko": "비교 기간 멘션 수"},
-    "kpi.baseline_mentions.def": {"en": "The same count over the equally long period just before the window.",
-                                  "ko": "기간 바로 앞의 같은 길이 기간에서 센 같은 멘션 수."},
-    "kpi.authors.label": {"en": "Distinct authors", "ko": "고유 작성자"},
-    "kpi.authors.na": {"en": "these mentions carry no author id or name, so their authors cannot be counted",
-                       "ko": "이 멘션에는 작성자 ID나 이름이 없어 작성자 수를 셀 수 없습니다"},
-    "kpi.authors.def": {"en": "Accounts that wrote at least one of these mentions (an account is a source and an "
-                              "author id, or the author's name when the id is missing); mentions without either "
-                              "are not counted (n = the mentions with an author).",
-                        "ko": "이 멘션 중 하나 이상을 쓴 계정 수 (계정 = 소스 + 작성자 ID, ID가 없으면 작성자 이름). "
-                              "둘 다 없는 멘션은 세지 않습니다 (n = 작성자가 있는 멘션 수)."},
-    "kpi.reshares.label": {"en": "Shares and quotes", "ko": "공유 및 인용"},
-    "kpi.reshares.def": {"en": "Mentions of kind share or quote in the window: how often the conversation was "
-                               "passed on.",
-                         "ko": "기간 내 공유 또는 인용 유형 멘션 수: 대화가 얼마나 전달되었는지."},
-    "kpi.roots.label": {"en": "Cascades started", "ko": "시작된 캐스케이드"},
-    "kpi.roots.def": {"en": "Original posts in the window (mentions without a parent): each is the root of a "
-                            "cascade.",
-                      "ko": "기간 내 원본 게시물 수 (부모가 없는 멘션): 각각이 캐스케이드의 뿌리입니다."},
     # -- mentions --------------------------------------------------------------------------------
     "mentions.title": {"en": "Mentions", "ko": "멘션"},
     "mentions.subtitle": {"en": "Every mention behind the numbers: search, sort, open the original.",
@@ -551,6 +477,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "sources.col.covered_until": {"en": "Collected up to", "ko": "수집 완료 시점"},
     "sources.col.new": {"en": "New (last cycle)", "ko": "신규 (마지막 주기)"},
 }
+
+# Every KPI's label (``kpi.<key>.label``), plain help (``.help``) and definition (``.def``), from the registry.
+STRINGS.update(kpi_registry.strings())
+STRINGS.update({f"n.{key}": dict(names) for key, names in kpi_registry.N_LABELS.items()})  # what each n counts
+STRINGS["kpi.authors.na"] = dict(reasons.REASONS["no_author_ids"])
 
 
 def default_language() -> str:

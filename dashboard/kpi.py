@@ -6,9 +6,10 @@ baseline, n, definition`` — the shape ``viralscope.kpis`` returns — so the p
 
 from __future__ import annotations
 
-from dashboard import i18n, queries
+from dashboard import queries
 from dashboard.filters import Filters
-from viralscope import kpis
+from viralscope import kpi_registry, kpis
+from viralscope.core.results import na
 from viralscope.store import Store
 
 
@@ -19,10 +20,10 @@ def volume_kpis(store: Store, f: Filters, lang: str) -> list[dict]:
     window, baseline = f.window, f.baseline().window
 
     def card(key: str, value: int, n: int, *, with_baseline: bool = True) -> dict:
-        return {"key": key, "label": i18n.t(f"kpi.{key}.label", lang), "value": value, "ci_low": None,
-                "ci_high": None, "unit": "count", "status": "ok", "reason": None, "window": window,
-                "baseline": baseline if with_baseline else None, "n": n,
-                "definition": i18n.t(f"kpi.{key}.def", lang)}
+        return {"key": key, "label": kpi_registry.label(key, lang), "value": value, "ci_low": None,
+                "ci_high": None, "unit": kpi_registry.REGISTRY[key].unit, "status": "ok", "reason": None,
+                "window": window, "baseline": baseline if with_baseline else None, "n": n,
+                "definition": kpi_registry.definition(key, lang)}
 
     return [
         card("mentions", now["mentions"], now["mentions"], with_baseline=False),
@@ -36,14 +37,14 @@ def volume_kpis(store: Store, f: Filters, lang: str) -> list[dict]:
 def authors(card: dict, mentions: int, lang: str) -> dict:
     """Distinct authors is unknown, not 1, when the mentions carry no author id or name (an import without them)."""
     if mentions and not card["n"]:
-        card.update(status="n/a", value=None, reason=i18n.t("kpi.authors.na", lang))
+        why = na("no_author_ids")
+        card.update(status="n/a", value=None, reason=kpi_registry.reason(why, lang),
+                    reason_code=why["reason_code"], reason_params=why["reason_params"])
     return card
 
 
-#: The Overview's headline KPIs (issue #6), in this order; the others go below them.
-RESPONSE = ("response_answer_rate", "response_time_median", "response_time_p90", "answered_within_1h")
-HEADLINE = ("mention_lift", "positive_mention_lift", "perception_change", "mean_max_share_depth",
-            "conversion_change", "viral_roi")
+#: The Overview's headline KPIs, in this order (the others go below them), and its response-time cards.
+RESPONSE, HEADLINE = kpi_registry.RESPONSE, kpi_registry.OVERVIEW
 
 
 def metric_args(f: Filters, config) -> tuple:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from diffusion.cascades import cascade_members
+from viralscope.core import reasons
 from viralscope.core.errors import InputError, Problem
 from viralscope.core.stats import bootstrap_means, wilson
 from viralscope.core.times import period_start, utc
@@ -100,7 +101,7 @@ def mean_max_depth(cascades: pd.DataFrame, window=None, *, level: float = 0.95, 
     out = {"estimate": None, "ci_low": None, "ci_high": None, "n": m,
            "singletons": int((inside["size"] < 2).sum()), "window": window}
     if m == 0:
-        return _status(out, "no cascade with 2 or more mentions")
+        return _status(out, "no_spread_cascades")
     out["estimate"] = float(spread.mean())
     if m >= 2:
         boot = bootstrap_means(spread, n_boot, np.random.default_rng(seed))
@@ -109,9 +110,12 @@ def mean_max_depth(cascades: pd.DataFrame, window=None, *, level: float = 0.95, 
     return _status(out, None)
 
 
-def _status(out: dict, reason: str | None) -> dict:
-    """The result shape every number has (``status`` "ok" or "n/a" with its ``reason``)."""
-    out["status"], out["reason"] = ("ok", None) if out["estimate"] is not None else ("n/a", reason)
+def _status(out: dict, code: str | None) -> dict:
+    """The result shape every number has (``status`` "ok" or "n/a" with its ``reason`` and its code)."""
+    if out["estimate"] is not None:
+        out["status"], out["reason"] = "ok", None
+    else:
+        out.update(status="n/a", reason=reasons.text(code), reason_code=code, reason_params={})
     return out
 
 
@@ -179,7 +183,7 @@ def mean_share_order(cascades: pd.DataFrame, window=None, *, level: float = 0.95
     out = {"estimate": None, "ci_low": None, "ci_high": None, "n": int(shares.sum()), "cascades": int(keep.sum()),
            "window": window}
     if not len(shares):
-        return _status(out, "no shares of posts in the window")
+        return _status(out, "no_shares")
     out["estimate"] = float(total.sum() / shares.sum())
     if len(shares) >= 2:
         pairs, counts = np.unique(np.column_stack([shares, total]), axis=0, return_counts=True)

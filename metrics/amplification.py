@@ -129,7 +129,7 @@ def amplification_asymmetry(cascades: pd.DataFrame, *, brand_accounts=(), n_boot
              "mean_negative": float(neg.mean()) if len(neg) else None,
              "mean_positive": float(pos.mean()) if len(pos) else None}
     if len(neg) < 2 or len(pos) < 2:
-        return na("fewer than 2 negative-rooted or positive-rooted cascades", **facts)
+        return na("few_polar_cascades", **facts)
     rng = np.random.default_rng(seed)
     bn, bp = bootstrap_means(neg, n_boot, rng), bootstrap_means(pos, n_boot, rng)
     ratio, diff = bn / bp, bn - bp

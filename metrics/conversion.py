@@ -126,12 +126,11 @@ def _periods(daily: pd.DataFrame, window, baseline, columns=("sessions", "conver
         facts["revenue_window"] = float(W["revenue"].sum())
     reason = None
     if len(W) == 0:
-        reason = "no days with sessions in the window"
+        reason = ("no_session_days_window", {})
     elif len(B) < 3:
-        reason = (f"the baseline has {len(B)} days with sessions; at least 3 are needed to measure day-to-day "
-                  "variation")
+        reason = ("few_baseline_days", {"days": len(B)})
     elif B["conversions"].sum() <= 0:
-        reason = "no conversions in the baseline"
+        reason = ("no_baseline_conversions", {})
     return window, baseline, W, B, facts, reason
 
 
@@ -140,7 +139,7 @@ def counterfactual_run(daily: pd.DataFrame, window, baseline, arrays, level: flo
     :func:`incremental_arrays`) on their days: ``(model, df, window sessions, result, facts)``, or the n/a."""
     window, baseline, W, B, facts, reason = _periods(daily, window, baseline)
     if reason:
-        return na(reason, **facts)
+        return na(*reason, **facts)
     model, tb, Xb, tw, Xw = model_design(B["date"], W["date"], baseline[0])
     sw = W["sessions"].to_numpy(float)
     r = arrays(B["conversions"].to_numpy(float), B["sessions"].to_numpy(float), W["conversions"].to_numpy(float), sw,
@@ -290,9 +289,9 @@ def cac_change(daily: pd.DataFrame, window, baseline=None, *, level: float = 0.9
              "new_customers_window": float(cw.sum()), "new_customers_baseline": float(cb.sum())}
     for name, rows in parts.items():
         if not len(rows) or rows["new_customers"].sum() <= 0:
-            return na(f"no new customers in the {name}", **facts)
+            return na(f"no_new_customers_{name}", **facts)
         if rows["spend"].sum() <= 0:
-            return na(f"no spend recorded in the {name}", **facts)
+            return na(f"no_spend_{name}", **facts)
     cac_w, cac_b = W["spend"].sum() / cw.sum(), B["spend"].sum() / cb.sum()
     est = cac_w / cac_b - 1
     if len(cw) < 2 or len(cb) < 2:

@@ -53,9 +53,9 @@ def rate_ratio(n1: float, t1: float, n0: float, t0: float, *, dispersion: float 
     'n/a'
     """
     if t1 <= 0 or t0 <= 0:
-        return na("a period has no length")
+        return na("empty_period")
     if n0 <= 0:
-        return na("no events in the reference period, so the ratio is unbounded")
+        return na("no_reference_events")
     phi = max(1.0, float(dispersion))
     x, m = n1 / phi, (n1 + n0) / phi
     alpha = 1 - level
@@ -239,9 +239,9 @@ def mention_lift(mentions: pd.DataFrame, window, baseline=None, *, label: str | 
         "rate_window": n1 / d1, "rate_baseline": n0 / d0, "label": label,
     }
     if n0 <= 0:
-        return na("no mentions in the baseline, so the lift is unbounded", **facts)
+        return na("no_baseline_mentions", **facts)
     if n0 < MIN_BASE:
-        return na(f"base too small: {n0:g} mentions in the baseline, fewer than {MIN_BASE}", **facts)
+        return na("base_too_small", {"n": n0, "minimum": MIN_BASE}, **facts)
     mix, phi, rho, used = _log_ratio_mixture(ts, w, window, baseline, max(n1, 0.5), n0)
     L = float(np.log(max(n1, 0.5) / d1) - np.log(n0 / d0))
     tail = (1 - level) / 2

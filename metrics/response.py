@@ -131,7 +131,7 @@ def response_times(mentions: pd.DataFrame, brand_accounts, window=None, *, now=N
     need(mentions, [parent_col])
     accounts = {_norm(a) for a in (brand_accounts or [])}
     if not accounts:
-        return na("no brand accounts are configured", n=0)
+        return na("no_brand_accounts", n=0)
     m = mentions.reset_index(drop=True)
     ts = times(m["created_at"])
     ids = m["id"].astype(str).to_numpy()
@@ -300,9 +300,8 @@ def response_summary(items: pd.DataFrame, *, now, within: str = "1h", final_afte
              "n_complaints": _flag(items, "complaint")[final].sum(), "n_questions": _flag(items, "question")[final].sum(),
              "km_median_minutes": km, "within": within}
     if not final.any():
-        why = (f"no complaint or question in the window is {final_after} old yet" if len(items)
-               else "no complaints or questions in the window")
-        return na(why, n_answered=0, answer_rate=None, share_within=None, p90_minutes=None, **facts)
+        why = ("items_not_final", {"final_after": final_after}) if len(items) else ("no_items", {})
+        return na(*why, n_answered=0, answer_rate=None, share_within=None, p90_minutes=None, **facts)
     minutes = np.maximum(minutes_all[final], 0.0)
     answered = answered_by_now[final] & (minutes <= final_td / pd.Timedelta(minutes=1))
     n, k = int(final.sum()), int(answered.sum())
@@ -317,7 +316,7 @@ def response_summary(items: pd.DataFrame, *, now, within: str = "1h", final_afte
                  share_within=quick / n, share_within_ci_low=quick_lo, share_within_ci_high=quick_hi,
                  day_design_effect=phi)
     if not k:
-        return na("no complaint or question has had a brand reply", p90_minutes=None, **facts)
+        return na("no_replies", p90_minutes=None, **facts)
     delays = minutes[answered]
     when = days_final[answered].reset_index(drop=True)
     median, lo, hi = _quantile_interval(delays, 0.5, level, _day_deff(when, delays <= np.median(delays)))

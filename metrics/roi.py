@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from viralscope.core import reasons
 from viralscope.core.errors import InputError, Problem
 from viralscope.core.results import finite, na, need, ok, weights
 from viralscope.core.times import interval
@@ -97,18 +98,16 @@ def viral_roi(incremental: dict, *, cost: float | None, value_per_conversion: fl
                                  "not of conversion_change (a rate change counts no extra traffic)"))
     cost_f, vpc = finite(cost), finite(value_per_conversion)
     if cost_f is None:
-        return na("no campaign cost is configured", cost=cost_f)
+        return na("no_campaign_cost", cost=cost_f)
     if cost_f <= 0:
-        return na("the campaign's cost in the window is zero, so a return on it is undefined", cost=cost_f)
+        return na("zero_campaign_cost", cost=cost_f)
     revenue = finite(window_revenue if window_revenue is not None else (incremental or {}).get("revenue_window"))
     if revenue is not None and cost_f < MIN_COST_SHARE_OF_REVENUE * revenue:
-        return na(f"the campaign's cost in the window ({cost_f:,.0f}) is below 1% of the window's revenue "
-                  f"({revenue:,.0f}): check the configured cost", cost=cost_f, revenue_window=revenue)
+        return na("campaign_cost_tiny", {"cost": cost_f, "revenue": revenue}, cost=cost_f, revenue_window=revenue)
     if vpc is None or vpc < 0:
-        return na("no value per conversion is configured and no revenue is recorded", cost=cost_f)
+        return na("no_value_per_conversion", cost=cost_f)
     if not incremental or incremental.get("status") != "ok":
-        why = (incremental or {}).get("reason") or "no incremental conversions"
-        return na(f"incremental conversions are n/a: {why}", cost=cost_f)
+        return na("incremental_na", {"why": reasons.of(incremental, "no_incremental")}, cost=cost_f)
     inc = [finite(incremental.get(k)) for k in ("estimate", "ci_low", "ci_high")]
     value = [None if x is None else x * vpc for x in inc]
 
@@ -164,7 +163,7 @@ def earned_media_value(mentions: pd.DataFrame, *, cpm: float, reach_rate: float 
     assumptions = (f"impressions = followers of each mention's author × {reach_rate:g}; "
                    f"CPM {cpm:g} per 1000 impressions")
     if n <= 0:
-        return na("no mentions in the window", impressions=0.0, cpm=cpm, reach_rate=reach_rate, n=0.0,
+        return na("no_mentions_window", impressions=0.0, cpm=cpm, reach_rate=reach_rate, n=0.0,
                   label="estimate", assumptions=assumptions)
     return ok(impressions * cpm / 1000, impressions=impressions, cpm=float(cpm), reach_rate=float(reach_rate),
               n=n, label="estimate", assumptions=assumptions)

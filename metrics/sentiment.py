@@ -70,7 +70,7 @@ def net_sentiment(mentions: pd.DataFrame, window) -> dict:
     pos, neg, phi = _counts(mentions, window)
     n = pos + neg
     if n <= 0:
-        return na("no positive or negative mentions in the window", positive=pos, negative=neg, n=n)
+        return na("no_polar_window", positive=pos, negative=neg, n=n)
     lo, hi = wilson(pos / phi, n / phi)
     return ok((pos - neg) / n, 2 * lo - 1, 2 * hi - 1, positive=pos, negative=neg, n=n, dispersion=phi)
 
@@ -117,9 +117,9 @@ def perception_change(mentions: pd.DataFrame, window, baseline=None) -> dict:
     pb, nb, phi_b = _counts(mentions, baseline)
     facts = {"n_window": pw + nw, "n_baseline": pb + nb}
     if pw + nw <= 0:
-        return na("no positive or negative mentions in the window", **facts)
+        return na("no_polar_window", **facts)
     if pb + nb <= 0:
-        return na("no positive or negative mentions in the baseline", **facts)
+        return na("no_polar_baseline", **facts)
     p1, p2 = pw / (pw + nw), pb / (pb + nb)
     l1, u1 = wilson(pw / phi_w, (pw + nw) / phi_w)
     l2, u2 = wilson(pb / phi_b, (pb + nb) / phi_b)

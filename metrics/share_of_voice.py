@@ -64,9 +64,9 @@ def share_of_voice(mentions: pd.DataFrame, brand: str, window, *, brands=None) -
     mask = in_window(ts, window)
     n, k = float(w_tracked[mask].sum()), float(w_brand[mask].sum())
     if len(tracked) < 2:
-        return na("only one brand is tracked (configure competitors)", n=n, n_brand=k, shares={})
+        return na("single_brand", n=n, n_brand=k, shares={})
     if n <= 0:
-        return na("no mentions of any tracked brand in the window", n=n, n_brand=k, shares={})
+        return na("no_brand_mentions", n=n, n_brand=k, shares={})
     shares = {b: float(w[mask & (names == b)].sum() / n) for b in tracked}
     phi = binomial_dispersion(daily_sums(ts, w_brand, *window), daily_sums(ts, w_tracked, *window))
     lo, hi = wilson(k / phi, n / phi)

@@ -101,3 +101,15 @@ def test_the_ratio_check_can_see_a_ratio(semeval, monkeypatch):
     # The crisis page's first view lists incidents with their "× expected": the check above reads them.
     at = _run(semeval, "crisis", "en", monkeypatch)
     assert _ratios(at)
+
+
+@needs("semeval2017")
+def test_the_korean_overview_gives_no_reason_in_english(semeval, monkeypatch):
+    """The KPIs that real data leave n/a say why in Korean (the reasons are codes translated on the page)."""
+    from tests.test_kpi_registry import reason_words
+
+    at = _run(semeval, "overview", "ko", monkeypatch)
+    texts = _texts(at)
+    english = reason_words("en")
+    assert any(k in t for t in texts for k in reason_words("ko")), "no n/a card on the first view"
+    assert not [(e, t) for t in texts for e in english if e in t]

@@ -194,3 +194,42 @@ def test_the_dashboard_shows_the_printed_kpis(built, demo_store, monkeypatch):
         k = printed["kpis"][key]
         label = md(i18n.t(f"kpi.{key}.label", "en"))
         assert shown[label] == format_value(k["value"] if k["status"] == "ok" else None, k["unit"], "en"), key
+    _cards_say_what_the_cli_and_the_report_say(at, printed, table, files=_files)
+
+
+#: Units a card writes as the CLI's ``display`` does; minutes (hours on a card) and money (185K) are compact.
+EXACT_UNITS = ("change", "share", "score", "points", "ratio", "hops")
+
+
+def _cards_say_what_the_cli_and_the_report_say(at, printed, table, files) -> None:
+    """Every KPI of the week, as the card, the CLI JSON and the report write it: the same number, interval,
+    n and reason (each from the KPI registry, so the card's words can only differ where its style is compact)."""
+    from dashboard.safety import md
+    from viralscope import kpi_registry
+
+    shown = {m.label: m.value for m in at.metric}
+    captions = [str(c.value) for c in at.caption]
+    parser = _KpiRows()
+    parser.feed(files["html"].read_text(encoding="utf-8"))
+    for key, k in printed["kpis"].items():
+        card = shown[md(kpi_registry.label(key, "en"))]
+        assert k["label"] == kpi_registry.label(key) and k["unit"] == kpi_registry.REGISTRY[key].unit, key
+        assert table.loc[key, "display"] == k["display"] and parser.rows[key][0] == k["label"], key
+        value = k["value"] if k["status"] == "ok" else None
+        currency = k["display"].removeprefix(f"{value:,.0f}").strip() if k["unit"] == "currency" and value else ""
+        assert k["display"] == kpi_registry.display(value, k["ci_low"], k["ci_high"], k["unit"], currency), key
+        if value is None:
+            assert card == "n/a" and k["display"] == "n/a", key
+            assert parser.rows[key][1] == f"n/a: {k['reason']}", key
+            assert any(md(k["reason"]) in c for c in captions), key
+            continue
+        head = k["display"].split(" (95% CI ")[0]
+        if k["unit"] in EXACT_UNITS or (k["unit"] == "count" and float(value).is_integer()):
+            assert card == head, (key, card, head)
+        else:
+            assert card == kpi_registry.format_value(value, k["unit"], compact_style=True), key
+        if k["ci_low"] is not None and k["ci_high"] is not None and k["unit"] in EXACT_UNITS:
+            low, high = k["display"].split(" (95% CI ")[1].rstrip(")").split(" to ")
+            assert any(f"{low} … {high}" in c for c in captions), key
+        n = n_text(k["n"])
+        assert f"n = {n}" in parser.rows[key][2] and any(n in c for c in captions), key

@@ -20,75 +20,23 @@ import diffusion
 import metrics
 from metrics.lift import HISTORY_DAYS, MIN_REFERENCE_DAYS
 from metrics.response import QUESTION_PATTERN
+from viralscope import kpi_registry
 from viralscope.config import MetricsSection
+from viralscope.core import reasons
 from viralscope.core.errors import InputError, Problem
+from viralscope.core.results import na
 from viralscope.core.times import default_baseline, interval, utc
 
 #: Days of history before a window that crisis detection reads (its baseline plus the first week).
 CRISIS_HISTORY_DAYS = 35
-NOT_SCORED = "the mentions are not scored for sentiment yet (run viralscope analyze)"
+NOT_SCORED = reasons.text("not_scored")
 #: KPIs that mean nothing before the sentiment stage has labelled the mentions.
 UNSCORED_NA = ("positive_mention_lift", "negative_mention_lift", "net_sentiment", "perception_change",
                "amplification_asymmetry", "crisis_incidents")
 DEFAULT_CPM = MetricsSection.cpm
 
-DEFINITIONS = {
-    "mention_lift": ("Mention lift", "change",
-                     "mentions per day in the window ÷ mentions per day in the baseline − 1; 95% interval from "
-                     "Poisson counting plus the day-to-day variation and autocorrelation of the baseline's days (and "
-                     "of the 28 days before a baseline shorter than 14 days); n/a from a base under 10 mentions"),
-    "positive_mention_lift": ("Positive mention lift", "change",
-                              "the mention lift of mentions labelled positive"),
-    "negative_mention_lift": ("Negative mention lift", "change",
-                              "the mention lift of mentions labelled negative"),
-    "net_sentiment": ("Net sentiment", "score",
-                      "(positive − negative) ÷ (positive + negative) in the window; Wilson interval"),
-    "perception_change": ("Net sentiment change", "points",
-                          "net sentiment in the window − net sentiment in the baseline; Newcombe interval"),
-    "share_of_voice": ("Share of voice", "share",
-                       "the brand's mentions ÷ all tracked brands' mentions in the window; Wilson interval"),
-    "mean_max_share_depth": ("Mean maximum share depth", "hops",
-                             "mean over cascades rooted in the window with ≥ 2 mentions of their deepest share order "
-                             "(what a dashboard's \"average share depth\" usually means); bootstrap interval over "
-                             "cascades"),
-    "mean_share_order": ("Mean share order", "hops",
-                         "mean order of every share of the cascades rooted in the window (1 = a direct reshare of the "
-                         "original post); bootstrap interval resampling whole cascades"),
-    "amplification_asymmetry": ("Amplification asymmetry", "ratio",
-                                "mean cascade size of negative-rooted ÷ positive-rooted posts in the window, the "
-                                "brand's own accounts left out of the size and of the roots; bootstrap interval"),
-    "conversion_change": ("Conversion rate change", "change",
-                          "conversion rate in the window ÷ its counterfactual rate (fitted on the baseline with "
-                          "day of week and trend, leaving out days of configured campaigns) − 1; interval from "
-                          "the day-to-day variation of the rate, allowing for autocorrelated days"),
-    "cac_change": ("CAC change", "change", "(spend ÷ new customers) in the window ÷ the same in the baseline "
-                   "(without days of configured campaigns) − 1; interval allowing for autocorrelated days"),
-    "incremental_conversions": ("Incremental conversions", "count",
-                                "conversions in the window − counterfactual sessions × counterfactual rate (both "
-                                "fitted on the baseline with day of week and trend, leaving out days of configured "
-                                "campaigns): the campaign's extra traffic counts as well as its better rate"),
-    "viral_roi": ("Viral ROI", "change",
-                  "(incremental conversions × value per conversion − campaign cost in the window) ÷ that cost; the "
-                  "cost is prorated to the window's days inside the campaign; the interval of the incremental "
-                  "conversions carried through"),
-    "earned_media_value": ("Earned media value (estimate)", "currency",
-                           "estimated impressions (followers of each mention's author) × CPM ÷ 1000"),
-    "response_answer_rate": ("Answer rate", "share",
-                             "share of complaints and questions old enough to be final with a brand account's "
-                             "reply in their thread within that time; Wilson interval"),
-    "response_time_median": ("Median response time (answered)", "minutes",
-                             "median time from a complaint or question to the first brand-account reply in its "
-                             "thread, among those answered; bootstrap interval"),
-    "response_time_p90": ("Response time P90 (answered)", "minutes",
-                          "time within which 90% of the answered complaints and questions had their first brand "
-                          "reply; bootstrap interval"),
-    "answered_within_1h": ("Answered within 1 hour", "share",
-                           "share of all complaints and questions with a brand reply within 60 minutes; Wilson "
-                           "interval"),
-    "crisis_incidents": ("Crisis incidents", "count",
-                         "incidents in the window: hours whose negative mentions (count or share) are far and "
-                         "significantly above the seasonal baseline"),
-}
+#: ``key -> (label, unit, definition)`` of every KPI, in English (``viralscope.kpi_registry`` holds the rest).
+DEFINITIONS = kpi_registry.definitions()
 
 
 # -- windows -----------------------------------------------------------------------------------------
@@ -137,29 +85,7 @@ def jsonable(obj):
 
 
 def _display(value, lo, hi, unit: str, currency: str = "") -> str:
-    def fmt(x):
-        if unit == "change":
-            return f"{x * 100:+.1f}%"
-        if unit == "share":
-            return f"{x * 100:.1f}%"
-        if unit in ("score", "points"):
-            return f"{x:+.2f}"
-        if unit == "ratio":
-            return f"{x:.2f}×"
-        if unit == "hops":
-            return f"{x:.2f}"
-        if unit == "minutes":
-            return f"{x:.0f} min"
-        if unit == "currency":
-            return f"{x:,.0f} {currency}".strip()
-        return f"{x:,.0f}"
-
-    if value is None:
-        return "n/a"
-    text = fmt(value)
-    if lo is not None and hi is not None:
-        text += f" (95% CI {fmt(lo)} to {fmt(hi)})"
-    return text
+    return kpi_registry.display(value, lo, hi, unit, currency)
 
 
 def _kpi(key, result: dict, *, window, baseline, n, value_key="estimate", lo_key="ci_low", hi_key="ci_high",
@@ -171,10 +97,16 @@ def _kpi(key, result: dict, *, window, baseline, n, value_key="estimate", lo_key
     hi = result.get(hi_key) if status == "ok" and hi_key else None
     if status == "ok" and value is None:
         status = "n/a"
-    details = {k: v for k, v in result.items() if k not in ("estimate", "ci_low", "ci_high", "status", "reason")}
+    details = {k: v for k, v in result.items()
+               if k not in ("estimate", "ci_low", "ci_high", "status", "reason", "reason_code", "reason_params")}
+    code, params = None, None
+    if status != "ok":
+        why = reasons.of(result)
+        code, params = (why["code"], why["params"]) if isinstance(why, dict) else (None, None)
     out = {
         "key": key, "label": label, "value": value, "ci_low": lo, "ci_high": hi, "unit": unit,
-        "status": status, "reason": None if status == "ok" else (result.get("reason") or "not computable"),
+        "status": status, "reason": None if status == "ok" else (result.get("reason") or reasons.text("not_computable")),
+        "reason_code": code, "reason_params": params,
         "window": _period(window), "baseline": _period(baseline), "n": n,
         "definition": definition + extra_definition, "display": _display(value, lo, hi, unit, currency),
         "details": details,
@@ -254,12 +186,12 @@ def _compute(store, config, window, baseline, brand, now) -> dict:
     for key, label in (("mention_lift", None), ("positive_mention_lift", "positive"),
                        ("negative_mention_lift", "negative")):
         r = metrics.mention_lift(labels, window, baseline, label=label) if not labels.empty else \
-            _empty("no mentions in the window or the baseline")
+            _empty("no_mentions_window_or_baseline")
         kpis[key] = _kpi(key, r, n={"window": r.get("n_window", nw), "baseline": r.get("n_baseline", nb)}, **ctx)
 
-    r = metrics.net_sentiment(labels, window) if not labels.empty else _empty("no mentions in the window")
+    r = metrics.net_sentiment(labels, window) if not labels.empty else _empty("no_mentions_window")
     kpis["net_sentiment"] = _kpi("net_sentiment", r, window=window, baseline=None, n=r.get("n", 0))
-    r = metrics.perception_change(labels, window, baseline) if not labels.empty else _empty("no mentions")
+    r = metrics.perception_change(labels, window, baseline) if not labels.empty else _empty("no_mentions")
     kpis["perception_change"] = _kpi("perception_change", r, n={"window": r.get("n_window", 0),
                                                                 "baseline": r.get("n_baseline", 0)}, **ctx)
     kpis["share_of_voice"] = _share_of_voice(store, config, brand_name, window)
@@ -271,7 +203,7 @@ def _compute(store, config, window, baseline, brand, now) -> dict:
     if not labels.empty and not (labels["sentiment_label"] != "unscored").any():
         # Without labels, "no positive mentions" would be true but misleading: say what is missing.
         for key in UNSCORED_NA:
-            kpis[key] = _kpi(key, _empty(NOT_SCORED), window=window, n=0,
+            kpis[key] = _kpi(key, _empty("not_scored"), window=window, n=0,
                              baseline=kpis[key]["baseline"] and baseline)
     return jsonable({
         "window": _period(window), "baseline": _period(baseline), "brand": brand_name, "scope": described,
@@ -279,14 +211,39 @@ def _compute(store, config, window, baseline, brand, now) -> dict:
     })
 
 
-def _empty(reason: str) -> dict:
-    return {"status": "n/a", "reason": reason, "estimate": None}
+def _empty(code: str, **params) -> dict:
+    return na(code, params)
+
+
+def _reason_of(r: dict) -> dict:
+    """The reason fields of an n/a result, to carry over to another result (``not computable`` when none)."""
+    if r.get("reason_code"):
+        return {k: r.get(k) for k in ("reason", "reason_code", "reason_params")}
+    if r.get("reason"):
+        return {"reason": r["reason"], "reason_code": None, "reason_params": None}
+    return {k: v for k, v in na("not_computable").items() if k.startswith("reason")}
+
+
+def _left_out(r: dict, days: int) -> None:
+    """Say of an n/a business result that ``days`` baseline days of a configured campaign were left out."""
+    r.update({k: v for k, v in na("baseline_campaign_days", {"why": reasons.of(r), "days": days}).items()
+              if k.startswith("reason")})
+
+
+def _crisis_history(attrs: dict) -> dict:
+    """Crisis detection's n/a for too little history, from the numbers its result carries."""
+    note = attrs.get("note")
+    if note is None:
+        return _empty("crisis_no_history")
+    days, needed = attrs.get("history_days"), attrs.get("history_needed")
+    r = _empty("crisis_history", days=days, needed=needed)
+    return r if r["reason"] == f"crisis detection: {note}" else _empty("crisis_note", note=note)
 
 
 def _share_of_voice(store, config, brand_name, window) -> dict:
     tracked = [b.name for b in config.brands] if config is not None else []
     if not brand_name or len(tracked) < 2:
-        r = _empty("share of voice needs a brand and at least one competitor in the configuration")
+        r = _empty("sov_unconfigured")
         return _kpi("share_of_voice", r, window=window, baseline=None, n=0)
     marks = ", ".join("?" for _ in tracked)
     counts = store.query(
@@ -326,9 +283,9 @@ def _cascade_kpis(store, config, brand_name, cond, params, window) -> dict:
         [*root_params, _naive(window[0]), _naive(window[1]), *params, *own_params],
     )
     if not built:
-        depth = order = asym = _empty("cascades are not built yet (import or analyze the mentions)")
+        depth = order = asym = _empty("cascades_not_built")
     elif cascades.empty:
-        depth = order = asym = _empty("no original posts in the window")
+        depth = order = asym = _empty("no_roots_window")
     else:
         # Depth is about the whole tree (every member), the asymmetry about the people a post reached.
         depth = diffusion.mean_max_depth(cascades.assign(size=cascades["members"]))
@@ -383,16 +340,15 @@ def _business_kpis(store, config, window, baseline) -> dict:
     note = f"; {left_out} baseline days of configured campaigns left out" if left_out else ""
     out = {}
     if daily.empty:
-        change = _empty("no conversion data (import-conversions) in the window or the baseline")
+        change = _empty("no_conversion_data")
     else:
         change = dict(metrics.conversion_change(daily, window, baseline), baseline_days_left_out=left_out)
-    cac = _empty("no spend or new-customer data") if daily.empty or "spend" not in daily else \
+    cac = _empty("no_spend_data") if daily.empty or "spend" not in daily else \
         dict(metrics.cac_change(daily, window, baseline), baseline_days_left_out=left_out)
-    why = f" ({left_out} baseline days fall in a configured campaign and were left out: choose a baseline before it)"
     if left_out:
         for r in (change, cac):
             if r.get("status") != "ok" and "baseline" in str(r.get("reason")):
-                r["reason"] += why
+                _left_out(r, left_out)
     out["conversion_change"] = _kpi(
         "conversion_change", change, window=window, baseline=baseline, extra_definition=note,
         n={"days_window": change.get("n_days_window", 0), "days_baseline": change.get("n_days_baseline", 0),
@@ -403,15 +359,16 @@ def _business_kpis(store, config, window, baseline) -> dict:
                                 "new_customers_baseline": cac.get("new_customers_baseline", 0)})
     inc = change if daily.empty else dict(metrics.incremental_conversions(daily, window, baseline),
                                           baseline_days_left_out=left_out)
-    if left_out and inc.get("status") != "ok" and "baseline" in str(inc.get("reason")) and why not in inc["reason"]:
-        inc["reason"] += why
+    if left_out and inc.get("status") != "ok" and "baseline" in str(inc.get("reason")) and \
+            inc.get("reason_code") != "baseline_campaign_days":
+        _left_out(inc, left_out)
     days_n = {"days_window": inc.get("n_days_window", 0), "days_baseline": inc.get("n_days_baseline", 0)}
     out["incremental_conversions"] = _kpi("incremental_conversions", inc, window=window, baseline=baseline,
                                           extra_definition=note, n=days_n)
     campaign = _campaign(config, window)
     note = ""
     if campaign is None:
-        roi = _empty("no configured campaign overlaps the window")
+        roi = _empty("no_campaign")
     else:
         cost, share = metrics.prorated_cost(campaign.cost, (campaign.start, campaign.end), window)
         vpc, note = campaign.value_per_conversion, f"; campaign {campaign.name}"
@@ -499,21 +456,19 @@ def _response_kpis(store, config, brand_name, cond, params, window, now) -> dict
     competitor = config is not None and brand_name in {b.name for b in config.competitors}
     final_after = response_final_after(config)
     if not accounts:
-        r = _empty(f"no accounts of {brand_name} are configured ([[competitors]] accounts)" if competitor
-                   else "no brand accounts are configured ([brand] accounts)")
+        r = _empty("no_competitor_accounts", brand=brand_name) if competitor else _empty("no_brand_accounts_config")
     else:
         last = store.scalar("SELECT max(created_at) FROM mentions")
         end = utc(now) if now is not None else (utc(last) if last is not None else window[1])
         items = first_brand_replies(store, accounts, cond, params, window, end)
         r = metrics.response_summary(items, now=end, final_after=final_after) if len(items) else \
-            _empty("no complaints or questions in the window")
+            _empty("no_items")
     n = {"final": int(r.get("n") or 0), "answered": int(r.get("n_answered") or 0)}
     note = f" (items at least {final_after} old; [metrics] response_final_hours)"
 
-    def part(estimate, lo, hi, **missing):
+    def part(estimate, lo, hi):
         if r.get(estimate) is None or not n["final"]:
-            reason = r.get("reason") or "not computable"
-            return dict(r, estimate=None, status="n/a", reason=missing.get("reason", reason))
+            return dict(r, estimate=None, status="n/a", **_reason_of(r))
         return dict(r, estimate=r[estimate], ci_low=r.get(lo), ci_high=r.get(hi), status="ok", reason=None)
 
     return {
@@ -611,14 +566,13 @@ def _crisis_kpi(store, config, brand_name, cond, params, window, now) -> dict:
     hourly = hourly_for_crises(store, cond, params, since=window[0] - pd.Timedelta(days=CRISIS_HISTORY_DAYS),
                                until=until)
     if hourly.empty:
-        r = _empty("no mentions before or in the window")
+        r = _empty("no_mentions_history")
         return _kpi("crisis_incidents", r, window=window, baseline=None, n=0)
     incidents, series = metrics.detect_crises(hourly, now=until, drivers=False, with_series=True,
                                               **detection_settings(config, "negative", brand_name))
     scored = series[(series.index >= window[0]) & series["expected_negative"].notna()]
     if scored.empty:
-        note = incidents.attrs.get("note") or "not enough history before the window"
-        r = _empty(f"crisis detection: {note}")
+        r = _crisis_history(incidents.attrs)
         return _kpi("crisis_incidents", r, window=window, baseline=None, n=0)
     inside = incidents[(incidents["end"] > window[0]) & (incidents["start"] < window[1])] if len(incidents) else incidents
     r = {"status": "ok", "estimate": float(len(inside)), "hours_scored": int(len(scored)),

@@ -17,16 +17,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from viralscope import kpis, scoring
+from viralscope import kpi_registry, kpis, scoring
 from viralscope.scoring import ScoreSummary
 from viralscope.store import Store
 from viralscope.store import mentions as store_mentions
 
 __all__ = ["HEADLINE", "Analysis", "analyze", "last_week"]
 
-#: The KPIs ``analyze`` reports, in this order.
-HEADLINE = ("mention_lift", "net_sentiment", "perception_change", "share_of_voice", "mean_max_share_depth",
-            "conversion_change", "viral_roi", "response_time_median", "crisis_incidents")
+#: The KPIs ``analyze`` reports, in this order (``kpi_registry.SUMMARY``).
+HEADLINE = kpi_registry.SUMMARY
 
 
 @dataclass

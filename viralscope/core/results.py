@@ -1,7 +1,9 @@
 """Results: what every number returns — ``ok`` with an estimate and interval, or ``na`` with a reason.
 
 A result is a plain ``dict`` with ``estimate``, ``ci_low``, ``ci_high``, ``status`` ("ok" or "n/a") and,
-when "n/a", a ``reason``; a number that cannot mean anything is ``None``, never NaN or infinity.
+when "n/a", a ``reason`` (English text) with its ``reason_code`` and ``reason_params`` (see
+``viralscope.core.reasons``, which translates it); a number that cannot mean anything is ``None``, never NaN
+or infinity.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from viralscope.core import reasons
 from viralscope.core.errors import InputError, Problem
 
 
@@ -41,9 +44,15 @@ def finite(x) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def na(reason: str, **fields) -> dict:
-    """A result that cannot be computed, with the reason."""
-    out = {"estimate": None, "ci_low": None, "ci_high": None, "status": "n/a", "reason": reason}
+def na(code: str, params: dict | None = None, **fields) -> dict:
+    """A result that cannot be computed, with the reason: a code of ``reasons.REASONS`` and its parameters.
+
+    >>> na("base_too_small", {"n": 6.0, "minimum": 10}, n_baseline=6.0)["reason"]
+    'base too small: 6 mentions in the baseline, fewer than 10'
+    """
+    params = dict(params or {})
+    out = {"estimate": None, "ci_low": None, "ci_high": None, "status": "n/a",
+           "reason": reasons.text(code, params), "reason_code": code, "reason_params": params}
     out.update(fields)
     return out
 
@@ -54,5 +63,5 @@ def ok(estimate, ci_low=None, ci_high=None, **fields) -> dict:
     out.update({k: (finite(v) if isinstance(v, float | np.floating) else v) for k, v in fields.items()})
     out["status"], out["reason"] = "ok", None
     if out["estimate"] is None:
-        out["status"], out["reason"] = "n/a", "the estimate is not a finite number"
+        out.update(status="n/a", reason=reasons.text("not_finite"), reason_code="not_finite", reason_params={})
     return out

@@ -23,7 +23,7 @@ import pandas as pd
 
 import diffusion
 import metrics
-from viralscope import cascades, kpis, privacy
+from viralscope import cascades, kpi_registry, kpis, privacy
 from viralscope.core import __version__
 from viralscope.core.errors import InsufficientData
 from viralscope.core.times import utc
@@ -167,16 +167,8 @@ KPI_COLUMNS = ["key", "label", "display", "value", "ci_low", "ci_high", "unit", 
 
 
 def n_text(n) -> str:
-    """A KPI's n in words: ``3,044`` or ``window 3,044; baseline 1,484``."""
-    if isinstance(n, dict):
-        return "; ".join(f"{k.replace('_', ' ')} {_num(v)}" for k, v in n.items())
-    return _num(n)
-
-
-def _num(v) -> str:
-    if v is None:
-        return "n/a"
-    return f"{v:,.0f}" if float(v) == int(v) else f"{v:,.2f}"
+    """A KPI's n in words: ``3,044`` or ``window 3,044; baseline 1,484`` (as the dashboard's cards say it)."""
+    return kpi_registry.n_text(n, na="n/a")
 
 
 def _period_text(p) -> str | None:
