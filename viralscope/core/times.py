@@ -18,7 +18,6 @@ from viralscope.core.errors import InputError, Problem
 DAY = pd.Timedelta(days=1)
 
 
-
 def utc(value) -> pd.Timestamp:
     """A UTC-aware Timestamp from a date, datetime, string or Timestamp (naive means UTC)."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -47,6 +46,14 @@ def default_baseline(window) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 def days(start: pd.Timestamp, end: pd.Timestamp) -> float:
     return (end - start) / DAY
+
+
+def to_db(value) -> dt.datetime:
+    """The naive UTC datetime a DuckDB ``TIMESTAMP`` holds, for a time given as :func:`utc` takes it.
+
+    The one conversion of a time into a query parameter: every read of the store passes its times through it.
+    """
+    return utc(value).tz_localize(None).to_pydatetime()
 
 
 def times(series: pd.Series) -> pd.Series:

@@ -27,6 +27,7 @@ import duckdb
 import pandas as pd
 
 from viralscope.core.errors import StoreBusy, StoreError
+from viralscope.core.times import times
 
 SCHEMA_VERSION = 1
 
@@ -290,7 +291,8 @@ class Reader:
 
 
 def _utc(df: pd.DataFrame) -> pd.DataFrame:
+    """DuckDB's naive ``TIMESTAMP`` columns as the aware UTC columns every DataFrame of the project holds."""
     for col in df.columns:
         if pd.api.types.is_datetime64_dtype(df[col]) and getattr(df[col].dt, "tz", None) is None:
-            df[col] = df[col].dt.tz_localize("UTC")
+            df[col] = times(df[col])
     return df
