@@ -82,6 +82,17 @@ def test_label_counts_match_metrics_hourly_counts(labelled):
     assert daily.to_dict() == pandas["total"].groupby(pandas.index.floor("D")).sum().astype(int).to_dict()
 
 
+def test_brand_day_counts_match_share_of_voice_on_raw_rows(labelled):
+    """The SQL twin of the rows ``metrics.share_of_voice`` reads: one row per brand and day with its count."""
+    store, everything = labelled
+    window = (pd.Timestamp("2026-03-03T06:00", tz="UTC"), pd.Timestamp("2026-03-10", tz="UTC"))
+    brands = ["Lumio", "Glowly"]
+    sql = metrics.share_of_voice(query.daily_brand_counts(store, *window, brands), "Lumio", window, brands=brands)
+    raw = metrics.share_of_voice(everything, "Lumio", window, brands=brands)
+    assert sql["status"] == raw["status"] == "ok"
+    assert (sql["estimate"], sql["n"], sql["ci_low"]) == pytest.approx((raw["estimate"], raw["n"], raw["ci_low"]))
+
+
 def _incident_store(path, reverse: bool) -> Store:
     """Two sources whose cascades share ids: x:c1 holds 3 negatives of the incident, reddit:c1 2, x:c2 2."""
     rows = []

@@ -158,13 +158,13 @@ def label_counts(db, scope: Scope, *, width: str = "1 hour", origin=None) -> pd.
 
 def daily_brand_counts(db, start, end, brands) -> pd.DataFrame:
     """Mentions per day of each of ``brands`` in ``[start, end)``: ``created_at`` (the day's first), ``brand``,
-    ``count`` — what ``metrics.share_of_voice`` reads."""
+    ``count`` — what ``metrics.share_of_voice`` reads. Days run from ``start``, as the metric counts them."""
     scope = Scope(brands=tuple(brands), start=start, end=end)
     cond, params = scope.where()
     return db.query(
         f"""SELECT min(created_at) AS created_at, brand, count(*) AS count FROM mentions
-            WHERE {cond} GROUP BY brand, date_trunc('day', created_at)""",  # noqa: S608 - rendered by Scope
-        params,
+            WHERE {cond} GROUP BY brand, time_bucket(INTERVAL '1 day', created_at, ?::TIMESTAMP)""",  # noqa: S608
+        [*params, to_db(start)],
     )
 
 
