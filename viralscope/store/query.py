@@ -146,13 +146,15 @@ def label_counts(db, scope: Scope, *, width: str = "1 hour", origin=None) -> pd.
     if width not in ("1 minute", "1 hour", "1 day"):
         raise ValueError(f"unknown bin width {width!r}")
     cond, params = scope.where()
-    origin = to_db(origin if origin is not None else "2000-01-03")
+    # On the midnight grid date_trunc is the same bin and cheaper than time_bucket.
+    bucket, origin_params = (f"date_trunc('{width[2:]}', created_at)", []) if origin is None else \
+        (f"time_bucket(INTERVAL '{width}', created_at, ?::TIMESTAMP)", [to_db(origin)])
     return db.query(
-        f"""SELECT time_bucket(INTERVAL '{width}', created_at, ?::TIMESTAMP) AS created_at,
-                   coalesce(sentiment_label, '{UNSCORED}') AS sentiment_label, count(*) AS count
+        f"""SELECT {bucket} AS created_at, coalesce(sentiment_label, '{UNSCORED}') AS sentiment_label,
+                   count(*) AS count
             FROM mentions WHERE {cond}
             GROUP BY ALL ORDER BY 1, 2""",  # noqa: S608 - width is checked, cond rendered by Scope
-        [origin, *params],
+        [*origin_params, *params],
     )
 
 
