@@ -18,7 +18,7 @@ from dashboard import queries, tree
 from dashboard.filters import Filters
 from viralscope import crisis
 from viralscope.core.errors import InsufficientData
-from viralscope.store import Store, query
+from viralscope.store import Store
 from viralscope.store.query import Scope
 
 #: A share re-ignited a cascade when at least this many mentions descend from it …
@@ -62,10 +62,8 @@ def crises(store: Store, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame] | None
     None when the counts read (the window and the history before it) hold no scored mention.
     """
     config = queries.config(store)
-    brand = _brand_in_view(config, f)
-    # Without a brand filter, the configured brand's mentions (when they carry it), as the Overview's KPIs read.
-    scope = _scope(f, brand) if not f.brands and brand and query.has_brand(store, brand) else _scope(f)
-    found = crisis.detect(store, config, scope.between(*f.window), brand, kinds=("negative",), with_series=True)
+    found = crisis.detect(store, config, _scope(f).between(*f.window), _brand_in_view(config, f),
+                          kinds=("negative",), with_series=True)
     if not found.scored:
         return None
     start, end = f.window

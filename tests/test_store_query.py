@@ -150,7 +150,7 @@ def test_every_face_shows_the_same_incidents(demo_store, week, days):  # noqa: F
     checked = alerts.incidents(store, config, now=window[1], since=window[0])
     assert checked["brand"] == config.brand.name
     assert spans(checked["incidents"]) == overview
-    incidents, _series = analysis.crises(store, Filters(first, last))
+    incidents, _series = analysis.crises(store, Filters(first, last, brands=(config.brand.name,)))
     assert spans(incidents.to_dict("records")) == overview
     report = reports.build(store, config, week)
     assert spans(report.tables["incidents"].to_dict("records")) == overview
