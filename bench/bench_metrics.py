@@ -14,9 +14,10 @@ import metrics
 from bench.bench_import import synthetic_mentions
 from bench.harness import Result, peak_rss_mb, repeat, timed
 from tests import synthetic
-from viralscope import ingest, kpis
+from viralscope import crisis, ingest, kpis
 from viralscope.config import parse_config
 from viralscope.store import Store
+from viralscope.store.query import Scope
 
 CONFIG = parse_config({
     "brand": {"name": "Lumio", "accounts": ["u1", "u2"]}, "competitors": [{"name": "Brightly"}],
@@ -82,8 +83,8 @@ def run(args) -> list[Result]:
         secs = repeat(lambda: kpis.compute(store, CONFIG, window, baseline), times_)
         results.append(Result(f"kpis.compute, {n:,} mentions", secs, "s", target="< 5 s",
                               note=f"(store built in {built:.0f} s; peak {peak_rss_mb():.0f} MB)"))
-        hourly = kpis.hourly_for_crises(store, since=pd.Timestamp("2026-01-05", tz="UTC"),
-                                        until=pd.Timestamp("2026-04-05", tz="UTC"))
+        hourly = crisis.hourly(store, Scope(start=pd.Timestamp("2026-01-05", tz="UTC"),
+                                            end=pd.Timestamp("2026-04-05", tz="UTC")))
         results.append(Result("detect_crises, 90 days hourly", repeat(lambda: metrics.detect_crises(hourly), times_), "s"))
     rng = np.random.default_rng(3)
     year, _ = synthetic.hourly_world(rng, days=365, level=100)

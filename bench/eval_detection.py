@@ -129,10 +129,10 @@ def _store(tmp: str, name: str):
 def _incidents_report(store, config=None, brand=None, label="all mentions") -> dict:
     """Every negative crisis and volume spike over the whole store, with drivers, as the alerts see them."""
     from viralscope import alerts, kpis
+    from viralscope.store import query
 
-    cond, params, _, _ = kpis.scope(store, config, brand)
-    first, last = store.query(f"SELECT min(created_at) a, max(created_at) b FROM mentions WHERE {cond}",  # noqa: S608
-                              list(params)).iloc[0]
+    where, _, _ = kpis.scope(store, config, brand)
+    first, last = query.span(store, where)
     found = alerts.incidents(store, config, now=last + pd.Timedelta(hours=1), since=first, brand=brand)
     rows = []
     for section in ("incidents", "volume_spikes", "competitor_spikes"):
@@ -191,10 +191,11 @@ def semeval(args) -> dict:
 
 
 def demo(args) -> dict:
-    from viralscope import kpis, pipeline
+    from viralscope import crisis, pipeline
     from viralscope.config import parse_config
     from viralscope.demo import build_world
     from viralscope.demo.install import install
+    from viralscope.store.query import Scope
 
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -205,11 +206,11 @@ def demo(args) -> dict:
         config = parse_config(world.config, "demo")
         start = pd.Timestamp(world.truth["crisis"]["start"])
         # When is the injected crisis found? Checks every 10 minutes from its start, as `alerts check` would.
-        cond, params = "brand = ?", [config.brand.name]
+        where = Scope(brands=(config.brand.name,))
         found_at = None
         for minutes in range(10, 181, 10):
             now = start + pd.Timedelta(minutes=minutes)
-            hourly = kpis.hourly_for_crises(store, cond, params, since=now - pd.Timedelta(days=35), until=now)
+            hourly = crisis.hourly(store, where.between(now - pd.Timedelta(days=35), now))
             inc = metrics.detect_crises(hourly, now=now, drivers=False)
             if len(inc) and ((inc["start"] - start).abs() <= pd.Timedelta(hours=1)).any():
                 found_at = minutes

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 import diffusion
-import metrics
 from dashboard import queries, tree
-from dashboard.filters import Filters, where
-from viralscope import kpis
+from dashboard.filters import Filters
+from viralscope import crisis
 from viralscope.core.errors import InsufficientData
 from viralscope.store import Store
+from viralscope.store.query import Scope
 
 #: A share re-ignited a cascade when at least this many mentions descend from it …
 MIN_DESCENDANTS = 5
@@ -55,26 +55,37 @@ def cascade_layout(store: Store, source: str, cascade_id: str) -> tree.Layout:
 
 
 def crises(store: Store, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """Incidents and the hourly series (observed and expected negatives) for the filtered window.
+    """Incidents and the hourly series (observed and expected negatives) for the filtered window, as
+    ``viralscope.crisis.detect`` finds them for the Overview's KPI, the alerts and the report.
 
     The incidents' ``attrs`` carry the detector's note when the data hold too little history to score.
+    None when the counts read (the window and the history before it) hold no scored mention.
     """
-    hourly = queries.hourly_labels(store, f)
-    if hourly.empty:
-        return None
     config = queries.config(store)
-    settings = kpis.detection_settings(config, "negative", _brand_in_view(config, f))
-    incidents, series = metrics.detect_crises(hourly, "1h", drivers=False, with_series=True, **settings)
-    note = dict(incidents.attrs)
+    found = crisis.detect(store, config, _scope(f).between(*f.window), _brand_in_view(config, f),
+                          kinds=("negative",), with_series=True)
+    if not found.scored:
+        return None
     start, end = f.window
-    series = series.reset_index()
+    incidents = found.inside(found.crises)
+    series = found.series.reset_index()
     time_col = "start" if "start" in series else series.columns[0]
     series = series.rename(columns={time_col: "t"})
-    series = series[(series["t"] >= start) & (series["t"] < end)]
-    if len(incidents):
-        incidents = incidents[(incidents["end"] > start) & (incidents["start"] < end)].reset_index(drop=True)
-    incidents.attrs.update(note)
+    if start is not None:
+        series = series[series["t"] >= start]
+    if end is not None:
+        series = series[series["t"] < end]
     return incidents, series
+
+
+def hourly_negatives(store: Store, f: Filters) -> pd.DataFrame:
+    """Negative and all scored mentions per hour in the window: ``t``, ``negative``, ``total`` (what the
+    Crisis page charts when nothing can be detected)."""
+    counts = crisis.hourly(store, _scope(f).between(*f.window))
+    scored = counts[counts["sentiment_label"] != "unscored"]
+    negative = scored["count"].where(scored["sentiment_label"] == "negative", 0)
+    out = pd.DataFrame({"t": scored["created_at"], "negative": negative, "total": scored["count"]})
+    return out.groupby("t", as_index=False)[["negative", "total"]].sum()
 
 
 def _brand_in_view(config, f: Filters) -> str | None:
@@ -83,9 +94,10 @@ def _brand_in_view(config, f: Filters) -> str | None:
     return config.brand.name if config is not None and config.brand else None
 
 
-def _scope(f: Filters, brand: str | None = None) -> tuple[str, list]:
-    """The SQL condition of the mentions in view (of one brand when given), without the dates."""
-    return where(Filters(brands=(brand,) if brand else f.brands, sources=f.sources, langs=f.langs), dates=False)
+def _scope(f: Filters, brand: str | None = None) -> Scope:
+    """The mentions in view (of one brand when given), without the dates and the sentiment filter."""
+    scope = f.scope(dates=False, sentiments=False)
+    return Scope(brands=(brand,), sources=scope.sources, langs=scope.langs) if brand else scope
 
 
 def volume_spikes(store: Store, f: Filters) -> pd.DataFrame:
@@ -97,22 +109,19 @@ def volume_spikes(store: Store, f: Filters) -> pd.DataFrame:
     """
     config = queries.config(store)
     start, end = f.window
-    since = (start if start is not None else pd.Timestamp("1970-01-01", tz="UTC")) - pd.Timedelta(
-        days=kpis.CRISIS_HISTORY_DAYS)
     until = end if end is not None else pd.Timestamp.now(tz="UTC")
     tracked = [b.name for b in config.brands] if config is not None else []
     brands = [b for b in tracked if not f.brands or b in f.brands] if tracked else [None]
     competitors = {c.name for c in config.competitors} if config is not None else set()
     frames, notes = [], []
     for brand in brands:
-        cond, params = _scope(f, brand)
-        hourly = kpis.hourly_for_crises(store, cond, params, since=since, until=until)
-        found = kpis.volume_spikes(hourly, **kpis.detection_settings(config, "volume", brand))
-        if found.attrs.get("note"):
-            notes.append((brand, dict(found.attrs)))
-        if start is not None and len(found):
-            found = found[(found["end"] > start) & (found["start"] < until)]
-        frames.append(found.assign(brand=brand, competitor=brand in competitors))
+        found = crisis.detect(store, config, _scope(f, brand).between(start, until), brand, kinds=("volume",))
+        spikes = found.spikes
+        if spikes.attrs.get("note"):
+            notes.append((brand, dict(spikes.attrs)))
+        if start is not None:
+            spikes = found.inside(spikes)
+        frames.append(spikes.assign(brand=brand, competitor=brand in competitors))
     out = pd.concat(frames, ignore_index=True) if any(len(x) for x in frames) else frames[0].iloc[:0]
     out = out.sort_values("start", kind="stable").reset_index(drop=True) if len(out) else out
     out.attrs["notes"] = notes
@@ -121,9 +130,8 @@ def volume_spikes(store: Store, f: Filters) -> pd.DataFrame:
 
 def drivers(store: Store, f: Filters, start, end, *, brand: str | None = None, label: str | None = "negative") -> dict:
     """The cascades, original posts and terms behind one incident (its negative mentions, or all its mentions
-    for a volume spike with ``label`` None), of the mentions in view or of one brand."""
-    cond, params = _scope(f, brand)
-    return kpis.incident_drivers(store, cond, params, start, end, label=label)
+    for a volume spike with ``label`` None), of the mentions in view or of one brand (``crisis.drivers``)."""
+    return crisis.drivers(store, _scope(f, brand), start, end, label=label)
 
 
 def posts_table(found: dict) -> pd.DataFrame:

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-#: A null in the store (no brand, no language detected) as a filter value.
-NONE = "__none__"
+from viralscope.store.query import NONE, Scope
+
+__all__ = ["DEFAULT_DAYS", "LIST_KEYS", "NONE", "SENTIMENTS", "Filters", "default_period", "from_query", "presets",
+           "to_query"]
 #: Sentiment values a user can filter on; ``unscored`` is a mention the sentiment stage has not seen.
 SENTIMENTS = ("positive", "neutral", "negative", "unscored")
 
@@ -47,6 +49,13 @@ class Filters:
     @property
     def days(self) -> int | None:
         return (self.end - self.start).days + 1 if self.start and self.end else None
+
+    def scope(self, *, dates: bool = True, sentiments: bool = True) -> Scope:
+        """The mentions these filters select, as the store's reads take them (``viralscope.store.query``):
+        without the window when ``dates`` is false, without the sentiment filter when ``sentiments`` is false."""
+        start, end = self.window if dates else (None, None)
+        return Scope(brands=self.brands, start=start, end=end, sources=self.sources, langs=self.langs,
+                     labels=self.sentiments if sentiments else ())
 
     def baseline(self) -> Filters:
         """The same filters over the equally long period just before (DESIGN's default baseline)."""
@@ -132,41 +141,6 @@ def to_query(f: Filters, *, span: tuple[dt.date, dt.date] | None = None,
         if values:
             out[key] = list(values)
     return out
-
-
-def where(f: Filters, *, dates: bool = True, alias: str = "", time_column: str = "created_at") -> tuple[str, list]:
-    """The SQL condition (with ``?`` parameters) selecting the mentions ``f`` describes."""
-    p = f"{alias}." if alias else ""
-    parts: list[str] = []
-    params: list = []
-    if dates:
-        start, end = f.window
-        if start is not None:
-            parts.append(f"{p}{time_column} >= ?")
-            params.append(start.tz_convert(None).to_pydatetime())
-        if end is not None:
-            parts.append(f"{p}{time_column} < ?")
-            params.append(end.tz_convert(None).to_pydatetime())
-    for column, values in ((f"{p}brand", f.brands), (f"{p}source", f.sources), (f"{p}lang", f.langs)):
-        if values:
-            named = [v for v in values if v != NONE]
-            ors = []
-            if named:
-                ors.append(f"{column} IN ({', '.join('?' * len(named))})")
-                params.extend(named)
-            if NONE in values:
-                ors.append(f"{column} IS NULL")
-            parts.append("(" + " OR ".join(ors) + ")")
-    if f.sentiments:
-        labels = [s for s in f.sentiments if s != "unscored"]
-        ors = []
-        if labels:
-            ors.append(f"{p}sentiment_label IN ({', '.join('?' * len(labels))})")
-            params.extend(labels)
-        if "unscored" in f.sentiments:
-            ors.append(f"{p}sentiment_label IS NULL")
-        parts.append("(" + " OR ".join(ors) + ")")
-    return (" AND ".join(parts) or "TRUE"), params
 
 
 def presets(span: tuple[dt.date, dt.date], campaigns=()) -> dict[str, tuple[dt.date, dt.date]]:

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard import fmt, i18n, queries, tree
-from dashboard.filters import NONE, Filters, default_period, from_query, to_query, where
+from dashboard.filters import NONE, Filters, default_period, from_query, to_query
 from dashboard.safety import md, plot_text, safe_url
 from tests import dashboard_world
 from viralscope.store import Store
@@ -73,7 +73,7 @@ def test_where_counts_match_pandas(world):
     everything = world.mentions()
     f = Filters(dt.date(2026, 2, 1), dt.date(2026, 2, 28), brands=("Lumio", "Glowly"), sources=("x", "reddit"),
                 langs=("ko",), sentiments=("negative", "unscored"))
-    cond, params = where(f)
+    cond, params = f.scope().where()
     got = world.scalar(f"SELECT count(*) FROM mentions WHERE {cond}", params)  # noqa: S608
     t = everything["created_at"]
     expect = everything[(t >= "2026-02-01") & (t < "2026-03-01") & everything["brand"].isin(["Lumio", "Glowly"])
@@ -85,7 +85,7 @@ def test_where_counts_match_pandas(world):
 def test_null_values_can_be_selected(world):
     with world.write() as con:
         con.execute("UPDATE mentions SET brand = NULL WHERE id IN ('m1', 'm2')")
-    cond, params = where(Filters(brands=(NONE,)))
+    cond, params = Filters(brands=(NONE,)).scope().where()
     assert world.scalar(f"SELECT count(*) FROM mentions WHERE {cond}", params) == 2  # noqa: S608
     assert None in [v for v, _ in queries.overview(world)["brand"]]
 

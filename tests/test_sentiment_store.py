@@ -142,29 +142,30 @@ def test_empty_store(store):
 # -- views for the dashboard --------------------------------------------------------------------------------
 
 
-def test_counts_per_bucket_and_group(store):
-    from viralscope.sentiment_views import mentions_with_sentiment, sentiment_counts
+def test_counts_per_bucket_and_label(store):
+    from viralscope.store import query, views
+    from viralscope.store.query import NONE, Scope
 
     rows = _mentions()
     rows["created_at"] = ["2026-01-05T10:00:00Z"] * 4 + ["2026-01-06T09:00:00+09:00"] * 2 + ["2026-01-07T00:00:00Z"]
     rows["brand"] = ["Lumio"] * 5 + [None, "Lumio"]
     write_mentions(store, rows, origin="test")
-    before = sentiment_counts(store)
-    assert before["unscored"].sum() == 7 and before["mentions"].sum() == 7
+    before = query.label_counts(store, Scope(), width="1 day")
+    assert before["count"].sum() == 7 and set(before["sentiment_label"]) == {"unscored"}
     scoring.score_store(store)
-    daily = sentiment_counts(store, freq="day", by="lang")
-    first = daily[daily["bucket"] == pd.Timestamp("2026-01-05", tz="UTC")].set_index("group")
-    assert first.loc["en", ["positive", "negative", "mentions"]].tolist() == [1, 1, 2]
-    assert first.loc["ko", ["positive", "negative"]].tolist() == [1, 1]
-    assert daily["not_scored"].sum() == 2 and daily["unscored"].sum() == 0  # "Das ist sehr gut" and ""
-    by_brand = sentiment_counts(store, freq="week", by="brand", start="2026-01-05", end="2026-01-06")
-    assert by_brand["mentions"].sum() == 4 and set(by_brand["group"]) == {"Lumio"}
-    assert sentiment_counts(store, lang="ko")["mentions"].sum() == 2  # "ko-KR" is Korean too
-    worst = mentions_with_sentiment(store, order="most_negative", limit=2)
-    assert worst["compound"].tolist() == sorted(_sentiment(store)["compound"])[:2]
+    daily = query.label_counts(store, Scope(), width="1 day")
+    first = daily[daily["created_at"] == pd.Timestamp("2026-01-05", tz="UTC")].set_index("sentiment_label")["count"]
+    assert first.to_dict() == {"negative": 2, "positive": 2}  # one of each in English and in Korean
+    assert daily["count"].sum() == 7 and "unscored" not in set(daily["sentiment_label"])
+    assert (~_sentiment(store)["scored"]).sum() == 2  # "Das ist sehr gut" and ""
+    lumio = query.label_counts(store, Scope(brands="Lumio", start="2026-01-05", end="2026-01-06"), width="1 day")
+    assert lumio["count"].sum() == 4
+    assert views.sentiment_breakdown(store, Scope(brands=NONE), "brand")["n"].sum() == 1
+    worst = views.mentions_page(store, Scope(), sort="sentiment_compound", descending=False, limit=2)
+    assert worst["sentiment_compound"].tolist() == sorted(_sentiment(store)["compound"])[:2]
     assert set(worst["id"]) == {"2", "4"}
     scoring.save_correction(store, "x", "2", "positive")
-    corrected = mentions_with_sentiment(store, label="positive")
-    assert corrected.set_index("id").loc["2", "corrected"] == True  # noqa: E712
+    assert _sentiment(store).loc["2", ["label", "model"]].tolist() == ["positive", "manual"]
+    assert "2" in set(views.mentions_page(store, Scope(labels="positive"))["id"])
     with pytest.raises(ValueError):
-        sentiment_counts(store, freq="minute")
+        query.label_counts(store, Scope(), width="7 hours")

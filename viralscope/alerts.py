@@ -45,11 +45,12 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-import metrics
-from viralscope import kpis, mail
+from viralscope import crisis, kpis, mail
 from viralscope.config import AlertsSection, Detection
 from viralscope.core.settings import secret
 from viralscope.core.times import utc
+from viralscope.store import query
+from viralscope.store.query import Scope
 
 log = logging.getLogger(__name__)
 
@@ -375,7 +376,7 @@ def incidents(store, config, *, now=None, since=None, brand: str | None = None) 
     """Every incident the alerts watch that ends at or after ``since`` (default: ``lookback_hours`` before
     ``now``), each with its drivers (cascades, original posts, terms).
 
-    Detection reads the mentions from ``kpis.CRISIS_HISTORY_DAYS`` before ``since`` (or before ``now``, the
+    Detection (``viralscope.crisis.detect``) reads the mentions from ``crisis.CRISIS_HISTORY_DAYS`` before ``since`` (or before ``now``, the
     earlier) up to ``now``. Returns ``incidents`` (negative crises of the brand in scope), ``volume_spikes``
     (of that brand), ``competitor_spikes`` (of each watched competitor, when the scope is the configured
     brand), ``notes`` (a stream with too little history, said once; unscored mentions), ``history`` (older
@@ -395,20 +396,23 @@ def _detect(store, config, *, now, since, brand):
     now = utc(now) if now is not None else pd.Timestamp.now(tz="UTC")
     lookback = pd.Timedelta(hours=(config.alerts if config else AlertsSection()).lookback_hours)
     since = utc(since) if since is not None else now - lookback
-    read_from = min(since, now) - pd.Timedelta(days=kpis.CRISIS_HISTORY_DAYS)
+    watch = config.detection if config is not None else (lambda kind, b: Detection(True, {}))
     competitors = []
     with store.reader() as reader:  # one connection for the counts of every stream watched
-        cond, params, brand_name, described = kpis.scope(reader, config, brand)
-        hourly = kpis.hourly_for_crises(reader, cond, params, since=read_from, until=now)
+        where, brand_name, described = kpis.scope(reader, config, brand)
+        kinds = [k for k in crisis.KINDS if watch(k, brand_name).enabled]
+        own = crisis.detect(reader, config, where.between(min(since, now), now), brand_name, now=now, kinds=kinds)
         if brand is None and config is not None and brand_name == (config.brand.name if config.brand else None):
             for competitor in config.watched_competitors("volume"):
-                c_cond, c_params = "brand = ?", [competitor.name]
-                competitors.append((competitor.name, c_cond, c_params, kpis.hourly_for_crises(
-                    reader, c_cond, c_params, since=read_from, until=now)))
-        sent = reader.con.execute("SELECT target, incident_key, sent_at, payload FROM alerts_sent").fetchall()
+                c_where = Scope(brands=(competitor.name,))
+                competitors.append((competitor.name, c_where, crisis.detect(
+                    reader, config, c_where.between(min(since, now), now), competitor.name, now=now,
+                    kinds=("volume",))))
+        sent = [tuple(r) for r in query.alerts_sent(reader)[["target", "incident_key", "sent_at", "payload"]]
+                .itertuples(index=False)]
     notes, history = [], {}
     out = {"incidents": [], "volume_spikes": [], "competitor_spikes": []}
-    scopes = {(brand_name, False): (cond, params)}
+    scopes = {(brand_name, False): where}
 
     def collect(section, found, kind, who, competitor=False):
         what = "negative mentions" if kind == "negative" else "mentions"
@@ -419,25 +423,19 @@ def _detect(store, config, *, now, since, brand):
         for _, row in recent.iterrows():
             out[section].append({**row.to_dict(), "kind": kind, "brand": who, "competitor": competitor})
 
-    watch = config.detection if config is not None else (lambda kind, b: Detection(True, {}))
-    if watch("negative", brand_name).enabled:
-        crises = metrics.detect_crises(hourly, now=now, drivers=False,
-                                       **kpis.detection_settings(config, "negative", brand_name))
-        collect("incidents", crises, "negative", brand_name)
-    if watch("volume", brand_name).enabled:
-        spikes = kpis.volume_spikes(hourly, now=now, **kpis.detection_settings(config, "volume", brand_name))
-        collect("volume_spikes", spikes, "volume", brand_name)
-    for name, c_cond, c_params, c_hourly in competitors:
-        scopes[(name, True)] = (c_cond, c_params)
-        spikes = kpis.volume_spikes(c_hourly, now=now, **kpis.detection_settings(config, "volume", name))
-        collect("competitor_spikes", spikes, "volume", name, competitor=True)
-    if not hourly.empty and not (hourly["sentiment_label"] != "unscored").any():
+    if own.crises is not None:
+        collect("incidents", own.crises, "negative", brand_name)
+    if own.spikes is not None:
+        collect("volume_spikes", own.spikes, "volume", brand_name)
+    for name, c_where, found in competitors:
+        scopes[(name, True)] = c_where
+        collect("competitor_spikes", found.spikes, "volume", name, competitor=True)
+    if not own.hourly.empty and not own.scored:
         notes.append(kpis.NOT_SCORED)
 
     def drivers(inc: dict) -> dict:
-        c, p = scopes[(inc["brand"], bool(inc.get("competitor")))]
-        return kpis.incident_drivers(store, c, p, inc["start"], inc["end"],
-                                     label="negative" if inc["kind"] == "negative" else None)
+        return crisis.drivers(store, scopes[(inc["brand"], bool(inc.get("competitor")))], inc["start"], inc["end"],
+                              label="negative" if inc["kind"] == "negative" else None)
 
     report = {"now": now, "brand": brand_name, "scope": described, "notes": list(dict.fromkeys(notes)), **out,
               "history": history}

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 
 import numpy as np
 import pandas as pd
@@ -20,15 +19,15 @@ import diffusion
 import metrics
 from metrics.lift import HISTORY_DAYS, MIN_REFERENCE_DAYS
 from metrics.response import QUESTION_PATTERN
-from viralscope import kpi_registry
+from viralscope import crisis, kpi_registry
 from viralscope.config import MetricsSection
 from viralscope.core import reasons
 from viralscope.core.errors import InputError, Problem
 from viralscope.core.results import na
 from viralscope.core.times import default_baseline, interval, utc
+from viralscope.store import query
+from viralscope.store.query import Scope
 
-#: Days of history before a window that crisis detection reads (its baseline plus the first week).
-CRISIS_HISTORY_DAYS = 35
 NOT_SCORED = reasons.text("not_scored")
 #: KPIs that mean nothing before the sentiment stage has labelled the mentions.
 UNSCORED_NA = ("positive_mention_lift", "negative_mention_lift", "net_sentiment", "perception_change",
@@ -117,34 +116,22 @@ def _kpi(key, result: dict, *, window, baseline, n, value_key="estimate", lo_key
 # -- scope ---------------------------------------------------------------------------------------------
 
 
-def scope(store, config, brand: str | None) -> tuple[str, list, str | None, str]:
-    """SQL condition for the mentions the KPIs are about, its parameters, the brand and a description."""
+def scope(store, config, brand: str | None) -> tuple[Scope, str | None, str]:
+    """The mentions the KPIs are about (a :class:`Scope` without a window), the brand and a description."""
     if brand:
-        return "brand = ?", [brand], brand, f"mentions of {brand}"
+        return Scope(brands=(brand,)), brand, f"mentions of {brand}"
     name = config.brand.name if config is not None and config.brand else None
-    if name and store.scalar("SELECT count(*) FROM mentions WHERE brand = ?", [name]):
-        return "brand = ?", [name], name, f"mentions of {name}"
-    return "TRUE", [], name, "all mentions"
+    if name and query.has_brand(store, name):
+        return Scope(brands=(name,)), name, f"mentions of {name}"
+    return Scope(), name, "all mentions"
 
 
-def _hourly_labels(store, cond, params, start, end, origin) -> pd.DataFrame:
+def _hourly_labels(store, scope: Scope, start, end, origin) -> pd.DataFrame:
     """Mentions per bin and label; bins of an hour (or a minute when a bound is not on the hour grid)."""
     width = "1 hour"
-    bounds = [b for b in (start, end)]
-    if any(((b - origin) % pd.Timedelta(hours=1)) != pd.Timedelta(0) for b in bounds):
+    if any(((b - origin) % pd.Timedelta(hours=1)) != pd.Timedelta(0) for b in (start, end)):
         width = "1 minute"
-    return store.query(
-        f"""SELECT time_bucket(INTERVAL '{width}', created_at, ?::TIMESTAMP) AS created_at,
-                   coalesce(sentiment_label, 'unscored') AS sentiment_label, count(*) AS count
-            FROM mentions WHERE created_at >= ? AND created_at < ? AND {cond}
-            GROUP BY ALL ORDER BY 1""",  # noqa: S608 - cond is one of the fixed conditions of scope
-        [_naive(origin), _naive(start), _naive(end), *params],
-    )
-
-
-def _naive(ts: pd.Timestamp) -> dt.datetime:
-    """DuckDB's TIMESTAMP column holds UTC without a zone: compare with naive UTC datetimes."""
-    return ts.tz_convert("UTC").tz_localize(None).to_pydatetime()
+    return query.label_counts(store, scope.between(start, end), width=width, origin=origin)
 
 
 # -- the KPIs ------------------------------------------------------------------------------------------
@@ -167,11 +154,11 @@ def compute(store, config, window, baseline=None, brand: str | None = None, *, n
 
 
 def _compute(store, config, window, baseline, brand, now) -> dict:
-    cond, params, brand_name, described = scope(store, config, brand)
+    where, brand_name, described = scope(store, config, brand)
     start, end = min(window[0], baseline[0]), max(window[1], baseline[1])
     if baseline[1] - baseline[0] < pd.Timedelta(days=MIN_REFERENCE_DAYS):
         start = min(start, baseline[0] - pd.Timedelta(days=HISTORY_DAYS))  # a short baseline's day-to-day variation
-    labels = _hourly_labels(store, cond, params, start, end, window[0])
+    labels = _hourly_labels(store, where, start, end, window[0])
     ctx = {"window": window, "baseline": baseline}
 
     def n_of(period):
@@ -195,11 +182,11 @@ def _compute(store, config, window, baseline, brand, now) -> dict:
     kpis["perception_change"] = _kpi("perception_change", r, n={"window": r.get("n_window", 0),
                                                                 "baseline": r.get("n_baseline", 0)}, **ctx)
     kpis["share_of_voice"] = _share_of_voice(store, config, brand_name, window)
-    kpis.update(_cascade_kpis(store, config, brand_name, cond, params, window))
+    kpis.update(_cascade_kpis(store, config, brand_name, where, window))
     kpis.update(_business_kpis(store, config, window, baseline))
-    kpis["earned_media_value"] = _earned_media(store, config, cond, params, window)
-    kpis.update(_response_kpis(store, config, brand_name, cond, params, window, now))
-    kpis["crisis_incidents"] = _crisis_kpi(store, config, brand_name, cond, params, window, now)
+    kpis["earned_media_value"] = _earned_media(store, config, where, window)
+    kpis.update(_response_kpis(store, config, brand_name, where, window, now))
+    kpis["crisis_incidents"] = _crisis_kpi(store, config, brand_name, where, window, now)
     if not labels.empty and not (labels["sentiment_label"] != "unscored").any():
         # Without labels, "no positive mentions" would be true but misleading: say what is missing.
         for key in UNSCORED_NA:
@@ -245,43 +232,15 @@ def _share_of_voice(store, config, brand_name, window) -> dict:
     if not brand_name or len(tracked) < 2:
         r = _empty("sov_unconfigured")
         return _kpi("share_of_voice", r, window=window, baseline=None, n=0)
-    marks = ", ".join("?" for _ in tracked)
-    counts = store.query(
-        f"""SELECT min(created_at) AS created_at, brand, count(*) AS count FROM mentions
-            WHERE created_at >= ? AND created_at < ? AND brand IN ({marks})
-            GROUP BY brand, date_trunc('day', created_at)""",  # noqa: S608 - placeholders only
-        [_naive(window[0]), _naive(window[1]), *tracked],
-    )
+    counts = query.daily_brand_counts(store, window[0], window[1], tracked)
     r = metrics.share_of_voice(counts, brand_name, window, brands=tracked)
     return _kpi("share_of_voice", r, window=window, baseline=None, n=r.get("n", 0))
 
 
-def _account_match(accounts, prefix: str = "") -> tuple[str, list]:
-    """SQL true for a mention written by one of ``accounts`` (author id or name, ``@`` and case ignored)."""
-    if not accounts:
-        return "false", []
-    pattern = "^@?(" + "|".join(re.escape(str(a).strip().lstrip("@").lower()) for a in accounts) + ")$"
-    return (f"coalesce(regexp_full_match({prefix}author_id, ?, 'i') OR regexp_full_match({prefix}author_name, ?, 'i'), "
-            "false)"), [pattern, pattern]
-
-
-def _cascade_kpis(store, config, brand_name, cond, params, window) -> dict:
-    built = store.scalar("SELECT count(*) FROM mentions WHERE cascade_id IS NOT NULL") or 0
+def _cascade_kpis(store, config, brand_name, where: Scope, window) -> dict:
+    built = query.cascades_built(store)
     accounts = list(config.accounts_of(brand_name)) if config is not None else []
-    own, own_params = _account_match(accounts, "m.")
-    root_own, root_params = _account_match(accounts)
-    cascades = store.query(
-        f"""WITH roots AS (
-                SELECT source, id, sentiment_label, {root_own} AS by_brand FROM mentions
-                WHERE coalesce(depth, 0) = 0 AND created_at >= ? AND created_at < ? AND {cond})
-            SELECT r.sentiment_label, r.by_brand, count(m.id) AS members,
-                   count(m.id) FILTER (WHERE NOT {own}) AS size, coalesce(max(m.depth), 0) AS depth,
-                   count(m.id) FILTER (WHERE m.depth >= 1) AS shares,
-                   coalesce(sum(m.depth) FILTER (WHERE m.depth >= 1), 0) AS share_order_sum
-            FROM roots r JOIN mentions m ON m.source = r.source AND m.cascade_id = r.id
-            GROUP BY r.source, r.id, r.sentiment_label, r.by_brand""",  # noqa: S608 - cond is fixed by scope
-        [*root_params, _naive(window[0]), _naive(window[1]), *params, *own_params],
-    )
+    cascades = query.rooted_cascades(store, where.between(*window), accounts)
     if not built:
         depth = order = asym = _empty("cascades_not_built")
     elif cascades.empty:
@@ -332,10 +291,7 @@ def _without_campaign_baseline(daily: pd.DataFrame, config, window, baseline) ->
 
 
 def _business_kpis(store, config, window, baseline) -> dict:
-    daily = store.query(
-        "SELECT * FROM conversions WHERE date >= ? AND date < ? ORDER BY date",
-        [_naive(min(window[0], baseline[0]).floor("D")), _naive(max(window[1], baseline[1]))],
-    )
+    daily = query.conversions(store, min(window[0], baseline[0]).floor("D"), max(window[1], baseline[1]))
     daily, left_out = _without_campaign_baseline(daily, config, window, baseline)
     note = f"; {left_out} baseline days of configured campaigns left out" if left_out else ""
     out = {}
@@ -388,60 +344,13 @@ def _business_kpis(store, config, window, baseline) -> dict:
     return out
 
 
-def _earned_media(store, config, cond, params, window) -> dict:
-    row = store.query(
-        f"""SELECT coalesce(sum(author_followers), 0) AS author_followers, count(*) AS count FROM mentions
-            WHERE created_at >= ? AND created_at < ? AND {cond}""",  # noqa: S608 - cond is fixed by scope
-        [_naive(window[0]), _naive(window[1]), *params],
-    )
+def _earned_media(store, config, where: Scope, window) -> dict:
+    row = query.followers(store, where.between(*window))
     settings = config.metrics if config is not None else MetricsSection()
     cpm, currency = settings.cpm, settings.currency
     r = metrics.earned_media_value(row, cpm=cpm, reach_rate=settings.reach_rate)
     return _kpi("earned_media_value", r, window=window, baseline=None, n=int(row["count"].iat[0]),
                 currency=currency, extra_definition=f" (CPM {cpm:g} {currency}, configurable as [metrics] cpm)")
-
-
-def first_brand_replies(store, accounts, cond: str, params, window, end) -> pd.DataFrame:
-    """The window's complaints and questions with their first brand reply, found in SQL.
-
-    What ``metrics.response_times`` does over a frame of mentions, done where the mentions are: an item is a
-    negative mention or a question (``metrics.response.QUESTION_PATTERN``) by someone other than the brand,
-    not a bare reshare, created in ``window``; its reply is the earliest non-reshare mention by a brand account
-    (``accounts``: ids or names, ``@`` and case ignored) that descends from it and is created after it and no
-    later than ``end``. Returns ``created_at, replied_at (NaT when unanswered), complaint, question`` for
-    ``metrics.response_summary``.
-    """
-    (brand, account_params), (brand_m, _) = _account_match(accounts), _account_match(accounts, "m.")
-    return store.query(
-        f"""WITH RECURSIVE items AS MATERIALIZED (
-                SELECT source, id, cascade_id, created_at, question, sentiment_label = 'negative' AS complaint
-                FROM (SELECT source, id, cascade_id, created_at, sentiment_label,
-                             coalesce(regexp_matches(text, ?, 'i'), false) AS question
-                      FROM mentions
-                      WHERE created_at >= ? AND created_at < ? AND {cond} AND kind <> 'share'
-                        AND NOT {brand})
-                WHERE sentiment_label = 'negative' OR question),
-            -- Only the threads holding an item can hold its answer, and an answer and the replies between
-            -- it and the item come after the item, so after the window's start.
-            thread AS MATERIALIZED (
-                SELECT m.source, m.id, m.created_at, m.parent_resolved,
-                       m.kind <> 'share' AND {brand_m} AS by_brand
-                FROM mentions m SEMI JOIN items i ON m.source = i.source AND m.cascade_id = i.cascade_id
-                WHERE m.created_at >= ? AND m.created_at <= ?),
-            -- Every ancestor of every brand reply (the step bound only guards against a cycle of links).
-            up(source, ancestor, replied, step) AS (
-                SELECT source, parent_resolved, created_at, 1 FROM thread
-                WHERE by_brand AND parent_resolved IS NOT NULL
-                UNION ALL
-                SELECT u.source, t.parent_resolved, u.replied, u.step + 1
-                FROM up u JOIN thread t ON t.source = u.source AND t.id = u.ancestor
-                WHERE t.parent_resolved IS NOT NULL AND u.step < 10000)
-            SELECT i.created_at, min(u.replied) AS replied_at, i.complaint, i.question
-            FROM items i LEFT JOIN up u ON u.source = i.source AND u.ancestor = i.id AND u.replied > i.created_at
-            GROUP BY i.source, i.id, i.created_at, i.complaint, i.question""",  # noqa: S608 - fixed conditions
-        [QUESTION_PATTERN, _naive(window[0]), _naive(window[1]), *params, *account_params, *account_params,
-         _naive(window[0]), _naive(end)],
-    )
 
 
 def response_final_after(config) -> str:
@@ -450,7 +359,7 @@ def response_final_after(config) -> str:
     return f"{hours:g}h"
 
 
-def _response_kpis(store, config, brand_name, cond, params, window, now) -> dict:
+def _response_kpis(store, config, brand_name, where: Scope, window, now) -> dict:
     # The accounts of the brand in scope: a competitor's complaints wait for the competitor's replies.
     accounts = list(config.accounts_of(brand_name)) if config is not None else []
     competitor = config is not None and brand_name in {b.name for b in config.competitors}
@@ -458,9 +367,9 @@ def _response_kpis(store, config, brand_name, cond, params, window, now) -> dict
     if not accounts:
         r = _empty("no_competitor_accounts", brand=brand_name) if competitor else _empty("no_brand_accounts_config")
     else:
-        last = store.scalar("SELECT max(created_at) FROM mentions")
-        end = utc(now) if now is not None else (utc(last) if last is not None else window[1])
-        items = first_brand_replies(store, accounts, cond, params, window, end)
+        last = query.newest(store)
+        end = utc(now) if now is not None else (last if last is not None else window[1])
+        items = query.first_brand_replies(store, where.between(*window), accounts, end, QUESTION_PATTERN)
         r = metrics.response_summary(items, now=end, final_after=final_after) if len(items) else \
             _empty("no_items")
     n = {"final": int(r.get("n") or 0), "answered": int(r.get("n_answered") or 0)}
@@ -485,96 +394,18 @@ def _response_kpis(store, config, brand_name, cond, params, window, now) -> dict
     }
 
 
-def hourly_for_crises(store, cond: str = "TRUE", params=(), *, since, until) -> pd.DataFrame:
-    """Hourly mentions per label in ``[since, until)`` — what ``metrics.detect_crises`` needs, counted in SQL
-    (and, summed over labels, what ``volume_spikes`` needs)."""
-    return store.query(
-        f"""SELECT date_trunc('hour', created_at) AS created_at, coalesce(sentiment_label, 'unscored')
-                   AS sentiment_label, count(*) AS count
-            FROM mentions WHERE created_at >= ? AND created_at < ? AND {cond}
-            GROUP BY ALL ORDER BY 1""",  # noqa: S608 - cond is fixed by the caller (brand = ? or TRUE)
-        [_naive(since), _naive(until), *params],
-    )
-
-
-def detection_settings(config, kind: str, brand: str | None) -> dict:
-    """The detector settings of ``[alerts.<kind>]`` for ``brand`` (none without a configuration)."""
-    return dict(config.detection(kind, brand).settings) if config is not None else {}
-
-
-def volume_spikes(hourly: pd.DataFrame, *, now=None, **settings) -> pd.DataFrame:
-    """``metrics.detect_spikes`` over all the mentions of ``hourly`` (rows of ``hourly_for_crises``), each spike
-    with the share of its mentions that are negative (``negative_share``; None where nothing is scored)."""
-    if hourly.empty:
-        return metrics.detect_spikes(pd.Series([], dtype=float, index=pd.DatetimeIndex([], tz="UTC")), **settings)
-    t = pd.to_datetime(hourly["created_at"], utc=True)
-    counts = hourly["count"].astype(float).groupby(t).sum()
-    found = metrics.detect_spikes(counts, now=now, **settings)
-    scored = hourly[hourly["sentiment_label"] != "unscored"]
-    shares = []
-    for row in found.itertuples():
-        inside = scored[(pd.to_datetime(scored["created_at"], utc=True) >= row.start)
-                        & (pd.to_datetime(scored["created_at"], utc=True) < row.end)]
-        n = float(inside["count"].sum())
-        shares.append(float(inside.loc[inside["sentiment_label"] == "negative", "count"].sum()) / n if n else None)
-    found["negative_share"] = pd.Series(shares, index=found.index, dtype=object)
-    return found
-
-
-#: Texts of the week before an incident that its emerging terms are compared with, at most (sampled alike).
-DRIVER_SAMPLE = 20_000
-
-
-def incident_drivers(store, cond: str, params, start, end, *, label: str | None = "negative", top: int = 5) -> dict:
-    """The cascades, original posts and emerging terms behind an incident, read in SQL.
-
-    ``label`` "negative" for a crisis, None for a volume spike (all mentions). Returns
-    ``metrics.incident_drivers``'s dict, with ``posts`` the original post of each driving cascade (author,
-    text, link, time) even when it was written before the incident.
-    """
-    start, end = utc(start), utc(end)
-    which = "sentiment_label = ?" if label is not None else "TRUE"
-    labels = [label] if label is not None else []
-    # The incident's mentions, and a reproducible sample of the week before for the terms it is compared with.
-    rows = store.query(
-        f"""SELECT created_at, sentiment_label, source || ':' || cascade_id AS cascade_id, text FROM mentions
-            WHERE {which} AND created_at >= ? AND created_at < ? AND {cond}
-            UNION ALL
-            (SELECT created_at, sentiment_label, source || ':' || cascade_id, text FROM mentions
-             WHERE {which} AND created_at >= ? AND created_at < ? AND {cond}
-             ORDER BY hash(source || ':' || id) LIMIT {DRIVER_SAMPLE})""",  # noqa: S608 - fixed conditions, int
-        [*labels, _naive(start), _naive(end), *params,
-         *labels, _naive(start - pd.Timedelta(days=7)), _naive(start), *params],
-    )
-    if rows.empty:
-        return {"cascades": [], "posts": [], "terms": []}
-    found = metrics.incident_drivers(rows, start, end, label=label, top=top)
-    keys = [c["cascade_id"] for c in found["cascades"]]
-    if keys:
-        roots = store.query(
-            f"""SELECT source || ':' || id AS id, author_name, text, url, created_at FROM mentions
-                WHERE source || ':' || id IN ({", ".join("?" for _ in keys)})""",  # noqa: S608 - placeholders
-            keys,
-        )
-        by_id = {r["id"]: r for _, r in roots.iterrows()}
-        found["posts"] = [metrics.post_summary(by_id[k], k) for k in keys if k in by_id]
-    return found
-
-
-def _crisis_kpi(store, config, brand_name, cond, params, window, now) -> dict:
-    until = window[1] if now is None else min(window[1], utc(now))
-    hourly = hourly_for_crises(store, cond, params, since=window[0] - pd.Timedelta(days=CRISIS_HISTORY_DAYS),
-                               until=until)
-    if hourly.empty:
+def _crisis_kpi(store, config, brand_name, where: Scope, window, now) -> dict:
+    found = crisis.detect(store, config, where.between(*window), brand_name, now=now, kinds=("negative",),
+                          with_series=True)
+    if found.hourly.empty:
         r = _empty("no_mentions_history")
         return _kpi("crisis_incidents", r, window=window, baseline=None, n=0)
-    incidents, series = metrics.detect_crises(hourly, now=until, drivers=False, with_series=True,
-                                              **detection_settings(config, "negative", brand_name))
+    incidents, series = found.crises, found.series
     scored = series[(series.index >= window[0]) & series["expected_negative"].notna()]
     if scored.empty:
         r = _crisis_history(incidents.attrs)
         return _kpi("crisis_incidents", r, window=window, baseline=None, n=0)
-    inside = incidents[(incidents["end"] > window[0]) & (incidents["start"] < window[1])] if len(incidents) else incidents
+    inside = found.inside(incidents)
     r = {"status": "ok", "estimate": float(len(inside)), "hours_scored": int(len(scored)),
          "incidents": [{k: row[k] for k in ("start", "end", "peak", "severity", "ratio", "channel")}
                        for _, row in inside.iterrows()]}
@@ -596,14 +427,10 @@ def themes(store, config, window, baseline=None, brand: str | None = None, *, to
     store.ensure()
     texts = {}
     with store.reader() as reader:
-        cond, params, brand_name, described = scope(reader, config, brand)
-        for name, (a, b) in (("window", window), ("baseline", baseline)):
+        where, brand_name, described = scope(reader, config, brand)
+        for name, period in (("window", window), ("baseline", baseline)):
             # Reproducible sample: the same rows every time for the same data (hash order, not random).
-            texts[name] = reader.query(
-                f"""SELECT text FROM mentions WHERE created_at >= ? AND created_at < ? AND {cond}
-                    ORDER BY hash(source || ':' || id) LIMIT {THEME_SAMPLE}""",  # noqa: S608 - fixed cond, int
-                [_naive(a), _naive(b), *params],
-            )["text"].tolist()
+            texts[name] = query.sample_texts(reader, where.between(*period), THEME_SAMPLE)
     found = metrics.emerging_themes(texts["window"], texts["baseline"], top_terms=top_terms)
     return jsonable({
         "window": _period(window), "baseline": _period(baseline), "brand": brand_name, "scope": described,

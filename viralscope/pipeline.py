@@ -19,7 +19,7 @@ import pandas as pd
 
 from viralscope import kpi_registry, kpis, scoring
 from viralscope.scoring import ScoreSummary
-from viralscope.store import Store
+from viralscope.store import Store, query
 from viralscope.store import mentions as store_mentions
 
 __all__ = ["HEADLINE", "Analysis", "analyze", "last_week"]
@@ -64,10 +64,10 @@ class Analysis:
 
 def last_week(store: Store) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """The seven days that end with the day of the newest mention, as a half-open UTC interval."""
-    newest = store.scalar("SELECT max(created_at) FROM mentions")
+    newest = query.newest(store)
     if newest is None:
         return None
-    end = pd.Timestamp(newest).tz_localize("UTC").floor("D") + pd.Timedelta(days=1)
+    end = newest.floor("D") + pd.Timedelta(days=1)
     return end - pd.Timedelta(days=7), end
 
 
@@ -77,10 +77,7 @@ def analyze(store: Store, config=None, *, rescore: bool = False, progress=None) 
     store.ensure()
     scored = scoring.score_store(store, rescore=rescore, progress=progress)
     relinked = store_mentions.relink(store)
-    mentions, cascades, spread, deepest = store.query(
-        """SELECT coalesce(sum(n), 0), count(*), count(*) FILTER (WHERE n >= 2), coalesce(max(d), 0)
-           FROM (SELECT source, cascade_id, count(*) AS n, max(depth) AS d FROM mentions GROUP BY 1, 2)"""
-    ).iloc[0].tolist()
+    mentions, cascades, spread, deepest = query.cascade_counts(store)
     window = last_week(store)
     found = kpis.compute(store, config, window)["kpis"] if window is not None else {}
     return Analysis(scoring=scored, relinked=relinked, mentions=int(mentions), cascades=int(cascades),

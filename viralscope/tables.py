@@ -6,7 +6,7 @@ import json
 
 import pandas as pd
 
-from viralscope.store import COMPUTED_COLUMNS, INPUT_COLUMNS, Store
+from viralscope.store import COMPUTED_COLUMNS, INPUT_COLUMNS, Store, query
 
 MENTION_EXPORT_COLUMNS = [*INPUT_COLUMNS, *COMPUTED_COLUMNS, "link_flag"]
 
@@ -38,23 +38,22 @@ def alerts(store: Store, config, brand: str | None = None) -> pd.DataFrame:
     alerts ``alerts_sent`` holds for it; alerts sent for incidents the current data no longer shows (the
     data changed, or they were found with other settings) follow with ``detected`` false."""
     import metrics
-    from viralscope import kpis
+    from viralscope import crisis, kpis
     from viralscope.core.times import utc
 
     store.ensure()
-    cond, params, brand_name, _ = kpis.scope(store, config, brand)
-    first, last = store.query(
-        f"SELECT min(created_at) AS a, max(created_at) AS b FROM mentions WHERE {cond}", params  # noqa: S608
-    ).iloc[0]
+    where, brand_name, _ = kpis.scope(store, config, brand)
+    found = query.span(store, where)
     incidents = pd.DataFrame(columns=["start", "end"])
-    if not pd.isna(first):
-        hourly = kpis.hourly_for_crises(store, cond, params, since=first, until=last + pd.Timedelta(seconds=1))
+    if found is not None:
+        first, last = found
+        hourly = crisis.hourly(store, where.between(first, last + pd.Timedelta(seconds=1)))
         incidents = metrics.detect_crises(hourly, drivers=False)
     rows = []
     for _, inc in incidents.iterrows():
         rows.append({**{c: inc.get(c) for c in ALERT_COLUMNS if c in inc.index}, "brand": brand_name,
                      "detected": True, "incident_key": inc.get("key"), "_sent": []})
-    sent = store.query("SELECT incident_key, target, sent_at, payload FROM alerts_sent ORDER BY sent_at, target")
+    sent = query.alerts_sent(store)
     for rec in sent.itertuples(index=False):
         try:
             facts = json.loads(rec.payload) if rec.payload else {}

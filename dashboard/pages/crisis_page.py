@@ -39,7 +39,7 @@ with page.guard():
         st.stop()
     found = page.q(analysis.crises, f)
     if found is None:  # no scored mention in the window
-        series, incidents = page.q(queries.hourly_negatives, f), None
+        series, incidents = page.q(analysis.hourly_negatives, f), None
     else:
         incidents, series = found
         if incidents.attrs.get("note"):

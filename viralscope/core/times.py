@@ -18,7 +18,6 @@ from viralscope.core.errors import InputError, Problem
 DAY = pd.Timedelta(days=1)
 
 
-
 def utc(value) -> pd.Timestamp:
     """A UTC-aware Timestamp from a date, datetime, string or Timestamp (naive means UTC)."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):

@@ -11,7 +11,6 @@ is the same report; only ``generated_at`` differs.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import multiprocessing as mp
 import os
@@ -22,13 +21,13 @@ import numpy as np
 import pandas as pd
 
 import diffusion
-import metrics
-from viralscope import cascades, kpi_registry, kpis, privacy
+from viralscope import crisis, kpi_registry, kpis, privacy
 from viralscope.core import __version__
 from viralscope.core.errors import InsufficientData
-from viralscope.core.times import utc
+from viralscope.core.times import times, utc
 from viralscope.reports.week import iso_week, week_label
-from viralscope.store import Store
+from viralscope.store import Store, query
+from viralscope.store.query import Scope
 
 __all__ = ["SECTIONS", "Section", "WeeklyReport", "build", "last_week_with_data"]
 
@@ -130,24 +129,18 @@ class WeeklyReport:
 # -- the store, read once ------------------------------------------------------------------------------
 
 
-def _naive(ts) -> dt.datetime:
-    return kpis._naive(utc(ts))
-
-
 class _Ctx:
-    """What every section needs: the store reader, the scope condition, the window and baseline."""
+    """What every section needs: the store reader, the scope (without a window), the window and baseline."""
 
-    def __init__(self, reader, config, window, baseline, cond, params, brand):
+    def __init__(self, reader, config, window, baseline, where: Scope, brand):
         self.reader, self.config = reader, config
         self.window, self.baseline = window, baseline
-        self.cond, self.params, self.brand = cond, params, brand
-
-    def query(self, sql: str, params=()) -> pd.DataFrame:
-        return self.reader.query(sql, list(params))
+        self.where, self.brand = where, brand
 
     @property
-    def w(self) -> list:
-        return [_naive(self.window[0]), _naive(self.window[1])]
+    def week(self) -> Scope:
+        """The scope over the report's week."""
+        return self.where.between(*self.window)
 
 
 def _cut(text, limit: int = TEXT_LIMIT):
@@ -198,15 +191,10 @@ VOLUME_COLUMNS = ["date", "period", "mentions", "positive", "neutral", "negative
 
 
 def _volume(ctx: _Ctx) -> tuple[pd.DataFrame, Section]:
-    counts = ctx.query(
-        f"""SELECT date_trunc('day', created_at) AS day, coalesce(sentiment_label, 'unscored') AS label,
-                   count(*) AS n
-            FROM mentions WHERE created_at >= ? AND created_at < ? AND {ctx.cond}
-            GROUP BY ALL""",  # noqa: S608 - cond is fixed by kpis.scope
-        [_naive(ctx.baseline[0]), _naive(ctx.window[1]), *ctx.params],
-    )
+    counts = query.label_counts(ctx.reader, ctx.where.between(ctx.baseline[0], ctx.window[1]), width="1 day")
     days = pd.date_range(ctx.baseline[0], ctx.window[1], freq="D", inclusive="left")
-    wide = counts.pivot_table(index="day", columns="label", values="n", aggfunc="sum", fill_value=0) \
+    wide = counts.pivot_table(index="created_at", columns="sentiment_label", values="count", aggfunc="sum",
+                              fill_value=0) \
         if len(counts) else pd.DataFrame(index=pd.DatetimeIndex([], tz="UTC"))
     wide = wide.reindex(days, fill_value=0)
     scored = any(c in wide.columns and wide[c].sum() > 0 for c in ("positive", "neutral", "negative"))
@@ -238,8 +226,7 @@ _MEMBER_COLUMNS = ("source", "id", "parent_id", "parent_resolved", "cascade_id",
 
 def _window_members(ctx: _Ctx) -> pd.DataFrame:
     """Every mention of the cascades whose original post falls in the window (as the KPIs count them)."""
-    return cascades.members_of_roots(ctx.reader, f"created_at >= ? AND created_at < ? AND {ctx.cond}",
-                                     [*ctx.w, *ctx.params], _MEMBER_COLUMNS)
+    return query.members_of_roots(ctx.reader, ctx.week, _MEMBER_COLUMNS)
 
 
 def _cascades(ctx: _Ctx, members: pd.DataFrame, built: bool) -> tuple[pd.DataFrame, Section]:
@@ -320,26 +307,16 @@ def _found_incidents(result: dict) -> list[dict]:
     return (k["details"].get("incidents") or []) if k["status"] == "ok" else []
 
 
-def _drivers(reader, cond, params, incidents: list[dict]) -> list[dict]:
-    """The cascades and emerging terms of each incident, from its negative mentions and the week before."""
-    out = []
-    for inc in incidents:
-        start, end = utc(inc["start"]), utc(inc["end"])
-        negatives = reader.query(
-            f"""SELECT created_at, sentiment_label, source || ':' || cascade_id AS cascade_id, text FROM mentions
-                WHERE sentiment_label = 'negative' AND created_at >= ? AND created_at < ? AND {cond}
-                ORDER BY created_at, source, id""",  # noqa: S608 - cond is fixed by kpis.scope
-            [_naive(start - pd.Timedelta(days=7)), _naive(end), *params],
-        )
-        out.append(metrics.incident_drivers(negatives, start, end) if len(negatives) else {"cascades": [], "terms": []})
-    return out
+def _drivers(reader, where: Scope, incidents: list[dict]) -> list[dict]:
+    """The cascades and emerging terms of each incident (``viralscope.crisis.drivers``, as the alerts name them)."""
+    return [crisis.drivers(reader, where, inc["start"], inc["end"]) for inc in incidents]
 
 
 def _incidents(ctx: _Ctx, result: dict, drivers: list[dict]) -> tuple[pd.DataFrame, Section]:
     k = result["kpis"]["crisis_incidents"]
     if k["status"] != "ok":
         return _empty(INCIDENT_COLUMNS), Section("incidents", "", (), "n/a", k["reason"])
-    sent = ctx.query("SELECT target, sent_at, payload FROM alerts_sent ORDER BY sent_at, target")
+    sent = query.alerts_sent(ctx.reader)
     rows = []
     for inc, found in zip(_found_incidents(result), drivers, strict=True):
         start, end = utc(inc["start"]), utc(inc["end"])
@@ -375,15 +352,11 @@ CONVERSION_COLUMNS = ["date", "period", "sessions", "conversions", "conversion_r
 
 
 def _business(ctx: _Ctx) -> tuple[pd.DataFrame, Section]:
-    daily = ctx.query(
-        "SELECT * FROM conversions WHERE date >= ? AND date < ? ORDER BY date",
-        [_naive(ctx.baseline[0]), _naive(ctx.window[1])],
-    )
+    daily = query.conversions(ctx.reader, ctx.baseline[0], ctx.window[1])
     if daily.empty:
         return _empty(CONVERSION_COLUMNS), Section(
             "business", "", (), "n/a", "no conversion data (import-conversions) in this week or the week before")
-    dates = pd.to_datetime(daily["date"])
-    dates = dates.dt.tz_localize("UTC") if dates.dt.tz is None else dates.dt.tz_convert("UTC")
+    dates = times(daily["date"])
     df = daily.assign(
         date=[d.date() for d in dates],
         period=np.where(dates >= ctx.window[0], "this week", "previous week"),
@@ -421,23 +394,10 @@ def _notable(ctx: _Ctx, result: dict) -> tuple[pd.DataFrame, Section]:
         return _empty(NOTABLE_COLUMNS), Section("notable", "", (), "n/a", "no mentions in this week")
     if result["kpis"]["net_sentiment"]["reason"] == kpis.NOT_SCORED:
         return _empty(NOTABLE_COLUMNS), Section("notable", "", (), "n/a", kpis.NOT_SCORED)
-    accounts = [privacy._account(a) for a in privacy.brand_accounts(ctx.config)] or [""]
-    marks = ", ".join("?" for _ in accounts)
+    accounts = [privacy._account(a) for a in privacy.brand_accounts(ctx.config)]
     frames = []
     for tone in ("positive", "negative"):
-        df = ctx.query(
-            f"""SELECT created_at, source, id, author_id, author_name, coalesce(author_followers, 0) AS reach,
-                       likes, shares, replies, sentiment_compound, kind, text, url
-                FROM mentions
-                WHERE created_at >= ? AND created_at < ? AND {ctx.cond} AND sentiment_label = ?
-                  AND kind <> 'share' AND length(trim(text)) > 0
-                  AND lower(ltrim(coalesce(author_id, ''), '@')) NOT IN ({marks})
-                  AND lower(ltrim(coalesce(author_name, ''), '@')) NOT IN ({marks})
-                ORDER BY reach DESC, coalesce(likes, 0) + coalesce(shares, 0) + coalesce(replies, 0) DESC,
-                         created_at, source, id
-                LIMIT {TOP_NOTABLE}""",  # noqa: S608 - fixed cond, placeholders, int
-            [*ctx.w, *ctx.params, tone, *accounts, *accounts],
-        )
+        df = query.notable(ctx.reader, ctx.week, tone, accounts, TOP_NOTABLE)
         df.insert(0, "rank", np.arange(1, len(df) + 1))
         df.insert(0, "tone", tone)
         frames.append(df)
@@ -491,8 +451,8 @@ def _drivers_job(path, lock_timeout, config, window, baseline, brand, incidents)
     # Queued behind the themes in the same worker, where the Korean tokenizer is already loaded.
     store = _worker_store(path, lock_timeout)
     with store.reader() as reader:
-        cond, params, _, _ = kpis.scope(reader, config, brand)
-        return _drivers(reader, cond, params, incidents)
+        where, _, _ = kpis.scope(reader, config, brand)
+        return _drivers(reader, where, incidents)
 
 
 def last_week_with_data(store, config=None, brand: str | None = None) -> tuple[str, bool]:
@@ -505,15 +465,13 @@ def last_week_with_data(store, config=None, brand: str | None = None) -> tuple[s
     """
     store.ensure()
     with store.reader() as reader:
-        cond, params, name, _ = kpis.scope(reader, config, brand)
-        newest = reader.scalar(f"SELECT max(created_at) FROM mentions WHERE {cond}", params)  # noqa: S608
+        where, name, _ = kpis.scope(reader, config, brand)
+        newest = query.newest(reader, where)
         if newest is None:
             of = f" of {name}" if brand else ""
             raise InsufficientData(f"no mentions{of} in {store.path}: nothing to report "
                                    "(import, collect or run 'viralscope demo' first)")
-        monday = iso_week(week_label(newest))[0].tz_localize(None).to_pydatetime()
-        before = reader.scalar(f"SELECT max(created_at) FROM mentions WHERE {cond} AND created_at < ?",  # noqa: S608
-                               [*params, monday])
+        before = query.newest(reader, where.between(None, iso_week(week_label(newest))[0]))
     return (week_label(before), True) if before is not None else (week_label(newest), False)
 
 
@@ -543,10 +501,10 @@ def build(store, config, week: str, *, brand: str | None = None, include_authors
         result = kpis.compute(store, config, window, baseline, brand)
         drivers_future = pool.submit(_drivers_job, *job, _found_incidents(result))
         with store.reader() as reader:
-            cond, params, brand_name, _ = kpis.scope(reader, config, brand)
-            ctx = _Ctx(reader, config, window, baseline, cond, params, brand_name)
+            where, brand_name, _ = kpis.scope(reader, config, brand)
+            ctx = _Ctx(reader, config, window, baseline, where, brand_name)
             tables["volume"], done["volume"] = _volume(ctx)
-            built = bool(reader.scalar("SELECT count(*) FROM mentions WHERE cascade_id IS NOT NULL"))
+            built = query.cascades_built(reader)
             members = _window_members(ctx) if built else pd.DataFrame()
             tables["cascades"], done["cascades"] = _cascades(ctx, members, built)
             found, done["triggers"], trait_summary = _triggers(ctx, members, built)

@@ -302,6 +302,7 @@ class Reader:
 
 
 def _utc(df: pd.DataFrame) -> pd.DataFrame:
+    """DuckDB's naive ``TIMESTAMP`` columns as the aware UTC columns every DataFrame of the project holds."""
     for col in df.columns:
         if pd.api.types.is_datetime64_dtype(df[col]) and getattr(df[col].dt, "tz", None) is None:
             df[col] = times(df[col])
