@@ -431,7 +431,7 @@ def _detect(store, config, *, now, since, brand):
             for competitor in config.watched_competitors("volume"):
                 c_cond, c_params = "brand = ?", [competitor.name]
                 competitors.append((competitor.name, c_cond, c_params, kpis.hourly_for_crises(
-                    reader, c_cond, c_params, since=read_from, until=now)))
+                    reader, c_cond, c_params, since=read_from, until=now, threads=False)))
         sent = reader.con.execute("SELECT target, incident_key, sent_at, payload FROM alerts_sent").fetchall()
     notes, history = [], {}
     out = {"incidents": [], "volume_spikes": [], "competitor_spikes": []}

@@ -533,15 +533,26 @@ def _response_kpis(store, config, brand_name, cond, params, window, now) -> dict
     }
 
 
-def hourly_for_crises(store, cond: str = "TRUE", params=(), *, since, until) -> pd.DataFrame:
+def hourly_for_crises(store, cond: str = "TRUE", params=(), *, since, until, threads: bool = True) -> pd.DataFrame:
     """Hourly mentions per label in ``[since, until)`` — what ``metrics.detect_crises`` needs, counted in SQL
-    (and, summed over labels, what ``volume_spikes`` needs)."""
+    (and, summed over labels, what ``volume_spikes`` needs). With ``threads``, the negative rows also carry
+    ``largest_cascade``: the negative mentions of the hour's largest cascade (a mention without one is its own),
+    which lets ``detect_crises`` report a burst of many threads in its first hour."""
+    where = f"FROM mentions WHERE created_at >= ? AND created_at < ? AND {cond}"
+    args = [_naive(since), _naive(until), *params]
+    counts = f"""SELECT date_trunc('hour', created_at) AS created_at, coalesce(sentiment_label, 'unscored')
+                        AS sentiment_label, count(*) AS count {where} GROUP BY ALL"""
+    if not threads:
+        return store.query(f"{counts} ORDER BY 1", args)  # noqa: S608 - cond is fixed by the caller
     return store.query(
-        f"""SELECT date_trunc('hour', created_at) AS created_at, coalesce(sentiment_label, 'unscored')
-                   AS sentiment_label, count(*) AS count
-            FROM mentions WHERE created_at >= ? AND created_at < ? AND {cond}
-            GROUP BY ALL ORDER BY 1""",  # noqa: S608 - cond is fixed by the caller (brand = ? or TRUE)
-        [_naive(since), _naive(until), *params],
+        f"""WITH counts AS ({counts}),
+                 threads AS (SELECT created_at, max(n) AS largest_cascade FROM (
+                     SELECT date_trunc('hour', created_at) AS created_at, source, coalesce(cascade_id, id), count(*) AS n
+                     {where} AND sentiment_label = 'negative' GROUP BY ALL) GROUP BY ALL)
+            SELECT c.*, CASE WHEN c.sentiment_label = 'negative' THEN coalesce(t.largest_cascade, 0) END
+                   AS largest_cascade
+            FROM counts c LEFT JOIN threads t ON c.created_at = t.created_at ORDER BY 1""",  # noqa: S608 - as above
+        args + args,
     )
 
 
