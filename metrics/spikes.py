@@ -213,11 +213,12 @@ def largest_thread(index: pd.DatetimeIndex, freq: str, at, events, threads=None,
     if threads is None:
         return np.bincount(pos, weights=w[keep], minlength=len(index)).astype(float)
     ids = pd.Series(threads).to_numpy(dtype=object)[keep]
-    missing = pd.isna(ids)
-    ids[missing] = [("row", i) for i in np.flatnonzero(missing)]  # no id: a thread of its own
-    per = pd.Series(w[keep]).groupby([pos, ids]).sum()
-    top = per.groupby(level=0).max()
-    out[top.index.to_numpy(dtype=int)] = top.to_numpy(dtype=float)
+    alone = np.asarray(pd.isna(ids), bool)  # no id: a thread of its own
+    np.maximum.at(out, pos[alone], w[keep][alone])
+    if (~alone).any():
+        top = pd.Series(w[keep][~alone]).groupby([pos[~alone], ids[~alone]]).sum().groupby(level=0).max()
+        at_bins = top.index.to_numpy(dtype=int)
+        out[at_bins] = np.maximum(out[at_bins], top.to_numpy(dtype=float))
     return out
 
 
@@ -399,9 +400,11 @@ class Scan:
         Heavy-tailed noise — one thread bringing a hundred mentions within the hour — makes single-bin bursts
         that no count model of the history expects; an event that matters goes on. When the threads are known
         (``largest``: the events of each bin's largest thread), the rule tests what it is about: an excess
-        that fails the test above is still reported when, without the largest thread of each of its bins, the
-        rest is significant at ``persistence`` against the whole expectation — a burst spread over many
-        threads is reported in its first hour, one thread and its replies are not.
+        that fails the test above still holds when, without the largest thread of each of its bins, the rest
+        is an incident by the scan's own test against the whole expectation (``min_ratio``, ``min_excess``
+        and ``alpha``: those threads are of the very bins that were flagged, so not the independent evidence
+        that other bins are) — a burst spread over many threads is reported in its first hour, one thread and
+        its replies are not.
         """
         if self.settings.persistence >= 1:
             return True
@@ -411,18 +414,16 @@ class Scan:
         if len(seg) >= 2:
             rest = np.ones(len(seg), bool)
             rest[int(np.argmax(self.y[seg] - mu))] = False
-            if self._significant(float(self.y[seg][rest].sum()), float(mu[rest].sum()), a, int(rest.sum())):
+            S, M = float(self.y[seg][rest].sum()), float(mu[rest].sum())
+            if (S >= 1) if M <= 0 else _nb_sf(S, M, self.var(a, M, int(rest.sum()))) < self.settings.persistence:
                 return True
         if largest is None or len(seg) == 0:
             return False
-        others = np.maximum(self.y[seg] - np.nan_to_num(largest[seg]), 0.0)
-        return self._significant(float(others.sum()), float(mu.sum()), a, len(seg))
-
-    def _significant(self, S: float, M: float, a: int, length: int) -> bool:
-        """``S`` events against ``M`` expected over ``length`` bins from ``a``: significant at ``persistence``."""
-        if M <= 0:
-            return S >= 1
-        return _nb_sf(S, M, self.var(a, M, length)) < self.settings.persistence
+        s = self.settings
+        S, M = float(np.maximum(self.y[seg] - np.nan_to_num(largest[seg]), 0.0).sum()), float(mu.sum())
+        if S - M < s.min_excess or S < s.min_ratio * M:
+            return False
+        return M <= 0 or _nb_sf(S, M, self.var(a, M, len(seg))) < s.alpha
 
 
 def _dispersion(S: np.ndarray, M: np.ndarray, phi_floor: float) -> tuple[float, float]:
@@ -793,7 +794,7 @@ def detect_spikes(counts: pd.Series, *, freq: str = "1h", now=None, coverage: pd
         Events of the largest thread (cascade) at each timestamp, summed per bin (exact when each bin has
         one value, an upper bound otherwise; :func:`largest_thread` gives it from thread ids). With it, an
         incident resting on one bin is still reported when, without each bin's largest thread, the rest is
-        significant at ``persistence`` (see Notes).
+        an incident of its own (see Notes).
     with_series : bool, default False
         Also return the binned series (``observed``, ``expected``, ``exposure``, ``flagged``).
     **settings
@@ -848,8 +849,10 @@ def detect_spikes(counts: pd.Series, *, freq: str = "1h", now=None, coverage: pd
     Persistence. An incident is reported only if, without its bin of largest excess, the rest is still
     significant at ``persistence``: one thread of a hundred mentions within an hour is not an event. So a
     burst confined to its first bin waits for the next one — unless ``largest`` says how the events fall into
-    threads: then it is reported when, without the largest thread of each of its bins, the rest is still
-    significant at ``persistence`` against the whole expectation (a burst of many threads, at once).
+    threads: then it is reported when, without the largest thread of each of its bins, the rest is still an
+    incident by the test above — large (``min_ratio``, ``min_excess``) and significant at ``alpha`` against the
+    whole expectation; the level is the scan's, not ``persistence``, since those threads are of the very bins
+    that were flagged (a burst of many threads, at once).
 
     Gaps. NaN bins (or ``coverage`` 0) are not observed: they neither count as silence in the baseline
     nor get scored. With ``infer_gaps``, a run of empty bins whose probability under the forecast is below

@@ -170,9 +170,10 @@ def test_a_first_hour_burst_of_one_thread_waits_for_its_second_hour():
     one = _first_hour_burst(["story"] * 20)  # one post and its nineteen negative replies
     assert detect_crises(one, now=NOW).empty
     assert len(detect_crises(one, now=NOW, persistence=1)) == 1  # flagged: it is the persistence rule that holds it
-    # Without the thread, 2 negatives against about 0.7 expected are not significant; 4 are (P ≈ 0.004).
-    assert detect_crises(_first_hour_burst(["story"] * 19 + ["a"]), now=NOW).empty
-    assert len(detect_crises(_first_hour_burst(["story"] * 17 + ["a", "b", "c"]), now=NOW)) == 1
+    # Without the thread, the rest must still be an incident of its own (large, and significant at `alpha`):
+    # 4 negatives against about 0.7 expected are not (fewer than 8 above it), 11 are.
+    assert detect_crises(_first_hour_burst(["story"] * 17 + ["a", "b", "c"]), now=NOW).empty
+    assert len(detect_crises(_first_hour_burst(["story"] * 10 + [f"p{i}" for i in range(10)]), now=NOW)) == 1
 
 
 def test_without_threads_a_first_hour_burst_waits_as_before():

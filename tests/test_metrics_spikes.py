@@ -192,6 +192,7 @@ def test_a_one_hour_burst_of_many_threads_is_reported_and_one_thread_is_not():
     ids = np.where(np.arange(len(hours)) % 2 == 0, "rest", "post")
     bins = pd.DatetimeIndex(y.index, tz="UTC")
     assert largest_thread(bins, "1h", hours, events, ids)[at] == y.iloc[at] - 1  # the "rest" row is one thread
+    assert largest_thread(bins, "1h", hours, events, np.where(ids == "rest", None, ids))[at] == y.iloc[at] - 1
     assert largest_thread(bins, "1h", hours, events)[at] == y.iloc[at]  # counts summed: an upper bound
 
 
