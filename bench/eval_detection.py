@@ -3,7 +3,7 @@ demo world — the figures of docs/metrics.md, "Crisis detection and alerts".
 
     python -m bench.eval_detection                  # everything (about half an hour on two cores)
     python -m bench.eval_detection --quick          # fewer streams and seeds
-    python -m bench.eval_detection --only sim       # sim | stress | semeval | demo
+    python -m bench.eval_detection --only sim       # sim | stress | threads | semeval | demo
 
 Simulations (``tests/spike_world.py``): four simulators (gamma–Poisson hour shocks, AR(1) level drift,
 heavy-tailed threads, all three mixed), 60-day hourly streams with daily and weekly seasonality, three
@@ -12,7 +12,9 @@ events each, half of them at night. Crises: 4× the seasonal negatives for 6 hou
 An event is found when a call that sees 3 hours of it reports an incident starting within an hour of it;
 false incidents are those of a call over the whole stream that overlap no event. Each seed is a batch of
 streams; the figures are min / median / max over seeds. The stress run sweeps the shape of the gamma hour
-shocks (how noisy an hour is) to show where detection stops being possible.
+shocks (how noisy an hour is) to show where detection stops being possible. The threads run (not part of the
+default run) scores crises by calls that see only their first hour, on the same streams, with the hourly counts
+alone and with each hour's largest thread (what thread ids give ``detect_crises``).
 
 SemEval-2017 (``../shared/eval/semeval2017``): the reply threads imported as mentions and scored by the
 sentiment stage, then negative crises and volume spikes over each split: no ratio from an expectation below
@@ -50,10 +52,14 @@ def _detect_volume(data, now):
 EVENTS = {"crisis": (_detect_crises, sw.labelled), "volume": (_detect_volume, sw.volume)}
 
 
+def _streams(kind: str, events: str, seed: int, streams: int, **stream_kw) -> list[sw.Stream]:
+    rng = np.random.default_rng([seed, sw.KINDS.index(kind) if kind in sw.KINDS else 9, len(events)])
+    return [sw.stream(kind, rng, events=events, **stream_kw) for _ in range(streams)]
+
+
 def _batch(kind: str, events: str, seed: int, streams: int, **stream_kw) -> sw.Score:
     detect, data = EVENTS[events]
-    rng = np.random.default_rng([seed, sw.KINDS.index(kind) if kind in sw.KINDS else 9, len(events)])
-    scores = [sw.evaluate(sw.stream(kind, rng, events=events, **stream_kw), detect, data) for _ in range(streams)]
+    scores = [sw.evaluate(st, detect, data) for st in _streams(kind, events, seed, streams, **stream_kw)]
     return sum(scores[1:], scores[0])
 
 
@@ -112,6 +118,28 @@ def stress(args) -> dict:
             f = _figures(scores)
             out[f"{events}/gamma k={k}"] = f
             print("  " + _line(f"{events}/k={k} (cv {1 / np.sqrt(k):.2f})", f), flush=True)
+    return out
+
+
+def threads(args) -> dict:
+    """Crises found by a call that sees their first hour, without and with thread ids, on the streams of ``sim``
+    (the same seeds); false incidents of a call over each whole stream."""
+    out = {}
+    for kind in ("heavy", "mixed", "gamma", "ar1"):
+        started = time.perf_counter()
+        scores: dict = {False: [], True: []}
+        for seed in range(args.seeds):
+            batch = _streams(kind, "crisis", seed, args.streams)
+            for ids in (False, True):
+                s = [sw.evaluate(st, _detect_crises, lambda st, end, ids=ids: sw.labelled(st, end, threads=ids),
+                                 seen_hours=1) for st in batch]
+                scores[ids].append(sum(s[1:], s[0]))
+        for ids in (False, True):
+            name = f"crisis/{kind} {'thread ids' if ids else 'counts'}"
+            f = _figures(scores[ids])
+            f["seconds"] = time.perf_counter() - started
+            out[name] = f
+            print("  " + _line(name, f).replace("found", "found in 1 h", 1), flush=True)
     return out
 
 
@@ -230,13 +258,14 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="2 seeds of 4 streams; no stress sweep")
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--streams", type=int, default=10, help="streams per seed and simulator")
-    parser.add_argument("--only", choices=["sim", "stress", "semeval", "demo"], action="append")
+    parser.add_argument("--only", choices=["sim", "stress", "threads", "semeval", "demo"], action="append")
     args = parser.parse_args()
     if args.quick:
         args.seeds, args.streams = 2, 4
     parts = args.only or (["sim", "semeval", "demo"] if args.quick else ["sim", "stress", "semeval", "demo"])
     report = {"seeds": args.seeds, "streams_per_seed": args.streams}
-    for name, fn in (("sim", simulations), ("stress", stress), ("semeval", semeval), ("demo", demo)):
+    for name, fn in (("sim", simulations), ("stress", stress), ("threads", threads), ("semeval", semeval),
+                     ("demo", demo)):
         if name in parts:
             print(f"== {name}", flush=True)
             report[name] = fn(args)

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 from scipy import signal, special
 
-from viralscope.core.times import DAY, utc
+from viralscope.core.times import DAY, times, utc
 
-__all__ = ["SpikeSettings", "bin_counts", "detect_spikes", "severity"]
+__all__ = ["SpikeSettings", "bin_counts", "detect_spikes", "largest_thread", "severity"]
 
 #: Columns of ``detect_spikes``; an empty result has them too.
 COLUMNS = ["start", "end", "peak", "observed", "expected", "ratio", "p_value", "severity", "ongoing", "key"]
@@ -89,8 +89,7 @@ class SpikeSettings:
 
 
 def _utc_index(index) -> pd.DatetimeIndex:
-    idx = pd.DatetimeIndex(pd.to_datetime(index))
-    return idx.tz_localize("UTC") if idx.tz is None else idx.tz_convert("UTC")
+    return pd.DatetimeIndex(times(index))
 
 
 def _step(freq: str) -> pd.Timedelta:
@@ -164,6 +163,62 @@ def bin_counts(counts: pd.Series, freq: str = "1h", *, now=None, coverage: pd.Se
     if now is not None and now < grid[-1] + step:
         exposure[-1] *= max(0.0, min(1.0, (now - grid[-1]) / step))
     return pd.DataFrame({"count": count, "exposure": exposure}, index=grid)
+
+
+def largest_thread(index: pd.DatetimeIndex, freq: str, at, events, threads=None, *, now=None) -> np.ndarray:
+    """Events of the largest thread (cascade) in each bin of ``index`` (bins of :func:`bin_counts`).
+
+    Parameters
+    ----------
+    index : DatetimeIndex
+        Bin starts (UTC), as :func:`bin_counts` gives them.
+    freq : str
+        Their width.
+    at : array of datetimes
+        The time of each row (naive means UTC).
+    events : array of float
+        The events of each row (1 for a mention, a ``count`` for pre-aggregated rows; 0 for a row that is not
+        one of the events counted, e.g. a mention that is not negative).
+    threads : array, optional
+        Each row's thread id. Rows of one thread in one bin are summed and the largest sum is kept (exact); a
+        row without an id is a thread of its own. Without ``threads``, ``events`` are already each row's
+        largest thread and are summed per bin: exact with one row per bin, an upper bound otherwise.
+    now : datetime, optional
+        Rows at or after it are left out, as :func:`bin_counts` leaves them out.
+
+    Returns
+    -------
+    ndarray
+        One value per bin (0 where the bin holds none of the events).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> bins = pd.date_range("2026-01-01 10:00", periods=2, freq="h", tz="UTC")
+    >>> at = ["2026-01-01 10:05", "2026-01-01 10:20", "2026-01-01 10:30", "2026-01-01 11:10"]
+    >>> largest_thread(bins, "1h", at, [1, 1, 1, 1], ["a", "a", "b", "b"]).tolist()
+    [2.0, 1.0]
+    """
+    step = _step(freq)
+    out = np.zeros(len(index))
+    if len(index) == 0:
+        return out
+    ts = _utc_index(at)
+    w = np.nan_to_num(np.asarray(events, dtype=float))
+    keep = np.asarray((ts >= index[0]) & (ts < index[-1] + step)) & (w > 0)
+    if now is not None:
+        keep &= np.asarray(ts < utc(now))
+    pos = ((ts[keep] - index[0]) // step).to_numpy().astype(int)
+    if threads is None:
+        return np.bincount(pos, weights=w[keep], minlength=len(index)).astype(float)
+    ids = pd.Series(threads).to_numpy(dtype=object)[keep]
+    alone = np.asarray(pd.isna(ids), bool)  # no id: a thread of its own
+    np.maximum.at(out, pos[alone], w[keep][alone])
+    if (~alone).any():
+        top = pd.Series(w[keep][~alone]).groupby([pos[~alone], ids[~alone]]).sum().groupby(level=0).max()
+        at_bins = top.index.to_numpy(dtype=int)
+        out[at_bins] = np.maximum(out[at_bins], top.to_numpy(dtype=float))
+    return out
 
 
 # -- the seasonal shape ---------------------------------------------------------------------------------
@@ -337,26 +392,37 @@ class Scan:
         out.append((begin, hot[-1]))
         return out
 
-    def persists(self, a: int, b: int) -> bool:
+    def persists(self, a: int, b: int, largest: np.ndarray | None = None) -> bool:
         """Whether bins ``a..b`` hold an excess that does not rest on one bin: without the bin of the largest
         excess, the rest is still significant at ``persistence`` (negative binomial, this scan's dispersion).
 
         Heavy-tailed noise — one thread bringing a hundred mentions within the hour — makes single-bin bursts
-        that no count model of the history expects; an event that matters goes on.
+        that no count model of the history expects; an event that matters goes on. When the threads are known
+        (``largest``: the events of each bin's largest thread), the rule tests what it is about: an excess
+        that fails the test above still holds when, without the largest thread of each of its bins, the rest
+        is an incident by the scan's own test against the whole expectation (``min_ratio``, ``min_excess``
+        and ``alpha``: those threads are of the very bins that were flagged, so not the independent evidence
+        that other bins are) — a burst spread over many threads is reported in its first hour, one thread and
+        its replies are not.
         """
         if self.settings.persistence >= 1:
             return True
         seg = np.arange(a, b + 1)
         seg = seg[self.exposure[seg] > 0]
-        if len(seg) < 2:
-            return False
         mu = np.nan_to_num(self.expected[seg])
-        rest = np.ones(len(seg), bool)
-        rest[int(np.argmax(self.y[seg] - mu))] = False
-        S, M = float(self.y[seg][rest].sum()), float(mu[rest].sum())
-        if M <= 0:
-            return S >= 1
-        return _nb_sf(S, M, self.var(a, M, int(rest.sum()))) < self.settings.persistence
+        if len(seg) >= 2:
+            rest = np.ones(len(seg), bool)
+            rest[int(np.argmax(self.y[seg] - mu))] = False
+            S, M = float(self.y[seg][rest].sum()), float(mu[rest].sum())
+            if (S >= 1) if M <= 0 else _nb_sf(S, M, self.var(a, M, int(rest.sum()))) < self.settings.persistence:
+                return True
+        if largest is None or len(seg) == 0:
+            return False
+        s = self.settings
+        S, M = float(np.maximum(self.y[seg] - np.nan_to_num(largest[seg]), 0.0).sum()), float(mu.sum())
+        if S - M < s.min_excess or S < s.min_ratio * M:
+            return False
+        return M <= 0 or _nb_sf(S, M, self.var(a, M, len(seg))) < s.alpha
 
 
 def _dispersion(S: np.ndarray, M: np.ndarray, phi_floor: float) -> tuple[float, float]:
@@ -668,14 +734,19 @@ def scan(binned: pd.DataFrame, step: pd.Timedelta, settings: SpikeSettings, **kw
     return found
 
 
-def incident_rows(sc: Scan, freq: str) -> list[dict]:
-    """One dict per incident of a scan: start, end, peak, observed, expected, ratio, p-value, severity, …"""
+def incident_rows(sc: Scan, freq: str, largest: Callable[[], np.ndarray | None] = lambda: None) -> list[dict]:
+    """One dict per incident of a scan: start, end, peak, observed, expected, ratio, p-value, severity, …
+    (``largest()``: the events of each bin's largest thread, read only when the persistence rule needs it)."""
     rows = []
     step = pd.Timedelta(freq)
     n = len(sc.index)
+    threads: list = []
     for a, b in sc.runs():
         if not sc.persists(a, b):
-            continue
+            if not threads:
+                threads.append(largest())
+            if threads[0] is None or not sc.persists(a, b, threads[0]):
+                continue
         seg = slice(a, b + 1)
         ok = sc.exposure[seg] > 0
         obs = float(sc.y[seg][ok].sum())
@@ -703,7 +774,7 @@ def frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
 
 
 def detect_spikes(counts: pd.Series, *, freq: str = "1h", now=None, coverage: pd.Series | None = None,
-                  with_series: bool = False, **settings):
+                  largest: pd.Series | None = None, with_series: bool = False, **settings):
     """Incidents: runs of bins whose counts are far and significantly above what the season predicts.
 
     Parameters
@@ -718,6 +789,11 @@ def detect_spikes(counts: pd.Series, *, freq: str = "1h", now=None, coverage: pd
         expectation is scaled to the elapsed fraction. Default: the end of the last timestamp's bin.
     coverage : Series, optional
         Observed fraction (0..1) of the time, e.g. from a collector's run log (see :func:`bin_counts`).
+    largest : Series, optional
+        Events of the largest thread (cascade) at each timestamp, summed per bin (exact when each bin has
+        one value, an upper bound otherwise; :func:`largest_thread` gives it from thread ids). With it, an
+        incident resting on one bin is still reported when, without each bin's largest thread, the rest is
+        an incident of its own (see Notes).
     with_series : bool, default False
         Also return the binned series (``observed``, ``expected``, ``exposure``, ``flagged``).
     **settings
@@ -769,6 +845,14 @@ def detect_spikes(counts: pd.Series, *, freq: str = "1h", now=None, coverage: pd
     separated by at most ``merge_gap`` quiet bins merge. Flagged bins are then set to their expectation, for
     later windows, levels and profiles alike, so a past incident does not poison the baseline.
 
+    Persistence. An incident is reported only if, without its bin of largest excess, the rest is still
+    significant at ``persistence``: one thread of a hundred mentions within an hour is not an event. So a
+    burst confined to its first bin waits for the next one — unless ``largest`` says how the events fall into
+    threads: then it is reported when, without the largest thread of each of its bins, the rest is still an
+    incident by the test above — large (``min_ratio``, ``min_excess``) and significant at ``alpha`` against the
+    whole expectation; the level is the scan's, not ``persistence``, since those threads are of the very bins
+    that were flagged (a burst of many threads, at once).
+
     Gaps. NaN bins (or ``coverage`` 0) are not observed: they neither count as silence in the baseline
     nor get scored. With ``infer_gaps``, a run of empty bins whose probability under the forecast is below
     ``gap_alpha`` is read as a collection gap too.
@@ -816,7 +900,13 @@ def detect_spikes(counts: pd.Series, *, freq: str = "1h", now=None, coverage: pd
         series = pd.DataFrame(columns=["observed", "expected", "exposure", "flagged"])
         return (out, series) if with_series else out
     sc = scan(binned, step, s)
-    out = frame(incident_rows(sc, freq), COLUMNS)
+
+    def threads():
+        if largest is None:
+            return None
+        return largest_thread(sc.index, freq, largest.index, largest.to_numpy(dtype=float), now=now)
+
+    out = frame(incident_rows(sc, freq, threads), COLUMNS)
     out.attrs.update(sc.attrs())
     if with_series:
         series = pd.DataFrame({"observed": sc.y, "expected": sc.expected, "exposure": sc.exposure,

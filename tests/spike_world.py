@@ -8,7 +8,8 @@ breaks it in another way.
 - ``ar1``: the log level follows an AR(1) process hour to hour (φ 0.97–0.995, stationary s.d. 0.2–0.4),
   and the logit of the negative share another; counts are Poisson around them.
 - ``heavy``: mentions come in threads whose sizes are heavy-tailed (discrete Pareto, tail index 2.2–3; a
-  thread is all negative or not), so counts are compound Poisson with rare huge hours.
+  thread is all negative or not, and lies within one hour), so counts are compound Poisson with rare huge
+  hours.
 - ``mixed``: all three at once (hour shocks of shape 8–16, AR(1) drift of s.d. 0.2, threads of tail index
   2.5–3).
 
@@ -21,6 +22,11 @@ come in the simulator's own way (threads for ``heavy``).
 Protocol: an event is *found* when a call that sees data up to 3 hours after its start reports an incident
 starting within an hour of it; a *false incident* is one, in a call over the whole series, that overlaps no
 event (from an hour before its start to 3 hours after its end).
+
+Threads: each crisis stream also keeps the negatives of each hour's largest thread (``largest_negative``) —
+what thread ids tell the detector. Negatives not drawn as threads (those of ``gamma`` and ``ar1``, and the
+extra negatives of a crisis outside ``heavy``) are threads of one. Keeping it draws nothing more: a seed's
+counts are the same as before it was kept.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ class Stream:
     night: list[bool]
     seasonal_total: np.ndarray  # the seasonal mean of all mentions (without shocks or events)
     seasonal_negative: np.ndarray
+    largest_negative: np.ndarray | None = None  # negatives of each hour's largest thread
 
 
 def _ar1(rng, n, phi, sd):
@@ -56,15 +63,23 @@ def _ar1(rng, n, phi, sd):
     return x
 
 
-def _threads(rng, mean, alpha):
-    """Compound Poisson counts with mean ``mean``: Poisson many threads of discrete Pareto sizes (P(C ≥ k) = k^−α)."""
+def _threads(rng, mean, alpha, largest: list | None = None):
+    """Compound Poisson counts with mean ``mean``: Poisson many threads of discrete Pareto sizes (P(C ≥ k) = k^−α).
+
+    ``largest``: a list that receives the size of each hour's largest thread (0 where none); it draws nothing.
+    """
     zeta = special.zeta(alpha)
     n = rng.poisson(np.maximum(mean, 0) / zeta)
     out = np.zeros(len(n))
+    top = np.zeros(len(n))
     total = int(n.sum())
     if total:
         sizes = np.floor(rng.random(total) ** (-1 / alpha))
-        out = np.bincount(np.repeat(np.arange(len(n)), n), weights=sizes, minlength=len(n))
+        hour = np.repeat(np.arange(len(n)), n)
+        out = np.bincount(hour, weights=sizes, minlength=len(n))
+        np.maximum.at(top, hour, sizes)
+    if largest is not None:
+        largest.append(top)
     return out
 
 
@@ -82,6 +97,7 @@ def stream(kind: str, rng: np.random.Generator, *, days: int = 60, events: str =
     share = rng.uniform(0.08, 0.2)
     mu_neg = mu_total * share
     alpha = rng.uniform(2.2, 3.0)
+    tops: list = []  # the largest thread of each hour, where the negatives are drawn as threads
 
     if kind == "gamma":
         k = rng.uniform(6, 12) if hour_shape is None else hour_shape
@@ -96,7 +112,7 @@ def stream(kind: str, rng: np.random.Generator, *, days: int = 60, events: str =
         negative = rng.poisson(rate * p).astype(float)
         total = negative + rng.poisson(rate * (1 - p))
     elif kind == "heavy":
-        negative = _threads(rng, mu_neg, alpha)
+        negative = _threads(rng, mu_neg, alpha, tops)
         total = negative + _threads(rng, mu_total - mu_neg, alpha)
     elif kind == "mixed":
         k = rng.uniform(8, 16) if hour_shape is None else hour_shape
@@ -104,10 +120,11 @@ def stream(kind: str, rng: np.random.Generator, *, days: int = 60, events: str =
         rate = mu_total * np.exp(x - x.var() / 2)
         shock = rate * rng.gamma(k, 1 / k, n)
         alpha = rng.uniform(2.5, 3.0)
-        negative = _threads(rng, shock * share, alpha)
+        negative = _threads(rng, shock * share, alpha, tops)
         total = negative + _threads(rng, shock * (1 - share), alpha)
     else:
         raise ValueError(kind)
+    largest = tops[0] if tops else np.minimum(negative, 1.0)
 
     starts, night = [], []
     if events != "none":
@@ -126,26 +143,35 @@ def stream(kind: str, rng: np.random.Generator, *, days: int = 60, events: str =
         seg = slice(i, min(i + length, n))
         base = mu_neg[seg] if events == "crisis" else mu_total[seg]
         factor = 3.0 if events == "crisis" else 2.0  # extra: 4× the seasonal negatives, 3× all mentions
-        extra = _threads(rng, factor * base, alpha) if kind == "heavy" else rng.poisson(factor * base).astype(float)
+        extra_tops: list = []
+        extra = (_threads(rng, factor * base, alpha, extra_tops) if kind == "heavy"
+                 else rng.poisson(factor * base).astype(float))
         if events == "crisis":
             negative[seg] += extra
+            largest[seg] = np.maximum(largest[seg], extra_tops[0] if extra_tops else np.minimum(extra, 1.0))
         else:
             negative[seg] += rng.binomial(extra.astype(int), share)
         total[seg] += extra
         out_events.append((s, length))
-    return Stream(hours, total, negative, out_events, night, mu_total, mu_neg)
+    return Stream(hours, total, negative, out_events, night, mu_total, mu_neg,
+                  largest if events != "volume" else None)
 
 
-def labelled(st: Stream, end: pd.Timestamp | None = None) -> pd.DataFrame:
-    """The stream as pre-aggregated mention rows (``created_at``, ``sentiment_label``, ``count``) before ``end``."""
+def labelled(st: Stream, end: pd.Timestamp | None = None, *, threads: bool = False) -> pd.DataFrame:
+    """The stream as pre-aggregated mention rows (``created_at``, ``sentiment_label``, ``count``) before ``end``;
+    with ``threads``, the negative rows also carry ``largest_cascade`` (the negatives of the hour's largest
+    thread), as ``kpis.hourly_for_crises`` gives them."""
     keep = np.ones(len(st.hours), bool) if end is None else (st.hours < end)
     hours = st.hours[keep]
     neg, tot = st.negative[keep], st.total[keep]
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "created_at": np.concatenate([hours, hours]),
         "sentiment_label": ["negative"] * len(hours) + ["positive"] * len(hours),
         "count": np.concatenate([neg, tot - neg]),
     })
+    if threads:
+        out["largest_cascade"] = np.concatenate([st.largest_negative[keep], np.full(len(hours), np.nan)])
+    return out
 
 
 def volume(st: Stream, end: pd.Timestamp | None = None) -> pd.Series:
@@ -180,11 +206,12 @@ class Score:
                      self.false_incidents + other.false_incidents, self.scored_days + other.scored_days)
 
 
-def evaluate(st: Stream, detect, data, *, min_history_days: int = 7) -> Score:
-    """Score ``detect(data(stream, end), now)`` on one stream by the protocol above."""
+def evaluate(st: Stream, detect, data, *, min_history_days: int = 7, seen_hours: float = 3) -> Score:
+    """Score ``detect(data(stream, end), now)`` on one stream by the protocol above (the calls that find an
+    event see ``seen_hours`` of it)."""
     found, errors = [], []
     for start, _ in st.events:
-        now = start + pd.Timedelta(hours=3)
+        now = start + pd.Timedelta(hours=seen_hours)
         inc = detect(data(st, now), now)
         err = (inc["start"] - start).abs() if len(inc) else pd.Series([], dtype="timedelta64[ns]")
         hit = bool(len(inc)) and bool((err <= pd.Timedelta(hours=1)).any())

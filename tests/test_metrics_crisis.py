@@ -136,6 +136,55 @@ def test_naive_times_mean_utc_and_mention_rows_work():
     assert detect_crises(one_hour).empty and len(detect_crises(one_hour, persistence=1)) == 1
 
 
+def _first_hour_burst(threads: list[str]) -> pd.DataFrame:
+    """Two weeks of six mentions an hour (one negative), each its own thread, then a burst of negatives in the
+    first 40 minutes of 2026-01-18 15:00, one per 2 minutes, whose threads are ``threads``."""
+    rows = []
+    for day in range(14):
+        for hour in range(24):
+            for k in range(6):
+                rows.append((f"2026-01-{5 + day:02d} {hour:02d}:{k * 9:02d}", "negative" if k == 0 else "positive",
+                             f"d{day}h{hour}k{k}"))
+    rows += [(f"2026-01-18 15:{2 * i:02d}", "negative", c) for i, c in enumerate(threads)]
+    return pd.DataFrame(rows, columns=["created_at", "sentiment_label", "cascade_id"])
+
+
+NOW = pd.Timestamp("2026-01-18 15:40", tz="UTC")
+
+
+def test_a_first_hour_burst_of_many_threads_is_reported_in_that_hour():
+    many = _first_hour_burst([f"story{i}" for i in range(20)])  # twenty people complaining, each in a post
+    found = detect_crises(many, now=NOW)
+    assert len(found) == 1 and found.loc[0, "start"] == pd.Timestamp("2026-01-18 15:00", tz="UTC")
+    assert found.loc[0, "ongoing"] and found.loc[0, "negatives"] == 21  # and the hour's usual one
+    # The same rows pre-aggregated by hour and label, each row with its largest cascade (as the store gives them).
+    t = pd.to_datetime(many["created_at"]).dt.floor("h")
+    by_thread = many.assign(created_at=t, n=1).groupby(["created_at", "sentiment_label", "cascade_id"])["n"].sum()
+    hourly = by_thread.groupby(level=[0, 1]).agg(["sum", "max"]).reset_index()
+    hourly.columns = ["created_at", "sentiment_label", "count", "largest_cascade"]
+    again = detect_crises(hourly, now=NOW)
+    assert again[["start", "end", "negatives"]].equals(found[["start", "end", "negatives"]])
+
+
+def test_a_first_hour_burst_of_one_thread_waits_for_its_second_hour():
+    one = _first_hour_burst(["story"] * 20)  # one post and its nineteen negative replies
+    assert detect_crises(one, now=NOW).empty
+    assert len(detect_crises(one, now=NOW, persistence=1)) == 1  # flagged: it is the persistence rule that holds it
+    # Without the thread, the rest must still be an incident of its own (large, and significant at `alpha`):
+    # 4 negatives against about 0.7 expected are not (fewer than 8 above it), 11 are.
+    assert detect_crises(_first_hour_burst(["story"] * 17 + ["a", "b", "c"]), now=NOW).empty
+    assert len(detect_crises(_first_hour_burst(["story"] * 10 + [f"p{i}" for i in range(10)]), now=NOW)) == 1
+
+
+def test_without_threads_a_first_hour_burst_waits_as_before():
+    counts_only = _first_hour_burst([f"story{i}" for i in range(20)]).drop(columns="cascade_id")
+    assert detect_crises(counts_only, now=NOW).empty
+    assert len(detect_crises(counts_only, now=NOW + pd.Timedelta(hours=1))) == 0  # nothing more came
+    burst_on = pd.concat([counts_only, pd.DataFrame({
+        "created_at": [f"2026-01-18 16:{2 * i:02d}" for i in range(10)], "sentiment_label": "negative"})])
+    assert len(detect_crises(burst_on, now=NOW + pd.Timedelta(hours=1))) == 1  # its second hour
+
+
 def test_freq_must_divide_a_day():
     with pytest.raises(ValueError, match="divide a day"):
         detect_crises(pd.DataFrame({"created_at": ["2026-01-01"], "sentiment_label": ["negative"]}), freq="7h")

@@ -174,6 +174,28 @@ def test_a_one_hour_burst_is_kept_out_of_the_baseline_but_reported_only_if_it_go
     assert len(detect_spikes(y, persistence=1)) == 1
 
 
+def test_a_one_hour_burst_of_many_threads_is_reported_and_one_thread_is_not():
+    from metrics.spikes import largest_thread
+
+    y = _stream()
+    at = 24 * 25 + 14
+    burst = 3 * y.iloc[at]
+    y.iloc[at] += burst
+    many = pd.Series(np.minimum(y, 1.0), index=y.index)  # every mention its own post: the largest "thread" is 1
+    assert len(detect_spikes(y, largest=many)) == 1
+    one = many.copy()
+    one.iloc[at] = burst  # the extra mentions are one post and its shares
+    assert detect_spikes(y, largest=one).empty and detect_spikes(y).empty
+    # From thread ids: the same figures.
+    hours = y.index.repeat(2)
+    events = np.column_stack([y.to_numpy() - 1, np.ones(len(y))]).ravel()
+    ids = np.where(np.arange(len(hours)) % 2 == 0, "rest", "post")
+    bins = pd.DatetimeIndex(y.index, tz="UTC")
+    assert largest_thread(bins, "1h", hours, events, ids)[at] == y.iloc[at] - 1  # the "rest" row is one thread
+    assert largest_thread(bins, "1h", hours, events, np.where(ids == "rest", None, ids))[at] == y.iloc[at] - 1
+    assert largest_thread(bins, "1h", hours, events)[at] == y.iloc[at]  # counts summed: an upper bound
+
+
 def test_settings_are_checked():
     with pytest.raises(TypeError, match="unknown spike setting 'alpah'"):
         detect_spikes(_stream(), alpah=0.01)

@@ -156,3 +156,28 @@ def test_every_face_shows_the_same_incidents(demo_store, week, days):  # noqa: F
     assert spans(report.tables["incidents"].to_dict("records")) == overview
     if week == "2026-W11":
         assert overview  # the demo crisis is found, by all alike
+
+
+def test_largest_thread_per_hour_matches_its_pandas_twin(tmp_path):
+    """``label_counts(threads=True)``: the negatives of each hour's largest cascade, as
+    ``metrics.spikes.largest_thread`` counts them from the rows (a mention without a cascade is its own)."""
+    rng = np.random.default_rng(3)
+    start, n = pd.Timestamp("2026-03-01", tz="UTC"), 600
+    minutes = np.sort(rng.integers(0, 3 * 24 * 60, n))
+    parents = [None if i < 40 or rng.random() < 0.3 else f"m{rng.integers(max(0, i - 40), i)}" for i in range(n)]
+    rows = pd.DataFrame({"source": "x", "id": [f"m{i}" for i in range(n)], "parent_id": parents,
+                         "created_at": [(start + pd.Timedelta(minutes=int(m))).isoformat() for m in minutes],
+                         "text": "t", "brand": "Lumio"})
+    store = Store(tmp_path / "t.duckdb")
+    write_mentions(store, rows, origin="test")
+    labels = rng.choice(["negative", "positive"], n, p=[0.7, 0.3])
+    with store.write() as con:
+        con.register("lab", pd.DataFrame({"id": rows["id"], "label": labels}))
+        con.execute("UPDATE mentions m SET sentiment_label = lab.label FROM lab WHERE m.id = lab.id")
+    got = query.label_counts(store, Scope(brands="Lumio"), threads=True)
+    got = got[got["sentiment_label"] == "negative"].set_index("created_at")["largest_cascade"]
+    m = store.mentions()
+    index = pd.DatetimeIndex(got.index)
+    expect = metrics.spikes.largest_thread(index, "1h", m["created_at"], (m["sentiment_label"] == "negative")
+                                           .astype(float).to_numpy(), m["cascade_id"].to_numpy(object))
+    assert got.to_numpy().tolist() == expect.tolist() and got.max() > 1  # some hour holds a thread of several

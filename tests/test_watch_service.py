@@ -60,11 +60,6 @@ min_interval = 0
 [alerts]
 webhook_env = "VIRALSCOPE_WEBHOOK_URL"
 retries = 1
-
-[alerts.negative]
-# Report a burst within its first hour: by default an incident must go on past its largest hour
-# (docs/operations.md: the latency this costs, and the one-thread bursts it keeps out).
-persistence = 1
 """, encoding="utf-8")
     return path
 

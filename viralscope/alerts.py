@@ -30,7 +30,6 @@ never stops the check: the failure is reported (without the URL or any credentia
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import logging
 import os
@@ -50,6 +49,7 @@ from viralscope.config import AlertsSection, Detection
 from viralscope.core.settings import secret
 from viralscope.core.times import utc
 from viralscope.store import query
+from viralscope.store.ledger import ledger
 from viralscope.store.query import Scope
 
 log = logging.getLogger(__name__)
@@ -289,30 +289,23 @@ def _claim(store, key: str, target: str, facts: dict) -> str:
     """Claim an incident for a target in one transaction: "claimed" when no alert of the same brand and kind
     overlaps it, "covered" when one does, "uncertain" when the one that does was left half-sent by a process
     that died (it is marked so, and not sent again)."""
-    with store.write() as con:
-        rows = con.execute("SELECT incident_key, sent_at, payload FROM alerts_sent WHERE target = ?", [target]).fetchall()
-        for old_key, sent_at, p in _overlapping(rows, facts):
+    with ledger(store) as sent:
+        for old_key, sent_at, p in _overlapping(sent.rows(target), facts):
             if p.get("state") == "sending" and not _alive(p, sent_at):
-                p["state"] = "uncertain"
-                con.execute("UPDATE alerts_sent SET payload = ? WHERE incident_key = ? AND target = ?",
-                            [json.dumps(p, default=str), old_key, target])
+                sent.update(old_key, target, {**p, "state": "uncertain"})
                 return "uncertain"
             return "covered"
-        claim = {**facts, "state": "sending", "pid": os.getpid(), "host": socket.gethostname()}
-        con.execute("INSERT INTO alerts_sent VALUES (?, ?, ?, ?)",
-                    [key, target, dt.datetime.now(dt.UTC).replace(tzinfo=None), json.dumps(claim, default=str)])
+        sent.add(key, target, {**facts, "state": "sending", "pid": os.getpid(), "host": socket.gethostname()})
     return "claimed"
 
 
 def _settle(store, key: str, target: str, facts: dict | None) -> None:
     """Mark a claim sent (with the facts of the message), or release it (``facts`` None) for a later check."""
-    with store.write() as con:
+    with ledger(store) as sent:
         if facts is None:
-            con.execute("DELETE FROM alerts_sent WHERE incident_key = ? AND target = ?", [key, target])
+            sent.remove(key, target)
         else:
-            con.execute("UPDATE alerts_sent SET sent_at = ?, payload = ? WHERE incident_key = ? AND target = ?",
-                        [dt.datetime.now(dt.UTC).replace(tzinfo=None), json.dumps({**facts, "state": "sent"}, default=str),
-                         key, target])
+            sent.update(key, target, {**facts, "state": "sent"}, stamp=True)
 
 
 def _facts(inc: dict, subject: str) -> dict:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 import metrics
-from viralscope.core.times import utc
+from viralscope.core.times import times, utc
 from viralscope.store import query
 from viralscope.store.query import Scope
 
@@ -32,10 +32,11 @@ def detection_settings(config, kind: str, brand: str | None) -> dict:
     return dict(config.detection(kind, brand).settings) if config is not None else {}
 
 
-def hourly(db, scope: Scope) -> pd.DataFrame:
+def hourly(db, scope: Scope, *, threads: bool = False) -> pd.DataFrame:
     """Hourly mentions per label of ``scope`` — what ``metrics.detect_crises`` needs, counted in SQL (and,
-    summed over labels, what :func:`volume_spikes` needs); see ``viralscope.store.query.label_counts``."""
-    return query.label_counts(db, scope, width="1 hour")
+    summed over labels, what :func:`volume_spikes` needs); with ``threads``, the negatives' largest cascade per
+    hour too (see ``viralscope.store.query.label_counts``)."""
+    return query.label_counts(db, scope, width="1 hour", threads=threads)
 
 
 def volume_spikes(hourly: pd.DataFrame, *, now=None, **settings) -> pd.DataFrame:
@@ -43,11 +44,11 @@ def volume_spikes(hourly: pd.DataFrame, *, now=None, **settings) -> pd.DataFrame
     the share of its mentions that are negative (``negative_share``; None where nothing is scored)."""
     if hourly.empty:
         return metrics.detect_spikes(pd.Series([], dtype=float, index=pd.DatetimeIndex([], tz="UTC")), **settings)
-    t = pd.to_datetime(hourly["created_at"], utc=True)
+    t = times(hourly["created_at"])
     counts = hourly["count"].astype(float).groupby(t).sum()
     found = metrics.detect_spikes(counts, now=now, **settings)
     scored = hourly[hourly["sentiment_label"] != query.UNSCORED]
-    scored_t = pd.to_datetime(scored["created_at"], utc=True)
+    scored_t = times(scored["created_at"])
     shares = []
     for row in found.itertuples():
         inside = scored[(scored_t >= row.start) & (scored_t < row.end)]
@@ -109,7 +110,8 @@ def detect(db, config, scope: Scope, brand: str | None, *, now=None, kinds=KINDS
     until = scope.end if now is None else (utc(now) if scope.end is None else min(scope.end, utc(now)))
     since = None if scope.start is None else scope.start - pd.Timedelta(days=CRISIS_HISTORY_DAYS)
     read = Scope(brands=scope.brands, sources=scope.sources, langs=scope.langs, start=since, end=until)
-    counts = hourly(db, read)
+    # The largest thread of each hour lets a crisis spread over many threads be reported in its first hour.
+    counts = hourly(db, read, threads="negative" in kinds)
     found = Detection(scope=scope, now=until, hourly=counts)
     if "negative" in kinds:
         settings = detection_settings(config, "negative", brand)

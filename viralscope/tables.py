@@ -39,7 +39,7 @@ def alerts(store: Store, config, brand: str | None = None) -> pd.DataFrame:
     data changed, or they were found with other settings) follow with ``detected`` false."""
     import metrics
     from viralscope import crisis, kpis
-    from viralscope.core.times import utc
+    from viralscope.core.times import times, utc
 
     store.ensure()
     where, brand_name, _ = kpis.scope(store, config, brand)
@@ -78,5 +78,5 @@ def alerts(store: Store, config, brand: str | None = None) -> pd.DataFrame:
         r["last_sent_at"] = max((s.sent_at for s in sent_list), default=None)
     out = pd.DataFrame(rows, columns=ALERT_COLUMNS)
     for col in ("start", "end", "peak", "first_sent_at", "last_sent_at"):
-        out[col] = pd.to_datetime(out[col], utc=True)
+        out[col] = times(out[col])
     return out.sort_values(["start", "incident_key"], kind="stable").reset_index(drop=True)

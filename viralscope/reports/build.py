@@ -342,7 +342,7 @@ def _incidents(ctx: _Ctx, result: dict, drivers: list[dict]) -> tuple[pd.DataFra
         })
     df = pd.DataFrame(rows, columns=INCIDENT_COLUMNS)
     for col in ("start", "end", "peak", "first_alert_at"):
-        df[col] = pd.to_datetime(df[col], utc=True)
+        df[col] = times(df[col])
     notes = () if rows else ("no incident in this week",)
     return df, Section("incidents", "", (), notes=notes)
 

@@ -135,13 +135,16 @@ def conversions(db, start, end) -> pd.DataFrame:
 # -- counts --------------------------------------------------------------------------------------------
 
 
-def label_counts(db, scope: Scope, *, width: str = "1 hour", origin=None) -> pd.DataFrame:
+def label_counts(db, scope: Scope, *, width: str = "1 hour", origin=None, threads: bool = False) -> pd.DataFrame:
     """Mentions of ``scope`` per time bin and sentiment label: ``created_at`` (the bin's start), ``sentiment_label``
     (``"unscored"`` for a mention without one), ``count``; by time.
 
     Bins are ``width`` long (``"1 hour"``, ``"1 minute"``, ``"1 day"``) on the grid through ``origin`` (default:
     midnight UTC). What ``metrics.hourly_counts`` computes from mention rows; the input of crisis detection,
-    ``volume_spikes``, the lifts and net sentiment.
+    ``volume_spikes``, the lifts and net sentiment. With ``threads``, the negative rows also carry
+    ``largest_cascade``: the negative mentions of the bin's largest cascade (a mention without one is its own),
+    what ``metrics.spikes.largest_thread`` computes from rows — it lets ``metrics.detect_crises`` report a burst
+    spread over many threads in its first hour.
     """
     if width not in ("1 minute", "1 hour", "1 day"):
         raise ValueError(f"unknown bin width {width!r}")
@@ -149,12 +152,20 @@ def label_counts(db, scope: Scope, *, width: str = "1 hour", origin=None) -> pd.
     # On the midnight grid date_trunc is the same bin and cheaper than time_bucket.
     bucket, origin_params = (f"date_trunc('{width[2:]}', created_at)", []) if origin is None else \
         (f"time_bucket(INTERVAL '{width}', created_at, ?::TIMESTAMP)", [to_db(origin)])
+    counts = f"""SELECT {bucket} AS created_at, coalesce(sentiment_label, '{UNSCORED}') AS sentiment_label,
+                        count(*) AS count
+                 FROM mentions WHERE {cond} GROUP BY ALL"""  # noqa: S608 - width is checked, cond rendered by Scope
+    if not threads:
+        return db.query(f"{counts} ORDER BY 1, 2", [*origin_params, *params])  # noqa: S608 - as above
     return db.query(
-        f"""SELECT {bucket} AS created_at, coalesce(sentiment_label, '{UNSCORED}') AS sentiment_label,
-                   count(*) AS count
-            FROM mentions WHERE {cond}
-            GROUP BY ALL ORDER BY 1, 2""",  # noqa: S608 - width is checked, cond rendered by Scope
-        [*origin_params, *params],
+        f"""WITH counts AS ({counts}),
+                 threads AS (SELECT created_at, max(n) AS largest_cascade FROM (
+                     SELECT {bucket} AS created_at, source, coalesce(cascade_id, id), count(*) AS n
+                     FROM mentions WHERE {cond} AND sentiment_label = 'negative' GROUP BY ALL) GROUP BY ALL)
+            SELECT c.*, CASE WHEN c.sentiment_label = 'negative' THEN coalesce(t.largest_cascade, 0) END
+                   AS largest_cascade
+            FROM counts c LEFT JOIN threads t ON c.created_at = t.created_at ORDER BY 1, 2""",  # noqa: S608
+        [*origin_params, *params, *origin_params, *params],
     )
 
 
