@@ -137,17 +137,24 @@ def _hourly_labels(store, scope: Scope, start, end, origin) -> pd.DataFrame:
 # -- the KPIs ------------------------------------------------------------------------------------------
 
 
+def periods(window, baseline=None) -> tuple[tuple[pd.Timestamp, pd.Timestamp], tuple[pd.Timestamp, pd.Timestamp]]:
+    """``window`` and ``baseline`` as UTC intervals, from ``(start, end)`` pairs or ``"START..END"`` strings;
+    the baseline defaults to the equally long period just before the window."""
+    window = parse_period(window) if isinstance(window, str) else interval(window)
+    if baseline is None:
+        baseline = default_baseline(window)
+    else:
+        baseline = parse_period(baseline, "--baseline") if isinstance(baseline, str) else interval(baseline, "baseline")
+    return window, baseline
+
+
 def compute(store, config, window, baseline=None, brand: str | None = None, *, now=None) -> dict:
     """Every KPI of ``window`` against ``baseline`` (default: the equally long period just before).
 
     ``window``/``baseline`` are ``(start, end)`` pairs or ``"START..END"`` strings. ``brand`` restricts the
     mentions to one tracked brand (default: the configured brand when mentions carry it, else all).
     """
-    window = parse_period(window) if isinstance(window, str) else interval(window)
-    if baseline is None:
-        baseline = default_baseline(window)
-    else:
-        baseline = parse_period(baseline, "--baseline") if isinstance(baseline, str) else interval(baseline, "baseline")
+    window, baseline = periods(window, baseline)
     store.ensure()
     with store.reader() as reader:
         return _compute(reader, config, window, baseline, brand, now)
@@ -419,11 +426,7 @@ THEME_SAMPLE = 20_000
 
 def themes(store, config, window, baseline=None, brand: str | None = None, *, top_terms: int = 30) -> dict:
     """Emerging themes of a window against its baseline (see ``metrics.emerging_themes``), JSON-able."""
-    window = parse_period(window) if isinstance(window, str) else interval(window)
-    if baseline is None:
-        baseline = default_baseline(window)
-    else:
-        baseline = parse_period(baseline, "--baseline") if isinstance(baseline, str) else interval(baseline, "baseline")
+    window, baseline = periods(window, baseline)
     store.ensure()
     texts = {}
     with store.reader() as reader:
