@@ -30,6 +30,13 @@ def _mentions(app: App):
     return app.store.mentions(_COLUMNS)
 
 
+def _write_table(app: App, fmt: str, out: str, what: str, table) -> None:
+    """``table`` (a diffusion function of the stored mentions) exported as ``what``."""
+    df = table(_mentions(app))
+    write_export(app, df, fmt, out, sheet=what)
+    click.echo(f"wrote {len(df):,} {what} to {out}")
+
+
 @export_group.command("cascades")
 @export_options
 @click.pass_obj
@@ -37,9 +44,7 @@ def export_cascades(app: App, fmt: str, out: str) -> None:
     """Every cascade: size, depth, max breadth, structural virality, depth counts, timing, original author."""
     from diffusion.cascades import cascade_metrics
 
-    df = cascade_metrics(_mentions(app))
-    write_export(app, df, fmt, out, sheet="cascades")
-    click.echo(f"wrote {len(df):,} cascades to {out}")
+    _write_table(app, fmt, out, "cascades", cascade_metrics)
 
 
 @export_group.command("accounts")
@@ -49,9 +54,7 @@ def export_accounts(app: App, fmt: str, out: str) -> None:
     """Every account: mentions by kind, cascades started and their reach, re-ignitions, followers."""
     from diffusion.accounts import account_table
 
-    df = account_table(_mentions(app))
-    write_export(app, df, fmt, out, sheet="accounts")
-    click.echo(f"wrote {len(df):,} accounts to {out}")
+    _write_table(app, fmt, out, "accounts", account_table)
 
 
 @main.group("forecast")
