@@ -120,7 +120,7 @@ def _resolved_frame(mentions: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     return frame, row_of_input
 
 
-class _Forest:
+class Forest:
     """Distinct mentions as parallel integer arrays, with their cascades: the shared input of every metric.
 
     ``parent`` (-1 for a root, and where the stored parent is not among the rows), ``cascade`` (0..C-1),
@@ -203,7 +203,7 @@ def _grouped_min_max(codes: np.ndarray, values: np.ndarray, n: int) -> tuple[np.
     return low, high
 
 
-def _sorted_shares(forest: _Forest) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _sorted_shares(forest: Forest) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Shares (mentions other than a root) ordered by cascade then time, with each cascade's slice bounds."""
     shares = np.flatnonzero(~forest.is_root)
     codes, t = forest.cascade[shares], forest.t[shares]
@@ -222,7 +222,7 @@ def _kth_share_time(shares, k: np.ndarray) -> np.ndarray:
     return at
 
 
-def _depth_tables(forest: _Forest) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def _depth_tables(forest: Forest) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Max depth, max breadth and the ``depth_counts`` JSON of every cascade."""
     top = int(forest.depth.max()) + 1 if len(forest.depth) else 1
     pair = forest.cascade.astype(np.int64) * top + forest.depth
@@ -304,7 +304,7 @@ def cascade_metrics(mentions: pd.DataFrame) -> pd.DataFrame:
     >>> float(c.loc[0, "speed_per_hour"])  # 2 of 3 shares arrived within 20 minutes
     6.0
     """
-    forest = _Forest(mentions)
+    forest = Forest(mentions)
     n_c = forest.n_cascades
     size = np.bincount(forest.cascade, minlength=n_c).astype(np.int64)
 
@@ -378,7 +378,7 @@ def cascade_members(mentions: pd.DataFrame) -> pd.DataFrame:
     >>> cascade_members(m)[["cascade_id", "depth", "descendants", "cascade_size"]].values.tolist()
     [['p', 0, 3, 4], ['p', 1, 2, 4], ['p', 2, 0, 4], ['p', 2, 0, 4]]
     """
-    forest = _Forest(mentions)
+    forest = Forest(mentions)
     size = np.bincount(forest.cascade, minlength=forest.n_cascades)
     r = forest.row_of_input
     parent = forest.parent[r]

@@ -38,7 +38,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostin
 from sklearn.linear_model import LogisticRegression, Ridge
 from threadpoolctl import threadpool_limits
 
-from diffusion.cascades import _Forest
+from diffusion.cascades import Forest
 from diffusion.triggers import auc_delong
 from viralscope.core.errors import InsufficientData, ModelError
 from viralscope.core.times import times as as_utc
@@ -83,12 +83,12 @@ def _seismic_tail(age: np.ndarray) -> np.ndarray:
 
 
 def _observe(mentions: pd.DataFrame, m: float) -> _Observed:
-    forest = _Forest(mentions)
+    forest = Forest(mentions)
     if (forest.root_row < 0).any():
         # A cascade whose original post is not among the rows (a filtered subset) cannot be placed in time.
         keep = forest.root_row[forest.cascade[forest.row_of_input]] >= 0
         mentions = mentions[keep]
-        forest = _Forest(mentions)
+        forest = Forest(mentions)
     if not forest.n_cascades:
         raise InsufficientData("no cascades to forecast")
     c = forest.cascade

@@ -182,7 +182,7 @@ def detect_crises(
     """
     need(mentions, ["created_at", "sentiment_label"])
     s = spikes.SpikeSettings.of(**settings)
-    step = spikes._step(freq)
+    step = spikes.bin_step(freq)
     ts = times(mentions["created_at"])
     w = weights(mentions)
     neg = np.where(mentions["sentiment_label"].astype("string").fillna("").to_numpy() == "negative", w, 0.0)
@@ -209,7 +209,7 @@ def detect_crises(
         E = float(np.sum(share.expected[a:t + 1]))
         if not np.isfinite(E) or E <= 0:
             return False
-        return S >= count_share_ratio * E and spikes._nb_sf(S, E, share.var(t, E, t - a + 1)) < SHARE_SUPPORT
+        return S >= count_share_ratio * E and spikes.nb_sf(S, E, share.var(t, E, t - a + 1)) < SHARE_SUPPORT
 
     count = spikes.scan(negative, step, dataclasses.replace(s, infer_gaps=False), gate=share_up, gaps=gaps)
     incidents = _incidents(total, negative, count, share, s, freq,
@@ -262,8 +262,8 @@ def _incidents(total, negative, count, share, s, freq, largest=lambda: None) -> 
             continue
         ratio = obs / m if m >= spikes.MIN_EXPECTED else None
         L = b - a + 1
-        p_count = spikes._nb_sf(obs, m, count.var(a, m, L)) if m > 0 else 0.0
-        p_share = spikes._nb_sf(obs, e, share.var(a, e, L)) if e > 0 else 0.0
+        p_count = spikes.nb_sf(obs, m, count.var(a, m, L)) if m > 0 else 0.0
+        p_share = spikes.nb_sf(obs, e, share.var(a, e, L)) if e > 0 else 0.0
         fired = (1 if count.flagged[seg].any() else 0) | (2 if share.flagged[seg].any() else 0)
         excess = yn[seg] - np.nan_to_num(count.expected[seg])
         peak = a + int(np.argmax(np.where(ok, excess, -np.inf)))

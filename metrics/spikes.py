@@ -92,7 +92,7 @@ def _utc_index(index) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(times(index))
 
 
-def _step(freq: str) -> pd.Timedelta:
+def bin_step(freq: str) -> pd.Timedelta:
     step = pd.Timedelta(freq)
     if step <= pd.Timedelta(0) or DAY % step != pd.Timedelta(0):
         raise ValueError(f"freq {freq!r} must divide a day")
@@ -132,7 +132,7 @@ def bin_counts(counts: pd.Series, freq: str = "1h", *, now=None, coverage: pd.Se
     >>> bin_counts(s, now="2026-01-01 12:45").to_dict("list")
     {'count': [3.0, 0.0, 2.0], 'exposure': [1.0, 0.0, 0.75]}
     """
-    step = _step(freq)
+    step = bin_step(freq)
     if not isinstance(counts, pd.Series):
         raise TypeError(f"counts must be a pandas Series indexed by time, got {type(counts).__name__}")
     idx = _utc_index(counts.index)
@@ -199,7 +199,7 @@ def largest_thread(index: pd.DatetimeIndex, freq: str, at, events, threads=None,
     >>> largest_thread(bins, "1h", at, [1, 1, 1, 1], ["a", "a", "b", "b"]).tolist()
     [2.0, 1.0]
     """
-    step = _step(freq)
+    step = bin_step(freq)
     out = np.zeros(len(index))
     if len(index) == 0:
         return out
@@ -314,7 +314,7 @@ def _fit_shape(y, base, slot, dow, day, n_slots: int, weekly: bool, smooth: int)
 # -- tail probabilities ---------------------------------------------------------------------------------
 
 
-def _nb_sf(s: float, m: float, v: float) -> float:
+def nb_sf(s: float, m: float, v: float) -> float:
     """P(X ≥ s) for X negative binomial with mean ``m`` and variance ``v`` (Poisson where ``v ≤ m``)."""
     k = math.ceil(s - 1e-9)
     if k <= 0:
@@ -414,7 +414,7 @@ class Scan:
             rest = np.ones(len(seg), bool)
             rest[int(np.argmax(self.y[seg] - mu))] = False
             S, M = float(self.y[seg][rest].sum()), float(mu[rest].sum())
-            if (S >= 1) if M <= 0 else _nb_sf(S, M, self.var(a, M, int(rest.sum()))) < self.settings.persistence:
+            if (S >= 1) if M <= 0 else nb_sf(S, M, self.var(a, M, int(rest.sum()))) < self.settings.persistence:
                 return True
         if largest is None or len(seg) == 0:
             return False
@@ -422,7 +422,7 @@ class Scan:
         S, M = float(np.maximum(self.y[seg] - np.nan_to_num(largest[seg]), 0.0).sum()), float(mu.sum())
         if S - M < s.min_excess or S < s.min_ratio * M:
             return False
-        return M <= 0 or _nb_sf(S, M, self.var(a, M, len(seg))) < s.alpha
+        return M <= 0 or nb_sf(S, M, self.var(a, M, len(seg))) < s.alpha
 
 
 def _dispersion(S: np.ndarray, M: np.ndarray, phi_floor: float) -> tuple[float, float]:
@@ -664,7 +664,7 @@ class _Engine:
             M = float(lam[a] * shape[a:t + 1].sum())
             if M <= 0 or S - M < s.min_excess or S < s.min_ratio * M:
                 continue
-            p = _nb_sf(S, M, disp[j, 0] * M + disp[j, 1] * M * M)
+            p = nb_sf(S, M, disp[j, 0] * M + disp[j, 1] * M * M)
             if p < s.alpha and (self.gate is None or self.gate(a, t, S)):
                 best = j if best is None else max(best, j)
         if best is None:
@@ -754,7 +754,7 @@ def incident_rows(sc: Scan, freq: str, largest: Callable[[], np.ndarray | None] 
         if obs - exp < sc.settings.min_excess:
             continue  # the incident as a whole must be large, not only a window inside it
         ratio = obs / exp if exp >= MIN_EXPECTED else None
-        p = _nb_sf(obs, exp, sc.var(a, exp, b - a + 1)) if exp > 0 else 0.0
+        p = nb_sf(obs, exp, sc.var(a, exp, b - a + 1)) if exp > 0 else 0.0
         excess = sc.y[seg] - np.nan_to_num(sc.expected[seg])
         peak = a + int(np.argmax(np.where(ok, excess, -np.inf)))
         start = sc.index[a]
@@ -891,7 +891,7 @@ def detect_spikes(counts: pd.Series, *, freq: str = "1h", now=None, coverage: pd
     'not enough history: 2 days of the 7 needed'
     """
     s = SpikeSettings.of(**settings)
-    step = _step(freq)
+    step = bin_step(freq)
     binned = bin_counts(counts, freq, now=now, coverage=coverage)
     if len(binned) == 0:
         out = pd.DataFrame(columns=COLUMNS)

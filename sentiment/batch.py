@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from sentiment.lang import _NOISY, detect, latin_words, normalize_lang, script_of
+from sentiment.lang import NOISY, detect, latin_words, normalize_lang, script_of
 from sentiment.text import clean
 
 __all__ = ["score", "score_one", "label_of", "BUILTIN_MODELS", "PARALLEL_MIN"]
@@ -49,7 +49,7 @@ def label_of(compound) -> np.ndarray | str:
 def score_one(text: str, lang: str | None = None) -> tuple[float, str, bool]:
     """(compound, lang, scored) of one cleaned text with the built-in scorers; ``lang`` None means detect."""
     english, korean = _scorers()
-    if lang is None and not _NOISY.search(text):
+    if lang is None and not NOISY.search(text):
         script, foreign_share = script_of(text)
         if script == "latin":
             # English or another Latin-script language: score it as English and let the words the scorer

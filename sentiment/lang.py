@@ -22,7 +22,7 @@ LANGS = ("en", "ko", "other", "und")
 HANGUL_WEIGHT = 2.5
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|@\w+")
-_NOISY = re.compile(r"@|http|www\.")
+NOISY = re.compile(r"@|http|www\.")
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _NOT_LATIN = re.compile(r"[^A-Za-z\u00c0-\u024f]+")
 _FOREIGN_LATIN = re.compile(r"[\u00c0-\u024f]")
@@ -85,7 +85,7 @@ def normalize_lang(value) -> str | None:
 
 def detect(text: str) -> str:
     """``en``, ``ko``, ``other`` or ``und`` for one (already cleaned) text."""
-    if _NOISY.search(text):
+    if NOISY.search(text):
         text = _NOISE.sub(" ", text)
     script, foreign_share = script_of(text)
     if script != "latin":

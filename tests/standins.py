@@ -211,7 +211,7 @@ class MastodonStandin(Service):
         for st in statuses:
             self.replies_to.setdefault(st.get("in_reply_to_id"), []).append(st)
             self.boosts_of.setdefault(st.get("_reblog"), []).append(st)
-            self.by_account.setdefault(st["_account"], []).append(st)
+            self.by_account.setdefault(st["account_key"], []).append(st)
 
     # -- the world ----------------------------------------------------------------------------------
 
@@ -225,13 +225,13 @@ class MastodonStandin(Service):
     def view(self, s: dict) -> dict:
         """A status as the API shows it now (counts of what exists now; private fields removed)."""
         out = {k: v for k, v in s.items() if not k.startswith("_")}
-        out["account"] = self.accounts[s["_account"]]
+        out["account"] = self.accounts[s["account_key"]]
         out["replies_count"] = sum(1 for o in self.replies_to.get(s["id"], []) if self.visible(o))
         out["reblogs_count"] = sum(1 for o in self.boosts_of.get(s["id"], []) if self.visible(o))
         if s.get("_reblog"):
             out["reblog"] = self.view(self.statuses[s["_reblog"]])
-        if s.get("_quote"):
-            out["quote"] = {"state": "accepted", "quoted_status": self.view(self.statuses[s["_quote"]])}
+        if s.get("quote_value"):
+            out["quote"] = {"state": "accepted", "quoted_status": self.view(self.statuses[s["quote_value"]])}
         return out
 
     def _listing(self, candidates, req: Request) -> list[dict]:
@@ -335,7 +335,7 @@ class MastodonStandin(Service):
             return self._reply({"error": "Record not found"}, 404)
         boosts = sorted((o for o in self.boosts_of.get(s["id"], []) if self.visible(o)), key=lambda o: -int(o["id"]))
         limit = min(int(req.query.get("limit", 40)), 80)
-        return self._reply([self.accounts[o["_account"]] for o in boosts[:limit]])
+        return self._reply([self.accounts[o["account_key"]] for o in boosts[:limit]])
 
     def account_statuses(self, req: Request):
         refused = self.take(self.window)
@@ -377,12 +377,12 @@ _SEQ = itertools.count()
 
 def masto_status(t: float, account: str, text: str, **kw) -> dict:
     """A status as a Mastodon instance holds it (``_``-fields are the stand-in's own: ``_reblog`` is the id
-    of the boosted status, ``_quote`` of the quoted one, ``_filtered`` a muted author)."""
+    of the boosted status, ``quote_value`` of the quoted one, ``_filtered`` a muted author)."""
     sid = MastodonStandin.status_id(t, next(_SEQ))
     s = {"id": sid, "created_at": iso_z(t, ms=True), "in_reply_to_id": None, "sensitive": False,
          "spoiler_text": "", "visibility": "public", "language": "en", "uri": f"https://masto.example/s/{sid}",
          "url": f"https://masto.example/@u/{sid}", "favourites_count": 0, "content": f"<p>{text}</p>",
-         "reblog": None, "media_attachments": [], "tags": [], "_at": t, "_account": account, "_text": text}
+         "reblog": None, "media_attachments": [], "tags": [], "_at": t, "account_key": account, "_text": text}
     s.update(kw)
     return s
 
@@ -425,7 +425,7 @@ def mastodon_world(rng: random.Random, start: float, span: float, *, history: fl
         if brand and rng.random() < 0.1:  # a quote that is also a reply
             qt = t + rng.expovariate(1 / 1800)
             if qt < start + span:
-                status(qt, str(rng.randrange(1, 41)), sentence(rng, True), in_reply_to_id=post["id"], _quote=post["id"])
+                status(qt, str(rng.randrange(1, 41)), sentence(rng, True), in_reply_to_id=post["id"], quote_value=post["id"])
     statuses.sort(key=lambda s: s["_at"])
     return statuses, accounts
 

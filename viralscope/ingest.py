@@ -142,12 +142,12 @@ def import_conversions(store: Store, path: str | Path) -> ImportSummary:
 
 
 def write_conversions(store: Store, raw: pd.DataFrame, *, origin: str, lines=None) -> ImportSummary:
-    clean = _normalize_conversions(raw, origin, lines)
+    clean = normalize_conversions(raw, origin, lines)
     store.ensure()
     return ImportSummary(origin=origin, rows=len(clean), **stored.upsert_conversions(store, clean))
 
 
-def _normalize_conversions(raw: pd.DataFrame, origin: str, lines) -> pd.DataFrame:
+def normalize_conversions(raw: pd.DataFrame, origin: str, lines) -> pd.DataFrame:
     n = len(raw)
     lines = np.arange(1, n + 1) if lines is None else np.asarray(lines)
     raw = raw.reset_index(drop=True)
@@ -157,18 +157,18 @@ def _normalize_conversions(raw: pd.DataFrame, origin: str, lines) -> pd.DataFram
     if missing:
         raise InputError([Problem(origin, header_line, c, "required column is missing") for c in missing])
     problems = contract._Problems(origin, lines)
-    text = contract._as_str(raw["date"])
+    text = contract.text_of(raw["date"])
     dates = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    problems.add(dates.isna().to_numpy(), "date", lambda i: f"{contract._quote(text.iat[i])} is not a date (YYYY-MM-DD)")
+    problems.add(dates.isna().to_numpy(), "date", lambda i: f"{contract.quote_value(text.iat[i])} is not a date (YYYY-MM-DD)")
     repeated = dates.notna() & dates.duplicated(keep="first")
     problems.add(repeated.to_numpy(), "date", lambda i: f"{text.iat[i]} appears more than once")
     out = pd.DataFrame({"date": dates.dt.date})
     for name in CONVERSION_REQUIRED[1:]:
-        values = contract._parse_ints(raw[name], name, problems)
+        values = contract.parse_ints(raw[name], name, problems)
         problems.add(pd.isna(values), name, "is empty")
         out[name] = values
     for name in CONVERSION_OPTIONAL_INT:
-        out[name] = contract._parse_ints(raw[name], name, problems) if name in raw.columns else pd.array([None] * n, "Int64")
+        out[name] = contract.parse_ints(raw[name], name, problems) if name in raw.columns else pd.array([None] * n, "Int64")
     for name in CONVERSION_OPTIONAL_FLOAT:
         out[name] = _parse_amounts(raw[name], name, problems) if name in raw.columns else np.full(n, np.nan)
     over = (out["conversions"].fillna(0) > out["sessions"].fillna(np.iinfo(np.int64).max)).to_numpy(dtype=bool)
@@ -179,11 +179,11 @@ def _normalize_conversions(raw: pd.DataFrame, origin: str, lines) -> pd.DataFram
 
 def _parse_amounts(values: pd.Series, field: str, problems) -> np.ndarray:
     obj = values.astype(object)
-    text = contract._as_str(obj)
+    text = contract.text_of(obj)
     blank = text.isna().to_numpy()
     numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = ~blank & ~np.isfinite(numbers)
-    problems.add(bad, field, lambda i: f"{contract._quote(obj.iat[i])} is not a number")
+    problems.add(bad, field, lambda i: f"{contract.quote_value(obj.iat[i])} is not a number")
     negative = np.isfinite(numbers) & (numbers < 0)
     problems.add(negative, field, lambda i: f"{numbers[i]} is negative")
     return numbers

@@ -49,7 +49,7 @@ _DROPPED = re.compile(r"^(url|uri|permalink|profile)$|_url$|_uri$", re.I)
 AUTHOR_COLUMNS = ("author_id", "author_name")
 
 
-def _account(value) -> str:
+def account_key(value) -> str:
     return str(value).strip().lstrip("@").lower()
 
 
@@ -60,7 +60,7 @@ class Pseudonymizer:
         if not key:
             raise ValueError("a pseudonym key must not be empty")
         self._key = bytes(key)
-        self.keep = frozenset(_account(k) for k in keep if k)
+        self.keep = frozenset(account_key(k) for k in keep if k)
         #: Where the key came from (``environment`` or ``store``), for the report's "about" table.
         self.origin = origin
 
@@ -74,7 +74,7 @@ class Pseudonymizer:
         """The pseudonym of ``author`` at ``source`` (None stays None; brand accounts stay as they are)."""
         if author is None or author is pd.NA or (isinstance(author, float) and np.isnan(author)):
             return None
-        if _account(author) in self.keep:
+        if account_key(author) in self.keep:
             return str(author)
         return self._digest(f"{source or ''}\x1f{author}")
 
@@ -92,7 +92,7 @@ class Pseudonymizer:
         codes, uniques = pd.factorize(src + "\x1f" + values)
         hashed = np.array([self._digest(k) for k in uniques], dtype=object)[codes]
         if self.keep:
-            kept = values.map(_account).isin(self.keep).to_numpy()
+            kept = values.map(account_key).isin(self.keep).to_numpy()
             hashed = np.where(kept, values.to_numpy(dtype=object), hashed)
         out[present] = hashed
         return out
@@ -114,7 +114,7 @@ class Pseudonymizer:
             if self.keep:
                 for col in AUTHOR_COLUMNS:
                     if col in out.columns:
-                        kept |= out[col].map(lambda v: isinstance(v, str) and _account(v) in self.keep)
+                        kept |= out[col].map(lambda v: isinstance(v, str) and account_key(v) in self.keep)
             pseudo = self.series(source, ident)
             for col in AUTHOR_COLUMNS:
                 if col in out.columns:

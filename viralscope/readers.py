@@ -70,7 +70,7 @@ def read_rows(path: str | Path, fmt: str | None = None) -> tuple[pd.DataFrame, n
     fmt = detect_format(path, text[:100], fmt)
     if not clean:
         _check_bytes(name, text, fmt)
-    return _read_csv(name, text) if fmt == "csv" else _read_jsonl(name, text)
+    return read_csv_text(name, text) if fmt == "csv" else _read_jsonl(name, text)
 
 
 def _physical_lines(text: str) -> int:
@@ -120,7 +120,7 @@ def _field_at(text: str, line_start: int, offset: int, header: list[str]) -> str
     return header[position] if 0 <= position < len(header) else None
 
 
-def _read_csv(name: str, text: str) -> tuple[pd.DataFrame, np.ndarray]:
+def read_csv_text(name: str, text: str) -> tuple[pd.DataFrame, np.ndarray]:
     fast = _read_csv_fast(text)
     return fast if fast is not None else _read_csv_exact(name, text)
 

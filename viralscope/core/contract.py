@@ -92,7 +92,7 @@ class _Problems:
             raise InputError(ordered[:KEEP_PROBLEMS], total=self.total)
 
 
-def _as_str(series: pd.Series, *, strip: bool = True) -> pd.Series:
+def text_of(series: pd.Series, *, strip: bool = True) -> pd.Series:
     """Text values as a string column (numbers from JSON become their decimal text: 123 → "123");
     blank → missing. Whole-column string operations when every value is already text (CSV)."""
     obj = series.astype(object) if series.dtype != "str" else series
@@ -126,7 +126,7 @@ def _isin(series: pd.Series, values) -> np.ndarray:
     return hit[codes]  # code -1 (missing) picks the appended False
 
 
-def _quote(value, limit: int = 40) -> str:
+def quote_value(value, limit: int = 40) -> str:
     text = str(value)
     return repr(text if len(text) <= limit else text[:limit] + "…")
 
@@ -154,12 +154,12 @@ def normalize(raw: pd.DataFrame, *, file: str, lines=None, source: str | None = 
         )
 
     out = pd.DataFrame(index=raw.index)
-    ids = _as_str(raw["id"])
+    ids = text_of(raw["id"])
     problems.add(ids.isna(), "id", "is empty")
     out["id"] = ids
 
     if "source" in raw.columns:
-        src = _as_str(raw["source"])
+        src = text_of(raw["source"])
         if source:
             src = src.fillna(source)
     else:
@@ -171,22 +171,22 @@ def normalize(raw: pd.DataFrame, *, file: str, lines=None, source: str | None = 
 
     text = raw["text"].astype(object)
     problems.add(text.isna().to_numpy(), "text", "is missing")
-    text = _as_str(text, strip=False).fillna("")
+    text = text_of(text, strip=False).fillna("")
     lengths = text.str.len().to_numpy()
     problems.add(lengths > MAX_TEXT, "text", lambda i: f"is {lengths[i]:,} characters; the limit is {MAX_TEXT:,}")
     out["text"] = text
 
     for name in STR_FIELDS:
-        out[name] = _as_str(raw[name]) if name in raw.columns else pd.Series(pd.NA, index=raw.index, dtype="str")
+        out[name] = text_of(raw[name]) if name in raw.columns else pd.Series(pd.NA, index=raw.index, dtype="str")
     for name in INT_FIELDS:
-        out[name] = _parse_ints(raw[name], name, problems) if name in raw.columns else pd.array([None] * n, "Int64")
+        out[name] = parse_ints(raw[name], name, problems) if name in raw.columns else pd.array([None] * n, "Int64")
     out["kind"] = _parse_kind(raw.get("kind"), out["parent_id"], problems)
     out["media"] = _parse_bool(raw["media"], "media", problems) if "media" in raw.columns else pd.array(
         [None] * n, "boolean"
     )
     url = out["url"]
     bad_url = url.notna() & ~url.fillna("").str.match(r"(?i)https?://")
-    problems.add(bad_url, "url", lambda i: f"{_quote(url.iat[i])} is not an http(s) link")
+    problems.add(bad_url, "url", lambda i: f"{quote_value(url.iat[i])} is not an http(s) link")
 
     for name in ("id", "source", "text", *STR_FIELDS):
         has_nul = out[name].str.contains("\x00", regex=False).fillna(False).to_numpy(dtype=bool)
@@ -203,7 +203,7 @@ def _parse_times(values: pd.Series, problems: _Problems) -> pd.Series:
         times = values.dt.tz_convert("UTC").dt.tz_localize(None) if values.dt.tz is not None else values
         problems.add(times.isna().to_numpy(), "created_at", "is empty")
         return times.astype("datetime64[us]")
-    as_str = _as_str(values)
+    as_str = text_of(values)
     blank = as_str.isna().to_numpy()
     problems.add(blank, "created_at", "is empty")
     numeric = as_str.fillna("").str.fullmatch(r"[+-]?\d+(\.\d+)?").to_numpy(dtype=bool)
@@ -214,7 +214,7 @@ def _parse_times(values: pd.Series, problems: _Problems) -> pd.Series:
         problems.add(
             _expand(numeric, ~in_range.to_numpy()),
             "created_at",
-            lambda i: f"{_quote(as_str.iat[i])} is out of range for Unix seconds (1970–2100)",
+            lambda i: f"{quote_value(as_str.iat[i])} is out of range for Unix seconds (1970–2100)",
         )
         ok = seconds.where(in_range)
         result[numeric] = pd.to_datetime(ok, unit="s", utc=True).astype("datetime64[us, UTC]")
@@ -223,7 +223,7 @@ def _parse_times(values: pd.Series, problems: _Problems) -> pd.Series:
         parsed = pd.to_datetime(as_str[text_mask], format="ISO8601", utc=True, errors="coerce")
         result[text_mask] = parsed.astype("datetime64[us, UTC]")
         bad = _expand(text_mask, parsed.isna().to_numpy())
-        problems.add(bad, "created_at", lambda i: f"{_quote(as_str.iat[i])} is not a date (ISO 8601 or Unix seconds)")
+        problems.add(bad, "created_at", lambda i: f"{quote_value(as_str.iat[i])} is not a date (ISO 8601 or Unix seconds)")
     return result.dt.tz_convert("UTC").dt.tz_localize(None)
 
 
@@ -234,7 +234,7 @@ def _expand(where: np.ndarray, sub: np.ndarray) -> np.ndarray:
     return full
 
 
-def _parse_ints(values: pd.Series, field: str, problems: _Problems) -> pd.Series:
+def parse_ints(values: pd.Series, field: str, problems: _Problems) -> pd.Series:
     """Whole numbers ≥ 0; blank → missing. Plain digits are converted column-wise; anything else
     (JSON numbers, "3.0", "-2", "many") value by value, which is where the problems are found."""
     n = len(values)
@@ -268,7 +268,7 @@ def _parse_ints(values: pd.Series, field: str, problems: _Problems) -> pd.Series
             reasons[pos] = why
     bad = np.zeros(n, dtype=bool)
     bad[list(reasons)] = True
-    problems.add(bad, field, lambda i: f"{_quote(obj.iat[i])} {reasons[i]}")
+    problems.add(bad, field, lambda i: f"{quote_value(obj.iat[i])} {reasons[i]}")
     result = pd.array(out, dtype="Int64")
     result[~valid] = pd.NA
     return result
@@ -295,9 +295,9 @@ def _parse_kind(values: pd.Series | None, parents: pd.Series, problems: _Problem
     default = np.where(parents.notna().to_numpy(), "reply", "post")
     if values is None:
         return pd.Series(default, index=parents.index, dtype=object)
-    kind = _as_str(values).str.lower()
+    kind = text_of(values).str.lower()
     unknown = kind.notna().to_numpy() & ~_isin(kind, KINDS)
-    problems.add(unknown, "kind", lambda i: f"unknown kind {_quote(values.iat[i])} (post, reply, share or quote)")
+    problems.add(unknown, "kind", lambda i: f"unknown kind {quote_value(values.iat[i])} (post, reply, share or quote)")
     return kind.where(kind.notna(), pd.Series(default, index=parents.index)).astype(object)
 
 
@@ -306,10 +306,10 @@ def _parse_bool(values: pd.Series, field: str, problems: _Problems):
     if pd.api.types.is_bool_dtype(values.dtype):
         return pd.array(values, dtype="boolean")
     obj = values.astype(object)
-    text = _as_str(obj).str.lower()
+    text = text_of(obj).str.lower()
     true, false = _isin(text, _TRUE), _isin(text, _FALSE)
     bad = text.notna().to_numpy() & ~true & ~false
-    problems.add(bad, field, lambda i: f"{_quote(obj.iat[i])} is not true or false")
+    problems.add(bad, field, lambda i: f"{quote_value(obj.iat[i])} is not true or false")
     out = pd.array(true, dtype="boolean")
     out[~true & ~false] = pd.NA
     return out

@@ -394,7 +394,7 @@ def _notable(ctx: _Ctx, result: dict) -> tuple[pd.DataFrame, Section]:
         return _empty(NOTABLE_COLUMNS), Section("notable", "", (), "n/a", "no mentions in this week")
     if result["kpis"]["net_sentiment"]["reason"] == kpis.NOT_SCORED:
         return _empty(NOTABLE_COLUMNS), Section("notable", "", (), "n/a", kpis.NOT_SCORED)
-    accounts = [privacy._account(a) for a in privacy.brand_accounts(ctx.config)]
+    accounts = [privacy.account_key(a) for a in privacy.brand_accounts(ctx.config)]
     frames = []
     for tone in ("positive", "negative"):
         df = query.notable(ctx.reader, ctx.week, tone, accounts, TOP_NOTABLE)

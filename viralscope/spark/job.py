@@ -202,7 +202,7 @@ def _conversions(path: str) -> pd.DataFrame:
     from viralscope import ingest
 
     raw, lines = readers.read_rows(path)
-    return ingest._normalize_conversions(raw, str(path), lines)
+    return ingest.normalize_conversions(raw, str(path), lines)
 
 
 def _hadoop_fs(spark: SparkSession, path: str):

@@ -175,7 +175,7 @@ def csv_rows(name: str, text: str) -> tuple[pd.DataFrame, np.ndarray, dict[int, 
     raw_text: dict[int, str] = {}
     while True:
         try:
-            raw, found = readers._read_csv(name, "\n".join(lines))
+            raw, found = readers.read_csv_text(name, "\n".join(lines))
             return raw, original[np.asarray(found, dtype=np.int64) - 1], reasons, raw_text
         except InputError as exc:
             drop: set[int] = set()
