@@ -18,7 +18,7 @@ from dashboard import queries, tree
 from dashboard.filters import Filters
 from viralscope import crisis
 from viralscope.core.errors import InsufficientData
-from viralscope.store import Store
+from viralscope.store import Store, query
 from viralscope.store.query import Scope
 
 #: A share re-ignited a cascade when at least this many mentions descend from it …
@@ -82,7 +82,7 @@ def hourly_negatives(store: Store, f: Filters) -> pd.DataFrame:
     """Negative and all scored mentions per hour in the window: ``t``, ``negative``, ``total`` (what the
     Crisis page charts when nothing can be detected)."""
     counts = crisis.hourly(store, _scope(f).between(*f.window))
-    scored = counts[counts["sentiment_label"] != "unscored"]
+    scored = counts[counts["sentiment_label"] != query.UNSCORED]
     negative = scored["count"].where(scored["sentiment_label"] == "negative", 0)
     out = pd.DataFrame({"t": scored["created_at"], "negative": negative, "total": scored["count"]})
     return out.groupby("t", as_index=False)[["negative", "total"]].sum()

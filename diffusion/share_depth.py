@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from diffusion.cascades import cascade_members
-from viralscope.core import reasons
 from viralscope.core.errors import InputError, Problem
+from viralscope.core.results import na
 from viralscope.core.stats import bootstrap_means, wilson
 from viralscope.core.times import period_start, utc
 from viralscope.core.times import times as as_utc
@@ -115,7 +115,7 @@ def _status(out: dict, code: str | None) -> dict:
     if out["estimate"] is not None:
         out["status"], out["reason"] = "ok", None
     else:
-        out.update(status="n/a", reason=reasons.text(code), reason_code=code, reason_params={})
+        out.update(na(code))  # the estimate and its interval are None already
     return out
 
 

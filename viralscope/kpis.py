@@ -194,7 +194,7 @@ def _compute(store, config, window, baseline, brand, now) -> dict:
     kpis["earned_media_value"] = _earned_media(store, config, where, window)
     kpis.update(_response_kpis(store, config, brand_name, where, window, now))
     kpis["crisis_incidents"] = _crisis_kpi(store, config, brand_name, where, window, now)
-    if not labels.empty and not (labels["sentiment_label"] != "unscored").any():
+    if not labels.empty and not (labels["sentiment_label"] != query.UNSCORED).any():
         # Without labels, "no positive mentions" would be true but misleading: say what is missing.
         for key in UNSCORED_NA:
             kpis[key] = _kpi(key, _empty("not_scored"), window=window, n=0,
