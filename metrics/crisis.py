@@ -90,7 +90,7 @@ def detect_crises(
         name the cascades and terms driving them. The threads also tell a burst of many threads from one
         thread and its replies (see Notes): ``cascade_id`` on each row, or, on rows pre-aggregated by time
         bin and label, ``largest_cascade`` (the mentions of the row's largest cascade;
-        :func:`viralscope.kpis.hourly_for_crises` gives it).
+        the store's ``query.label_counts(threads=True)`` gives it).
     freq : str, default "1h"
         Bin width; must divide a day.
     now : datetime, optional
