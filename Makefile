@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench lock clean
+.PHONY: run test lint bench screenshots lock clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("viralscope needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -28,6 +28,11 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Every page on the demo world and on the SemEval threads (when ../shared/eval holds them), English and Korean,
+# into docs/screenshots (needs Chromium; Korean text needs a CJK font such as fonts-noto-cjk).
+screenshots: $(STAMP)
+	$(BIN)/python -m tests.dashboard_screenshots --out docs/screenshots
 
 # Re-resolve the lock file from pyproject.toml's ranges (all extras) in a scratch environment.
 lock:

@@ -12,7 +12,7 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
                "--disable-component-update", "--no-first-run"]
 #: Route path of each page (the default page is served at the root).
 ROUTES = {"overview": "", "mentions": "mentions", "sentiment": "sentiment", "diffusion": "diffusion",
-          "crisis": "crisis", "sources": "sources"}
+          "crisis": "crisis", "sources": "sources", "reports": "reports"}
 
 
 def chromium() -> str | None:

@@ -6,6 +6,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from viralscope import ingest, scoring
+from viralscope.store import Store
+
 
 def thread_rows(split_dir: Path) -> tuple[list[dict], int]:
     """Mention rows of every post that ``posts.json`` holds, and how many tree nodes it lacks.
@@ -82,3 +85,18 @@ def brand_rows(split_dir: Path, brands: int = 5) -> tuple[list[dict], list[str]]
             sizes[r["brand"]] = sizes.get(r["brand"], 0) + 1
     names = sorted(sizes, key=lambda n: (-sizes[n], n))[:brands]
     return [r for r in rows if r["brand"] in names], names
+
+
+def semeval_world(split_dir: Path, folder: Path, lock_timeout: float = 30):
+    """A store of the threads of ``split_dir`` as brand mentions (:func:`brand_rows`), scored, and a configuration
+    naming the largest event the brand and the next ones its competitors. Returns ``(store, config path, names)``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows, names = brand_rows(split_dir)
+    config = folder / "viralscope.toml"
+    config.write_text(f'[brand]\nname = "{names[0]}"\nquery = "news"\n' + "".join(
+        f'\n[[competitors]]\nname = "{n}"\nquery = "news"\n' for n in names[1:]), encoding="utf-8")
+    store = Store(folder / "store.duckdb", lock_timeout=lock_timeout)
+    store.ensure()
+    ingest.import_file(store, write_jsonl(rows, folder / "threads.jsonl"))
+    scoring.score_store(store)
+    return store, config, names

@@ -15,8 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
 from tests.evaldata import EVAL, needs
-from tests.semeval import brand_rows, write_jsonl
-from viralscope import ingest, scoring
+from tests.semeval import semeval_world
 from viralscope.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,16 +31,7 @@ _TIMES = re.compile(r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*×|×\s*(?:expected\s*)?([0-
 def semeval(tmp_path_factory) -> tuple[Store, Path, list[str]]:
     if not (EVAL / "semeval2017").exists():
         pytest.skip(f"evaluation data {EVAL / 'semeval2017'} is absent (it lives in ../shared, not in a clone)")
-    tmp = tmp_path_factory.mktemp("semeval_dashboard")
-    rows, names = brand_rows(EVAL / "semeval2017" / "traindev")
-    config = tmp / "viralscope.toml"
-    config.write_text(f'[brand]\nname = "{names[0]}"\nquery = "news"\n' + "".join(
-        f'\n[[competitors]]\nname = "{n}"\nquery = "news"\n' for n in names[1:]), encoding="utf-8")
-    store = Store(tmp / "store.duckdb", lock_timeout=30)
-    store.ensure()
-    ingest.import_file(store, write_jsonl(rows, tmp / "threads.jsonl"))
-    scoring.score_store(store)
-    return store, config, names
+    return semeval_world(EVAL / "semeval2017" / "traindev", tmp_path_factory.mktemp("semeval_dashboard"))
 
 
 def _run(semeval, page: str, lang: str, monkeypatch) -> AppTest:
