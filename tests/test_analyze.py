@@ -42,7 +42,8 @@ def test_analyze_scores_relinks_and_reports(store):
     lines = result.output.splitlines()
     assert lines[0].startswith("sentiment: scored 12 mentions")
     assert "cascades: 9 in 12 mentions, 2 spread (2 or more mentions), deepest 2 hops; 3 mentions relinked" in lines[1]
-    assert lines[2] == "metrics for 2026-02-27..2026-03-06 against the 7 days before:"
+    assert lines[2] == ("metrics for 2026-02-27..2026-03-05 (the last 7 days with mentions) "
+                        "against the 7 days before:")
     assert any(line.startswith("  Mention lift: ") for line in lines)
     assert any(line.startswith("  Viral ROI: n/a (") for line in lines)
 
@@ -64,6 +65,28 @@ def test_analyze_keeps_corrections_and_rescores_on_request(store):
     result = pipeline.analyze(store, rescore=True)
     assert result.scoring.mentions == 11  # every mention but the corrected one
     assert store.scalar("SELECT sentiment_label FROM mentions WHERE id = 'p1'") == "negative"
+
+
+def test_analyze_reports_the_brands_own_last_week(store, tmp_path):
+    """On real data the configured brand's talk may end weeks before a competitor's: the KPIs are the brand's,
+    so ``analyze`` reports the brand's last week with mentions, not a week of n/a."""
+    _world(store)
+    rival = pd.DataFrame([{"id": f"k{i}", "text": "Kandela lamp", "source": "x", "brand": "Kandela",
+                           "created_at": pd.Timestamp("2026-04-20T10:00:00Z") + pd.Timedelta(hours=i)}
+                          for i in range(3)])
+    ingest.write_mentions(store, rival, origin="test")
+    with store.write() as con:
+        con.execute("UPDATE mentions SET brand = 'Lumio' WHERE brand IS NULL OR brand <> 'Kandela'")
+    config = tmp_path / "viralscope.toml"
+    config.write_text('[brand]\nname = "Lumio"\nquery = "lumio"\n\n[[competitors]]\nname = "Kandela"\n'
+                      'query = "kandela"\n', encoding="utf-8")
+
+    result = CliRunner().invoke(main, ["--db", str(store.path), "--config", str(config), "analyze"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert ("metrics for 2026-02-27..2026-03-05 (Lumio's last 7 days with mentions) against the 7 days before:"
+            in result.output.splitlines())
+    assert "Mention lift: n/a (no mentions in the window" not in result.output
 
 
 def test_analyze_an_empty_store(store):

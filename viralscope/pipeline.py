@@ -41,6 +41,7 @@ class Analysis:
     window: tuple[pd.Timestamp, pd.Timestamp] | None
     kpis: dict = field(default_factory=dict)
     seconds: float = 0.0
+    brand: str | None = None
 
     def lines(self) -> list[str]:
         """A short human summary, one line per stage."""
@@ -52,7 +53,10 @@ class Analysis:
             out.append("metrics: no mentions yet")
         else:
             start, end = self.window
-            out.append(f"metrics for {start:%Y-%m-%d}..{end:%Y-%m-%d} against the 7 days before:")
+            last = end - pd.Timedelta(days=1)  # the window is half-open: its last day is the one before ``end``
+            whose = f"{self.brand}'s" if self.brand else "the"
+            out.append(f"metrics for {start:%Y-%m-%d}..{last:%Y-%m-%d} ({whose} last 7 days with mentions) "
+                       "against the 7 days before:")
             for key in HEADLINE:
                 kpi = self.kpis.get(key)
                 if kpi is not None:
@@ -62,9 +66,11 @@ class Analysis:
         return out
 
 
-def last_week(store: Store) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """The seven days that end with the day of the newest mention, as a half-open UTC interval."""
-    newest = query.newest(store)
+def last_week(store: Store, brand: str | None = None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The seven days that end with the day of the newest mention of ``brand`` (of any brand when it has none
+    or is None), as a half-open UTC interval: the KPIs are the brand's, so its own latest week, not a week in
+    which only competitors were talked about."""
+    newest = (query.newest(store, query.Scope(brands=(brand,))) if brand else None) or query.newest(store)
     if newest is None:
         return None
     end = newest.floor("D") + pd.Timedelta(days=1)
@@ -78,8 +84,9 @@ def analyze(store: Store, config=None, *, rescore: bool = False, progress=None) 
     scored = scoring.score_store(store, rescore=rescore, progress=progress)
     relinked = store_mentions.relink(store)
     mentions, cascades, spread, deepest = query.cascade_counts(store)
-    window = last_week(store)
+    brand = config.brand.name if config is not None and config.brand else None
+    window = last_week(store, brand)
     found = kpis.compute(store, config, window)["kpis"] if window is not None else {}
     return Analysis(scoring=scored, relinked=relinked, mentions=int(mentions), cascades=int(cascades),
                     spread=int(spread), deepest=int(deepest), window=window, kpis=found,
-                    seconds=time.perf_counter() - started)
+                    seconds=time.perf_counter() - started, brand=brand)
