@@ -58,7 +58,7 @@ def delta(k: dict, lang: str) -> dict:
     v, good = kpi_registry.judge(k.get("key"), k.get("ci_low"), k.get("ci_high")) if ok else (None, None)
     if v is None:
         return {}
-    return {"delta": kpi_registry.verdict_text(v, lang), "delta_color": _DELTA_COLOR[good],
+    return {"delta": kpi_registry.verdict_text(v, lang, k.get("key")), "delta_color": _DELTA_COLOR[good],
             "delta_arrow": v if v in ("up", "down") else "off"}
 
 

@@ -42,6 +42,7 @@ def test_whether_a_clear_change_is_good_news_comes_from_the_registry():
     changes = {k for k, v in kpi_registry.REGISTRY.items() if v.unit in ("change", "points")}
     assert changes <= set(kpi_registry.BETTER) and set(kpi_registry.BETTER.values()) == {"up", "down"}
     assert kpi_registry.verdict_text("flat", "ko") == "뚜렷한 변화 없음"
+    assert kpi_registry.verdict_text("up", "en", "viral_roi") == "clearly above zero"
 
 
 def test_durations_past_90_minutes_are_hours_in_every_face():
@@ -145,6 +146,8 @@ def test_direction_and_colour_only_when_the_interval_excludes_zero(demo, monkeyp
     metric, caption = shown["Net sentiment change"]
     assert _signed(_interval(caption)[1]) < 0
     assert metric.delta == "clear fall" and metric.proto.color == RED and metric.proto.direction == DOWN
+    assert shown["Incremental conversions"][0].delta in ("clearly above zero", "clearly below zero",
+                                                         "not clearly different from zero")
     # Levels (not changes) carry no verdict.
     assert not shown["Share of voice"][0].delta and not shown["Mentions"][0].delta
 

@@ -301,12 +301,20 @@ def reason(kpi: dict, lang: str = "en") -> str | None:
     return reasons.translate(kpi, lang)
 
 
-#: What a verdict says, in each language (:func:`verdict`).
+#: What a verdict says, in each language (:func:`verdict`): of a change against the baseline, and of an amount
+#: that is itself measured against zero (incremental conversions, a return).
 VERDICTS = {
     "up": {"en": "clear rise", "ko": "뚜렷한 증가"},
     "down": {"en": "clear fall", "ko": "뚜렷한 감소"},
     "flat": {"en": "no clear change", "ko": "뚜렷한 변화 없음"},
 }
+VERDICTS_AGAINST_ZERO = {
+    "up": {"en": "clearly above zero", "ko": "0보다 뚜렷이 큼"},
+    "down": {"en": "clearly below zero", "ko": "0보다 뚜렷이 작음"},
+    "flat": {"en": "not clearly different from zero", "ko": "0과 뚜렷한 차이 없음"},
+}
+#: The KPIs of :data:`BETTER` that are an amount against zero rather than a change against the baseline.
+AGAINST_ZERO = ("incremental_conversions", "viral_roi")
 
 
 def verdict(lo, hi) -> str | None:
@@ -336,8 +344,9 @@ def judge(key: str, lo, hi) -> tuple[str | None, bool | None]:
     return v, (None if v in (None, "flat") else v == k.better)
 
 
-def verdict_text(v: str, lang: str = "en") -> str:
-    return VERDICTS[v][_lang(lang)]
+def verdict_text(v: str, lang: str = "en", key: str | None = None) -> str:
+    """What verdict ``v`` of KPI ``key`` says to a reader: ``no clear change``, ``0보다 뚜렷이 큼`` …"""
+    return (VERDICTS_AGAINST_ZERO if key in AGAINST_ZERO else VERDICTS)[v][_lang(lang)]
 
 
 def strings(prefix: str = "kpi") -> dict[str, dict[str, str]]:
