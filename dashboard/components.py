@@ -88,7 +88,7 @@ def kpi_card(k: dict, lang: str) -> None:
             lines.append(f"{i18n.t('common.baseline', lang)}: {_window_text(k['baseline'], lang)}")
         if k.get("n") is not None:
             lines.append(f"{i18n.t('common.n', lang)}: {n_text(k['n'], lang)}")
-        if k.get("own_brand"):
+        if k.get("own_brand") and k.get("reason_code") != "own_brand_only":  # that reason says it already
             lines.append(i18n.t("common.own_data", lang, brand=md(k["own_brand"])))
         st.caption("  \n".join(lines))
         if definition:
