@@ -16,9 +16,10 @@ from dashboard.safety import md, safe_urls
 from viralscope import kpi_registry
 
 
-def format_value(value, unit: str | None, lang: str) -> str:
-    """A KPI's number on a card (``kpi_registry.format_value``, compact style)."""
-    return kpi_registry.format_value(value, unit, lang, compact_style=True, na=i18n.t("common.na", lang))
+def format_value(value, unit: str | None, lang: str, currency: str | None = None) -> str:
+    """A KPI's number on a card (``kpi_registry.format_value``, compact style; money with its ``currency``)."""
+    return kpi_registry.format_value(value, unit, lang, compact_style=True, currency=currency or "",
+                                     na=i18n.t("common.na", lang))
 
 
 def n_text(n, lang: str) -> str:
@@ -35,8 +36,35 @@ def _window_text(window, lang: str) -> str:
     return fmt.date_range(pd.Timestamp(start), last, lang)
 
 
+def scope_text(k: dict, lang: str) -> str:
+    """Which brands a card covers: its one ``brand``, the ``brands`` a count is filtered to, or all in view."""
+    brand = k.get("brand") or (k["brands"][0] if len(k.get("brands") or ()) == 1 else None)
+    if brand:
+        return i18n.t("common.scope_brand", lang, brand=md(brand))
+    if k.get("brands"):
+        return i18n.t("common.scope_brands", lang, brands=", ".join(md(b) for b in k["brands"]))
+    return i18n.t("common.scope_all", lang)
+
+
+#: The colour of a clear change by whether it is good news; a change that is not clear is grey, without arrow.
+_DELTA_COLOR = {True: "green", False: "red", None: "gray"}
+
+
+def delta(k: dict, lang: str) -> dict:
+    """The ``st.metric`` arguments that show a change KPI's direction at a glance: an arrow and a colour only
+    when its interval excludes 0 (``kpi_registry.judge``), "no clear change" in grey otherwise, nothing for a
+    KPI that is not a change or has no interval."""
+    ok = k.get("status", "ok") == "ok" and k.get("value") is not None
+    v, good = kpi_registry.judge(k.get("key"), k.get("ci_low"), k.get("ci_high")) if ok else (None, None)
+    if v is None:
+        return {}
+    return {"delta": kpi_registry.verdict_text(v, lang, k.get("key")), "delta_color": _DELTA_COLOR[good],
+            "delta_arrow": v if v in ("up", "down") else "off"}
+
+
 def kpi_card(k: dict, lang: str) -> None:
-    """One KPI: value, interval, what it is computed from (window, baseline, n), how, and why n/a."""
+    """One KPI: value with its direction, interval, scope (brand, window, baseline), n, why n/a, what it tells
+    in plain words (the help tooltip) and how it is computed (one click away)."""
     ok = k.get("status", "ok") == "ok" and k.get("value") is not None
     key = k.get("key")
     known = key in kpi_registry.REGISTRY
@@ -44,15 +72,15 @@ def kpi_card(k: dict, lang: str) -> None:
     definition = k.get("definition")
     if known and lang != "en":  # the KPI's own definition adds its settings in English
         definition = kpi_registry.definition(key, lang)
-    about = "\n\n".join(x for x in (kpi_registry.help_text(key, lang) if known else None, definition) if x)
+    about = kpi_registry.help_text(key, lang) if known else None
+    unit, currency = k.get("unit"), k.get("currency")
     with st.container(border=True):
-        st.metric(md(label or key or ""),
-                  format_value(k.get("value") if ok else None, k.get("unit"), lang),
-                  help=md(about) if about else None)
-        lines = []
+        st.metric(md(label or key or ""), format_value(k.get("value") if ok else None, unit, lang, currency),
+                  help=md(about) if about else None, **delta(k, lang))
+        lines = [scope_text(k, lang)]
         if ok and k.get("ci_low") is not None and k.get("ci_high") is not None:
-            lines.append(f"{i18n.t('common.ci', lang)}: {format_value(k['ci_low'], k.get('unit'), lang)} … "
-                         f"{format_value(k['ci_high'], k.get('unit'), lang)}")
+            lines.append(f"{i18n.t('common.ci', lang)}: {format_value(k['ci_low'], unit, lang, currency)} … "
+                         f"{format_value(k['ci_high'], unit, lang, currency)}")
         if not ok and k.get("reason"):
             lines.append(md(kpi_registry.reason(k, lang)))
         lines.append(f"{i18n.t('common.window', lang)}: {_window_text(k.get('window'), lang)}")
@@ -60,7 +88,12 @@ def kpi_card(k: dict, lang: str) -> None:
             lines.append(f"{i18n.t('common.baseline', lang)}: {_window_text(k['baseline'], lang)}")
         if k.get("n") is not None:
             lines.append(f"{i18n.t('common.n', lang)}: {n_text(k['n'], lang)}")
+        if k.get("own_brand") and k.get("reason_code") != "own_brand_only":  # that reason says it already
+            lines.append(i18n.t("common.own_data", lang, brand=md(k["own_brand"])))
         st.caption("  \n".join(lines))
+        if definition:
+            with st.popover(i18n.t("common.how", lang), icon=":material/functions:", type="tertiary"):
+                st.markdown(md(definition))
 
 
 def kpi_row(kpis: list[dict], lang: str, per_row: int = 4) -> None:

@@ -1,7 +1,9 @@
 """KPI cards for the Overview: the metrics stage's KPIs (``viralscope.kpis``) and volume counts from SQL.
 
 Every card is a dict with ``key, label, value, ci_low, ci_high, unit, status (ok|n/a), reason, window,
-baseline, n, definition`` — the shape ``viralscope.kpis`` returns — so the page renders both the same way.
+baseline, n, definition`` — the shape ``viralscope.kpis`` returns — so the page renders both the same way —
+plus its scope: ``brand`` (the one brand it is about, None for all brands in view) and ``brands`` (the brands
+a volume count covers, empty for all), and ``own_brand`` on the KPIs of the configured brand's own business data.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ def volume_kpis(store: Store, f: Filters, lang: str) -> list[dict]:
         return {"key": key, "label": kpi_registry.label(key, lang), "value": value, "ci_low": None,
                 "ci_high": None, "unit": kpi_registry.REGISTRY[key].unit, "status": "ok", "reason": None,
                 "window": window, "baseline": baseline if with_baseline else None, "n": n,
-                "definition": kpi_registry.definition(key, lang)}
+                "definition": kpi_registry.definition(key, lang), "brand": None, "brands": list(f.brands)}
 
     return [
         card("mentions", now["mentions"], now["mentions"], with_baseline=False),
@@ -63,5 +65,9 @@ def metric_args(f: Filters, config) -> tuple:
 def metric_kpis(store: Store, window, baseline, brand: str | None, config) -> list[dict]:
     """The metrics stage's KPIs of ``window`` against ``baseline`` (see :func:`metric_args`), headline first."""
     result = kpis.compute(store, config, window, baseline=baseline, brand=brand)
-    cards = dict(result.get("kpis", {}))
+    own = config.brand.name if config is not None and config.brand else None
+    brand = None if result.get("scope") == kpis.ALL_MENTIONS else result.get("brand")
+    cards = {key: dict(k, brand=brand, brands=[],
+                       own_brand=own if kpi_registry.REGISTRY[key].own_data else None)
+             for key, k in result.get("kpis", {}).items()}
     return [cards.pop(k) for k in HEADLINE if k in cards] + list(cards.values())

@@ -114,7 +114,7 @@ def test_numbers_are_written_once():
     assert fmt.number is kpi_registry.number and fmt.minutes is kpi_registry.minutes
     assert components.format_value(185_234.0, "currency", "ko") == "18.5만"
     assert components.format_value(166.0, "minutes", "en") == "2.8 h"
-    assert kpi_registry.display(166.0, 100.0, 200.0, "minutes") == "166 min (95% CI 100 min to 200 min)"
+    assert kpi_registry.display(166.0, 60.0, 200.0, "minutes") == "2.8 h (95% CI 60 min to 3.3 h)"
     assert kpi_registry.display(185_234.0, None, None, "currency", "USD") == "185,234 USD"
     assert kpi_registry.display(0.168, 0.021, 0.33, "change") == "+16.8% (95% CI +2.1% to +33.0%)"
 

@@ -197,7 +197,7 @@ def test_the_dashboard_shows_the_printed_kpis(built, demo_store, monkeypatch):
     _cards_say_what_the_cli_and_the_report_say(at, printed, table, files=_files)
 
 
-#: Units a card writes as the CLI's ``display`` does; minutes (hours on a card) and money (185K) are compact.
+#: Units a card writes as the CLI's ``display`` does; money (185K USD) is compact on a card.
 EXACT_UNITS = ("change", "share", "score", "points", "ratio", "hops")
 
 
@@ -227,7 +227,8 @@ def _cards_say_what_the_cli_and_the_report_say(at, printed, table, files) -> Non
         if k["unit"] in EXACT_UNITS or (k["unit"] == "count" and float(value).is_integer()):
             assert card == head, (key, card, head)
         else:
-            assert card == kpi_registry.format_value(value, k["unit"], compact_style=True), key
+            assert card == kpi_registry.format_value(value, k["unit"], compact_style=True,
+                                                     currency=k.get("currency") or ""), key
         if k["ci_low"] is not None and k["ci_high"] is not None and k["unit"] in EXACT_UNITS:
             low, high = k["display"].split(" (95% CI ")[1].rstrip(")").split(" to ")
             assert any(f"{low} … {high}" in c for c in captions), key

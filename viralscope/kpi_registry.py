@@ -3,7 +3,9 @@ and the reasons it can be n/a. The CLI JSON (``viralscope.kpis``), ``analyze``'s
 the weekly report all read their KPI text and number formats from here.
 
 Numbers are written by :func:`format_value` in two styles: exact (the ``display`` of the CLI JSON and of the
-report: ``185,234 USD``, ``166 min``) and ``compact`` (the dashboard's cards: ``185K``, ``2.8 h``). The
+report: ``185,234 USD``, ``2.8 h``) and ``compact`` (the dashboard's cards: ``185K USD``, ``2.8 h``). Both write
+durations past 90 minutes in hours (past 48 hours in days), money with its currency code after the number in
+both languages, and every number with thousands separators. The
 reasons themselves live in ``viralscope.core.reasons`` (the stages emit their codes); :func:`reason` says one
 in a reader's language.
 """
@@ -25,7 +27,13 @@ MISSING = "—"
 @dataclass(frozen=True)
 class Kpi:
     """One KPI: ``label``, ``help`` (plain language) and ``definition`` (the formula) as ``{lang: text}``;
-    ``reasons`` the codes of ``viralscope.core.reasons`` it can be n/a with."""
+    ``reasons`` the codes of ``viralscope.core.reasons`` it can be n/a with.
+
+    ``better`` is set on a KPI that is a change against zero with an interval (a lift, a difference): ``"up"``
+    when a rise is good news for the brand, ``"down"`` when it is bad news (more complaints, dearer customers).
+    ``own_data`` marks a KPI computed from the configured brand's own business data (conversions, spend,
+    campaigns), which says nothing about a competitor.
+    """
 
     key: str
     unit: str
@@ -33,27 +41,38 @@ class Kpi:
     help: dict
     definition: dict
     reasons: tuple[str, ...] = ()
+    better: str | None = None
+    own_data: bool = False
 
 
 _LIFT_NA = ("no_mentions_window_or_baseline", "no_baseline_mentions", "base_too_small", "empty_period",
             "no_reference_events", "not_finite")
-_BUSINESS_NA = ("no_conversion_data", "no_session_days_window", "few_baseline_days", "no_baseline_conversions",
-                "baseline_campaign_days", "not_finite")
+_BUSINESS_NA = ("own_brand_only", "no_conversion_data", "no_session_days_window", "few_baseline_days",
+                "no_baseline_conversions", "baseline_campaign_days", "not_finite")
 _RESPONSE_NA = ("no_brand_accounts", "no_brand_accounts_config", "no_competitor_accounts", "no_items",
                 "items_not_final", "no_replies", "not_computable")
 _DEPTH_NA = ("cascades_not_built", "no_roots_window")
 
 
+#: The KPIs that are a change against zero with an interval, and which way is good news for the brand.
+BETTER = {"mention_lift": "up", "positive_mention_lift": "up", "negative_mention_lift": "down",
+          "perception_change": "up", "conversion_change": "up", "cac_change": "down",
+          "incremental_conversions": "up", "viral_roi": "up"}
+#: The KPIs computed from the configured brand's own business data (``import-conversions``, campaigns).
+OWN_DATA = ("conversion_change", "cac_change", "incremental_conversions", "viral_roi")
+
+
 def _kpi(key, unit, label, help_, definition, na=()) -> Kpi:
     return Kpi(key, unit, dict(zip(LANGUAGES, label, strict=True)), dict(zip(LANGUAGES, help_, strict=True)),
-               dict(zip(LANGUAGES, definition, strict=True)), tuple(na))
+               dict(zip(LANGUAGES, definition, strict=True)), tuple(na), BETTER.get(key), key in OWN_DATA)
 
 
 REGISTRY: dict[str, Kpi] = {k.key: k for k in (
     # -- the metrics stage's KPIs (``viralscope.kpis.compute``) ----------------------------------------------
     _kpi("mention_lift", "change", ("Mention lift", "멘션 증가율"),
-         ("How much more (or less) the brand is talked about per day than in the period before.",
-          "이전 기간보다 하루에 브랜드가 얼마나 더(또는 덜) 언급되는지."),
+         ("How much more (or less) the brand is talked about per day than in the comparison period before. "
+          "+20% means a fifth more mentions a day.",
+          "비교 기간보다 하루에 브랜드가 얼마나 더(또는 덜) 언급되는지. +20%는 하루 멘션이 5분의 1만큼 늘었다는 뜻."),
          ("mentions per day in the window ÷ mentions per day in the baseline − 1; 95% interval from Poisson "
           "counting plus the day-to-day variation and autocorrelation of the baseline's days (and of the 28 days "
           "before a baseline shorter than 14 days); n/a from a base under 10 mentions",
@@ -77,8 +96,9 @@ REGISTRY: dict[str, Kpi] = {k.key: k for k in (
           "기간 내 (긍정 − 부정) ÷ (긍정 + 부정). 윌슨 구간."),
          ("no_mentions_window", "no_polar_window", "not_scored")),
     _kpi("perception_change", "points", ("Net sentiment change", "순 감성 변화"),
-         ("Whether the tone about the brand got warmer (+) or cooler (−) than in the period before.",
-          "브랜드에 대한 분위기가 이전 기간보다 좋아졌는지(+) 나빠졌는지(−)."),
+         ("Whether the tone about the brand got warmer (+) or cooler (−) than in the comparison period before, "
+          "on the −1 to +1 scale of net sentiment.",
+          "브랜드에 대한 분위기가 비교 기간보다 좋아졌는지(+) 나빠졌는지(−). 순 감성(−1~+1) 기준의 차이."),
          ("net sentiment in the window − net sentiment in the baseline; Newcombe interval",
           "기간의 순 감성 − 비교 기간의 순 감성. 뉴컴 구간."),
          ("no_mentions", "no_polar_window", "no_polar_baseline", "not_scored")),
@@ -89,8 +109,8 @@ REGISTRY: dict[str, Kpi] = {k.key: k for k in (
           "기간 내 브랜드 멘션 ÷ 추적하는 모든 브랜드의 멘션. 윌슨 구간."),
          ("sov_unconfigured", "single_brand", "no_brand_mentions")),
     _kpi("mean_max_share_depth", "hops", ("Mean maximum share depth", "평균 최대 공유 깊이"),
-         ("How far posts travel: how many hands, one reshare after another, a post that spread went through.",
-          "게시물이 얼마나 멀리 퍼지는지: 퍼진 게시물이 공유에 공유를 거쳐 몇 단계까지 전달되었는지."),
+         ("How far posts travel: on average, how many reshares in a row a post that spread went through.",
+          "게시물이 얼마나 멀리 퍼지는지: 퍼진 게시물이 평균적으로 공유에 공유를 거쳐 몇 단계까지 전달되었는지."),
          ("mean over cascades rooted in the window with ≥ 2 mentions of their deepest share order (what a "
           "dashboard's \"average share depth\" usually means); bootstrap interval over cascades",
           "기간에 시작된 캐스케이드(멘션 2개 이상)의 가장 깊은 공유 차수의 평균 (대시보드에서 흔히 \"평균 공유 깊이\"라 "
@@ -113,8 +133,10 @@ REGISTRY: dict[str, Kpi] = {k.key: k for k in (
           "제외. 부트스트랩 구간."),
          (*_DEPTH_NA, "few_polar_cascades", "not_scored")),
     _kpi("conversion_change", "change", ("Conversion rate change", "전환율 변화"),
-         ("How much better (or worse) visits turn into sales than they would have without the campaign.",
-          "캠페인이 없었을 때보다 방문이 구매로 얼마나 더(또는 덜) 이어지는지."),
+         ("How much better (or worse) the brand's site visits turned into sales than an ordinary period would "
+          "predict. From the brand's own sales data.",
+          "평소 같은 기간에 예상되는 것보다 브랜드 사이트 방문이 구매로 얼마나 더(또는 덜) 이어졌는지. 브랜드 자체 판매 "
+          "데이터 기준."),
          ("conversion rate in the window ÷ its counterfactual rate (fitted on the baseline with day of week and "
           "trend, leaving out days of configured campaigns) − 1; interval from the day-to-day variation of the "
           "rate, allowing for autocorrelated days",
@@ -122,16 +144,19 @@ REGISTRY: dict[str, Kpi] = {k.key: k for k in (
           "변동에서 계산하며 날 사이의 자기상관을 반영."),
          _BUSINESS_NA),
     _kpi("cac_change", "change", ("CAC change", "고객 획득 비용 변화"),
-         ("How much more (or less) each new customer costs than in the period before.",
-          "이전 기간보다 신규 고객 한 명을 얻는 데 드는 비용이 얼마나 늘었는지(또는 줄었는지)."),
+         ("How much more (or less) each new customer cost the brand than in the comparison period before. From "
+          "the brand's own spend data.",
+          "비교 기간보다 신규 고객 한 명을 얻는 데 든 비용이 얼마나 늘었는지(또는 줄었는지). 브랜드 자체 지출 데이터 "
+          "기준."),
          ("(spend ÷ new customers) in the window ÷ the same in the baseline (without days of configured "
           "campaigns) − 1; interval allowing for autocorrelated days",
           "기간의 (지출 ÷ 신규 고객) ÷ 비교 기간의 같은 값(캠페인 기간 제외) − 1. 날 사이의 자기상관을 반영한 구간."),
-         ("no_spend_data", "no_new_customers_window", "no_new_customers_baseline", "no_spend_window",
-          "no_spend_baseline", "baseline_campaign_days", "not_finite")),
+         ("own_brand_only", "no_spend_data", "no_new_customers_window", "no_new_customers_baseline",
+          "no_spend_window", "no_spend_baseline", "baseline_campaign_days", "not_finite")),
     _kpi("incremental_conversions", "count", ("Incremental conversions", "증분 전환"),
-         ("Sales the window brought beyond what an ordinary period would have: extra visits and better rate.",
-          "평소 같은 기간이었다면 없었을 추가 판매: 늘어난 방문과 좋아진 전환율 모두 포함."),
+         ("Sales the chosen dates brought beyond what an ordinary period would have, from more visits as well "
+          "as a better rate. From the brand's own sales data.",
+          "평소 같은 기간이었다면 없었을 추가 판매. 늘어난 방문과 좋아진 전환율 모두 포함. 브랜드 자체 판매 데이터 기준."),
          ("conversions in the window − counterfactual sessions × counterfactual rate (both fitted on the "
           "baseline with day of week and trend, leaving out days of configured campaigns): the campaign's extra "
           "traffic counts as well as its better rate",
@@ -139,15 +164,16 @@ REGISTRY: dict[str, Kpi] = {k.key: k for k in (
           "캠페인이 데려온 추가 방문도 계산."),
          _BUSINESS_NA),
     _kpi("viral_roi", "change", ("Viral ROI", "바이럴 ROI"),
-         ("What the campaign returned for each unit of its cost, after paying that cost back (+100% = doubled).",
-          "캠페인 비용 1단위당 비용을 회수하고 남긴 수익 (+100% = 두 배)."),
+         ("What the brand's campaign earned back beyond its cost: +100% means it brought twice what it cost, "
+          "0% that it only paid for itself.",
+          "브랜드 캠페인이 비용을 회수하고 더 벌어들인 몫. +100%는 비용의 두 배를 벌었다는 뜻, 0%는 본전."),
          ("(incremental conversions × value per conversion − campaign cost in the window) ÷ that cost; the cost "
           "is prorated to the window's days inside the campaign; the interval of the incremental conversions "
           "carried through",
           "(증분 전환 × 전환당 가치 − 기간 내 캠페인 비용) ÷ 그 비용. 비용은 기간에 포함된 캠페인 일수만큼 나눔. 증분 "
           "전환의 구간을 그대로 전달."),
-         ("no_campaign", "no_campaign_cost", "zero_campaign_cost", "campaign_cost_tiny", "no_value_per_conversion",
-          "incremental_na", "not_finite")),
+         ("own_brand_only", "no_campaign", "no_campaign_cost", "zero_campaign_cost", "campaign_cost_tiny",
+          "no_value_per_conversion", "incremental_na", "not_finite")),
     _kpi("earned_media_value", "currency", ("Earned media value (estimate)", "언드 미디어 가치 (추정)"),
          ("What the attention the mentions got would have cost as paid advertising (a rough estimate).",
           "멘션이 받은 관심을 유료 광고로 샀다면 들었을 비용 (대략적인 추정)."),
@@ -275,6 +301,54 @@ def reason(kpi: dict, lang: str = "en") -> str | None:
     return reasons.translate(kpi, lang)
 
 
+#: What a verdict says, in each language (:func:`verdict`): of a change against the baseline, and of an amount
+#: that is itself measured against zero (incremental conversions, a return).
+VERDICTS = {
+    "up": {"en": "clear rise", "ko": "뚜렷한 증가"},
+    "down": {"en": "clear fall", "ko": "뚜렷한 감소"},
+    "flat": {"en": "no clear change", "ko": "뚜렷한 변화 없음"},
+}
+VERDICTS_AGAINST_ZERO = {
+    "up": {"en": "clearly above zero", "ko": "0보다 뚜렷이 큼"},
+    "down": {"en": "clearly below zero", "ko": "0보다 뚜렷이 작음"},
+    "flat": {"en": "not clearly different from zero", "ko": "0과 뚜렷한 차이 없음"},
+}
+#: The KPIs of :data:`BETTER` that are an amount against zero rather than a change against the baseline.
+AGAINST_ZERO = ("incremental_conversions", "viral_roi")
+
+
+def verdict(lo, hi) -> str | None:
+    """Whether a change is clear from its 95% interval ``[lo, hi]``: ``"up"`` when the whole interval is above
+    zero, ``"down"`` when it is below, ``"flat"`` when it holds zero (no clear change either way), None when
+    the interval is missing or not finite (no verdict).
+
+    >>> verdict(-0.065, 0.461), verdict(0.03, 0.20), verdict(-0.20, -0.03), verdict(None, 0.2)
+    ('flat', 'up', 'down', None)
+    """
+    if _bad(lo) or _bad(hi):
+        return None
+    if lo > 0:
+        return "up"
+    if hi < 0:
+        return "down"
+    return "flat"
+
+
+def judge(key: str, lo, hi) -> tuple[str | None, bool | None]:
+    """The :func:`verdict` of KPI ``key`` and whether it is good news for the brand (None when it is neither a
+    change KPI of the registry, nor clear)."""
+    k = REGISTRY.get(key)
+    if k is None or k.better is None:
+        return None, None
+    v = verdict(lo, hi)
+    return v, (None if v in (None, "flat") else v == k.better)
+
+
+def verdict_text(v: str, lang: str = "en", key: str | None = None) -> str:
+    """What verdict ``v`` of KPI ``key`` says to a reader: ``no clear change``, ``0보다 뚜렷이 큼`` …"""
+    return (VERDICTS_AGAINST_ZERO if key in AGAINST_ZERO else VERDICTS)[v][_lang(lang)]
+
+
 def strings(prefix: str = "kpi") -> dict[str, dict[str, str]]:
     """The KPI texts as entries of an interface string table: ``kpi.<key>.label`` / ``.help`` / ``.def``."""
     out = {}
@@ -349,12 +423,16 @@ def format_value(value, unit: str | None, lang: str = "en", *, currency: str = "
                  na: str = "n/a") -> str:
     """One number of a KPI in its unit: the only place a KPI's number is written.
 
-    Exact style (CLI, report): ``+16.8%``, ``0.42``, ``166 min``, ``185,234 USD``, ``1,234``. Compact style
-    (dashboard cards): durations in hours or days past 90 minutes, money as ``185K``, counts with 2 decimals
-    when not whole.
+    Exact style (CLI, report): ``+16.8%``, ``0.42``, ``45 min``, ``2.8 h``, ``185,234 USD``, ``1,234``. Compact
+    style (dashboard cards): money as ``185K USD`` (``18.5만 USD``), counts with 2 decimals when not whole. In
+    both, durations past 90 minutes are in hours (past 48 hours in days) and money carries ``currency`` (an
+    ISO code, written after the number in both languages).
 
-    >>> format_value(0.168, "change"), format_value(166, "minutes"), format_value(166, "minutes", "ko", compact_style=True)
-    ('+16.8%', '166 min', '2.8시간')
+    >>> format_value(0.168, "change"), format_value(166, "minutes"), format_value(166, "minutes", "ko")
+    ('+16.8%', '2.8 h', '2.8시간')
+    >>> format_value(185234, "currency", currency="USD"), format_value(185234, "currency", "ko", currency="USD",
+    ...                                                                compact_style=True)
+    ('185,234 USD', '18.5만 USD')
     """
     if value is None:
         return na
@@ -367,13 +445,13 @@ def format_value(value, unit: str | None, lang: str = "en", *, currency: str = "
     if unit in ("score", "points"):
         return f"{value:+.2f}"
     if unit == "ratio":
-        return f"{value:.2f}×"
+        return f"{value:,.2f}×"
     if unit == "hops":
-        return f"{value:.2f}"
+        return f"{value:,.2f}"
     if unit == "minutes":
-        return minutes(value, lang) if compact_style else f"{value:,.0f} min"
+        return minutes(value, lang)
     if unit == "currency":
-        return compact(value, lang) if compact_style else f"{value:,.0f} {currency}".strip()
+        return f"{compact(round(value), lang) if compact_style else number(value, lang)} {currency}".strip()
     if unit == "count":
         if compact_style and not float(value).is_integer():
             return number(value, lang, digits=2)

@@ -36,6 +36,8 @@ DEFAULT_CPM = MetricsSection.cpm
 
 #: ``key -> (label, unit, definition)`` of every KPI, in English (``viralscope.kpi_registry`` holds the rest).
 DEFINITIONS = kpi_registry.definitions()
+#: The ``scope`` of KPIs computed over every mention (no brand in the configuration or in the mentions).
+ALL_MENTIONS = "all mentions"
 
 
 # -- windows -----------------------------------------------------------------------------------------
@@ -108,7 +110,7 @@ def _kpi(key, result: dict, *, window, baseline, n, value_key="estimate", lo_key
         "reason_code": code, "reason_params": params,
         "window": _period(window), "baseline": _period(baseline), "n": n,
         "definition": definition + extra_definition, "display": _display(value, lo, hi, unit, currency),
-        "details": details,
+        "currency": currency or None, "details": details,
     }
     return jsonable(out)
 
@@ -123,7 +125,7 @@ def scope(store, config, brand: str | None) -> tuple[Scope, str | None, str]:
     name = config.brand.name if config is not None and config.brand else None
     if name and query.has_brand(store, name):
         return Scope(brands=(name,)), name, f"mentions of {name}"
-    return Scope(), name, "all mentions"
+    return Scope(), name, ALL_MENTIONS
 
 
 def _hourly_labels(store, scope: Scope, start, end, origin) -> pd.DataFrame:
@@ -190,7 +192,12 @@ def _compute(store, config, window, baseline, brand, now) -> dict:
                                                                 "baseline": r.get("n_baseline", 0)}, **ctx)
     kpis["share_of_voice"] = _share_of_voice(store, config, brand_name, window)
     kpis.update(_cascade_kpis(store, config, brand_name, where, window))
-    kpis.update(_business_kpis(store, config, window, baseline))
+    own = config.brand.name if config is not None and config.brand else None
+    if own and brand_name and brand_name != own:  # the business data are the configured brand's, not another's
+        kpis.update({key: _kpi(key, _empty("own_brand_only", own=own, brand=brand_name), n=None, **ctx)
+                     for key in kpi_registry.OWN_DATA})
+    else:
+        kpis.update(_business_kpis(store, config, window, baseline))
     kpis["earned_media_value"] = _earned_media(store, config, where, window)
     kpis.update(_response_kpis(store, config, brand_name, where, window, now))
     kpis["crisis_incidents"] = _crisis_kpi(store, config, brand_name, where, window, now)

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, components, kpi, queries, shell
+from dashboard.safety import md
 
 HEADLINE = len(kpi.HEADLINE)
 
@@ -17,15 +18,18 @@ with page.guard():
 
 with page.guard():
     config = page.q(queries.config)
-    st.subheader(t("overview.kpis"))
+    cards = page.q(kpi.metric_kpis, *kpi.metric_args(f, config))
+    # Each heading names whom its cards are about: the KPIs one brand, the volume counts every brand in view.
+    brand = cards[0].get("brand") if cards else None
+    st.subheader(t("overview.kpis_of", brand=md(brand)) if brand else t("overview.kpis"))
     if f.start is not None and f.start <= page.info["first"]:
         st.info(t("overview.no_baseline"))
-    cards = page.q(kpi.metric_kpis, *kpi.metric_args(f, config))
     components.kpi_row(cards[:HEADLINE], lang, per_row=3)
     with st.expander(t("overview.more_kpis")):
         components.kpi_row(cards[HEADLINE:], lang, per_row=3)
-    st.subheader(t("overview.volume"))
-    components.kpi_row(page.q(kpi.volume_kpis, f, lang), lang, per_row=5)
+    volume = page.q(kpi.volume_kpis, f, lang)
+    st.subheader(t("overview.volume_of", scope=components.scope_text(volume[0], lang)))
+    components.kpi_row(volume, lang, per_row=5)
 
 with page.guard():
     bucket = queries.bucket_for(f)

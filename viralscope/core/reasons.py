@@ -47,6 +47,9 @@ REASONS: dict[str, dict[str, str]] = {
     "few_polar_cascades": {"en": "fewer than 2 negative-rooted or positive-rooted cascades",
                            "ko": "부정 원글 또는 긍정 원글 캐스케이드가 2개 미만입니다"},
     # -- business ------------------------------------------------------------------------------------
+    "own_brand_only": {"en": "computed from {own}'s own conversion, spend and campaign data, so not shown for "
+                             "{brand}",
+                       "ko": "{own}의 자체 전환·지출·캠페인 데이터로 계산하므로 {brand}에는 표시하지 않습니다"},
     "no_conversion_data": {"en": "no conversion data (import-conversions) in the window or the baseline",
                            "ko": "기간이나 비교 기간에 전환 데이터가 없습니다 (import-conversions)"},
     "no_session_days_window": {"en": "no days with sessions in the window", "ko": "기간에 세션이 있는 날이 없습니다"},
