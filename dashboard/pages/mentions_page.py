@@ -51,8 +51,9 @@ with page.guard():
                   offset=(number - 1) * PAGE_SIZE)
     event = components.mentions_table(
         rows, lang, key="mentions_table",
+        # The columns that fit beside the text; language, kind, cascade and share order are in the detail panel.
         columns=["created_at", "source", "author_name", "text", "sentiment_label", "sentiment_compound", "brand",
-                 "lang", "kind", "likes", "shares", "replies", "cascade_id", "depth", "link"])
+                 "likes", "shares", "replies", "link"])
     row = components.selected_row(event, rows)
     if row is None:
         st.caption(t("mentions.select"))
