@@ -139,10 +139,12 @@ def _plain_columns(df: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
 
 
 def mentions_table(df: pd.DataFrame, lang: str, *, key: str, selectable: bool = True,
-                   columns: list[str] | None = None, formats: dict[str, str] | None = None):
+                   columns: list[str] | None = None, formats: dict[str, str] | None = None,
+                   widths: dict[str, str] | None = None):
     """Mentions as a table: text as text, the original post as a link only when it is http(s).
 
-    ``formats`` gives number columns a Streamlit number format (``"percent"``, ``"%.1f"`` …).
+    ``formats`` gives number columns a Streamlit number format (``"percent"``, ``"%.1f"`` …); ``widths``
+    sets column widths (``"small"``, ``"medium"``, ``"large"``) where the defaults would not fit.
     """
     view = _plain_columns(df, lang)
     if "url" in view:
@@ -174,6 +176,9 @@ def mentions_table(df: pd.DataFrame, lang: str, *, key: str, selectable: bool = 
         if c in view and c in labels:
             config[c] = st.column_config.TextColumn(labels[c], width="small")
     config.update(_number_formats(view, labels, formats))
+    for c, width in (widths or {}).items():
+        if c in config:
+            config[c]["width"] = width
     kwargs = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
     return st.dataframe(view, column_config=config, hide_index=True, width="stretch", key=key, placeholder=fmt.MISSING,
                         **kwargs)

@@ -256,9 +256,11 @@ def test_the_mention_detail_names_kinds_sources_and_formats_counts(lang):
 def test_the_mentions_table_keeps_to_the_columns_that_fit(world, monkeypatch):
     at = _run(_page("mentions"), world.path, monkeypatch, {"from": "2026-01-05", "to": "2026-04-04"})
     table = at.dataframe[0]
-    assert list(table.value.columns)[-1] == "link" and len(table.value.columns) <= 11
+    # Ten columns at most, the text at medium width: they fit a 1,440-pixel window with the sidebar open.
+    assert list(table.value.columns)[-1] == "link" and len(table.value.columns) <= 10
     config = json.loads(table.proto.columns)
-    assert all(config[c]["width"] == "small" for c in ("likes", "shares", "replies", "link"))
+    assert all(config[c]["width"] == "small" for c in ("likes", "shares", "link", "author_name", "source"))
+    assert config["text"]["width"] == "medium"
 
 
 def _float_counts() -> None:
