@@ -103,6 +103,12 @@ def _on_grid(part: pd.DataFrame, column: str, grid: pd.DatetimeIndex, fill: np.n
     return [None if pd.isna(v) else float(v) for v in values.to_numpy()]
 
 
+def _stretches(covered: np.ndarray) -> list[slice]:
+    """The runs of covered buckets, as slices of the grid."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], covered.astype(np.int8), [0]])))
+    return [slice(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
 def _markers(y: list) -> dict:
     """Line mode and markers: every point marked when there are few, else only points with no neighbour
     (a line needs two points; a lone one would not be drawn)."""
@@ -169,15 +175,18 @@ def volume(df: pd.DataFrame, lang: str, *, by: str | None, bucket: str, title: s
     groups = df.groupby("group", dropna=False, sort=False)["n"].sum().sort_values(ascending=False).index.tolist()
     palette = colors(groups, _names(df, names))
     grid, covered = time_grid(df["t"], bucket)
+    # Stacked areas fill a missing value with 0 (plotly's stacking), so each covered stretch is its own stack.
+    stretches = _stretches(covered) if stacked else [slice(0, len(grid))]
     for g in groups:
         part = df[df["group"].isna()] if not isinstance(g, str) else df[df["group"] == g]
         name = _group_name(g, lang, by)
         y = _on_grid(part, "n", grid, covered)
-        fig.add_trace(go.Scatter(
-            x=grid, y=y, name=name, line={"width": 2, "color": palette[g]}, connectgaps=False,
-            stackgroup="one" if stacked else None, **_markers(y),
-            hovertemplate="%{y:,}<extra>" + name + "</extra>",
-        ))
+        for k, at in enumerate(stretches):
+            fig.add_trace(go.Scatter(
+                x=grid[at], y=y[at], name=name, line={"width": 2, "color": palette[g]}, connectgaps=False,
+                stackgroup=f"stretch{k}" if stacked else None, legendgroup=name, showlegend=k == 0, **_markers(y[at]),
+                hovertemplate="%{y:,}<extra>" + name + "</extra>",
+            ))
     if len(grid):
         _bands(fig, bands, grid[0], grid[-1] + _STEP[bucket])
     _time_axis(fig, lang, bucket, _per_bucket("chart.mentions", lang, bucket))
@@ -252,7 +261,7 @@ def sentiment_mix(df: pd.DataFrame, lang: str, *, by: str, title: str) -> go.Fig
                              customdata=counts,
                              hovertemplate="%{x:.1%} (%{customdata:,})<extra>" + name + "</extra>"))
     fig.update_layout(barmode="stack", hovermode="closest")
-    fig.update_xaxes(tickformat=".0%", range=[0, 1], title=i18n.t("chart.share_of_mentions", lang))
+    fig.update_xaxes(tickformat=".0%", range=[0, 1], dtick=0.25, title=i18n.t("chart.share_of_mentions", lang))
     fig.update_yaxes(title=i18n.t(f"common.dim.{by}", lang) if f"common.dim.{by}" in i18n.STRINGS else None,
                      automargin=True)
     _legend_below(fig)

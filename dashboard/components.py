@@ -154,6 +154,10 @@ def mentions_table(df: pd.DataFrame, lang: str, *, key: str, selectable: bool = 
         view["sentiment_label"] = view["sentiment_label"].map(
             lambda v: i18n.t(f"sentiment.{v}", lang) if isinstance(v, str) and f"sentiment.{v}" in i18n.STRINGS
             else i18n.t("sentiment.unscored", lang))
+    if "correction" in view:  # a label a person gave, when there is one
+        view["correction"] = view["correction"].map(
+            lambda v: i18n.t(f"sentiment.{v}", lang) if isinstance(v, str) and f"sentiment.{v}" in i18n.STRINGS
+            else v)
     if "lang" in view:
         view["lang"] = view["lang"].map(lambda v: i18n.language_name(v if isinstance(v, str) else None, lang))
     if columns:

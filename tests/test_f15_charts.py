@@ -76,6 +76,16 @@ def test_a_fifteen_month_empty_stretch_is_a_gap_and_a_quiet_week_is_zero():
     assert fig.data[0].connectgaps is False
 
 
+def test_a_stacked_chart_does_not_draw_zeros_across_a_gap():
+    # Plotly's stacking turns a missing value into 0: each stretch with data is stacked on its own.
+    df = _volume({"x": [("2025-01-06", 3), ("2025-01-13", 4), ("2026-04-06", 5)], "rss": [("2025-01-13", 2)]})
+    fig = charts.volume(df, "en", by="source", bucket="week", title="x", stacked=True)
+    gap = (pd.Timestamp("2025-01-14", tz="UTC"), pd.Timestamp("2026-04-05", tz="UTC"))
+    assert all(not (gap[0] < pd.Timestamp(t) < gap[1]) for tr in fig.data for t in tr.x)
+    assert len({tr.stackgroup for tr in fig.data}) == 2
+    assert [tr.name for tr in fig.data if tr.showlegend] == ["X", i18n.t("sources.name.rss", "en")]
+
+
 def test_time_grid_rule():
     grid, covered = charts.time_grid(_weeks("2026-01-05", "2026-01-12", "2026-03-30"), "week")
     assert len(grid) == 13 and covered[0] and covered[1] and covered[-1] and not covered[2:-1].any()
@@ -309,3 +319,19 @@ def test_source_names_keep_unknown_sources_and_brands_as_they_are():
     assert charts.source_name("acme_forum_export", "ko") == "acme_forum_export"
     assert charts.source_name("YouTube", "ko") == "YouTube" and charts.source_name("forum", "ko") == "포럼"
     assert components._fact("brand", "News", "ko") == "News"  # a brand named like a kind stays a brand
+
+
+def _corrections(lang: str) -> None:
+    import pandas as pd
+
+    from dashboard import components
+
+    rows = pd.DataFrame({"text": ["a", "b"], "sentiment_label": ["negative", "neutral"],
+                         "correction": ["positive", None]})
+    components.mentions_table(rows, lang, key="t", widths={"text": "medium"})
+
+
+def test_a_corrected_label_reads_in_the_interface_language():
+    at = AppTest.from_function(_corrections, args=("ko",)).run()
+    assert list(at.dataframe[0].value["correction"])[0] == i18n.t("sentiment.positive", "ko")
+    assert json.loads(at.dataframe[0].proto.columns)["text"]["width"] == "medium"

@@ -57,8 +57,10 @@ with page.guard():
         st.caption(t("diffusion.top_note") + " " + t("diffusion.top_click"))
         event = components.mentions_table(
             top.rename(columns={"depth": "max_depth"}), lang, key="cascades_table",
-            columns=["size", "max_depth", "max_breadth", "structural_virality", "started_at", "last_at", "source",
-                     "author_name", "brand", "text", "sentiment_label", "link"])
+            # What fits the page's width; the last share and the whole post are in the details below the tree.
+            columns=["size", "max_depth", "max_breadth", "structural_virality", "started_at", "source",
+                     "author_name", "brand", "text", "sentiment_label", "link"],
+            widths={"text": "medium", "author_name": "small"})
         picked_row = components.selected_row(event, top)
 
 with page.guard():
