@@ -335,3 +335,23 @@ def test_a_corrected_label_reads_in_the_interface_language():
     at = AppTest.from_function(_corrections, args=("ko",)).run()
     assert list(at.dataframe[0].value["correction"])[0] == i18n.t("sentiment.positive", "ko")
     assert json.loads(at.dataframe[0].proto.columns)["text"]["width"] == "medium"
+
+
+def test_the_reads_carry_the_full_list_of_brands_whatever_the_filter(world, monkeypatch):
+    import datetime as dt
+
+    from dashboard import queries
+    from dashboard.filters import Filters
+
+    monkeypatch.delenv("VIRALSCOPE_CONFIG", raising=False)
+    span = (dt.date(2026, 1, 5), dt.date(2026, 4, 4))
+    every = queries.split_volume(queries.volume_by_brand_and_source(world, Filters(*span), "week"), "brand")
+    one = queries.split_volume(queries.volume_by_brand_and_source(world, Filters(*span, brands=("Glowly",)), "week"),
+                               "brand")
+    assert set(one["group"].dropna()) == {"Glowly"}
+    assert one.attrs["names"] == every.attrs["names"] and set(dashboard_world.BRANDS) <= set(every.attrs["names"])
+    colour = {tr.name: tr.line.color for tr in charts.volume(every, "en", by="brand", bucket="week", title="").data}
+    alone = charts.volume(one, "en", by="brand", bucket="week", title="")
+    assert alone.data[0].line.color == colour["Glowly"]
+    assert queries.sentiment_series(world, Filters(*span, brands=("Glowly",)), "brand", "week").attrs["names"] == \
+        every.attrs["names"]
