@@ -159,17 +159,27 @@ def plain(value):
     return html.unescape(value) if isinstance(value, str) and "&" in value else value
 
 
-def _plain_columns(df: pd.DataFrame) -> pd.DataFrame:
-    return df.assign(**{c: df[c].map(plain) for c in TEXT_COLUMNS if c in df.columns})
+def _plain_columns(df: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """Text columns decoded (:func:`plain`); with ``lang``, sources and kinds named in that language."""
+    out = df.assign(**{c: df[c].map(plain) for c in TEXT_COLUMNS if c in df.columns})
+    if lang is not None:
+        from dashboard.charts import kind_name, source_name
+
+        for column, name in (("source", source_name), ("kind", kind_name)):
+            if column in out and (out[column].dtype == object or pd.api.types.is_string_dtype(out[column])):
+                out[column] = out[column].map(lambda v, name=name: name(v, lang) if isinstance(v, str) else v)
+    return out
 
 
 def mentions_table(df: pd.DataFrame, lang: str, *, key: str, selectable: bool = True,
-                   columns: list[str] | None = None, formats: dict[str, str] | None = None):
+                   columns: list[str] | None = None, formats: dict[str, str] | None = None,
+                   widths: dict[str, str] | None = None):
     """Mentions as a table: text as text, the original post as a link only when it is http(s).
 
-    ``formats`` gives number columns a Streamlit number format (``"percent"``, ``"%.1f"`` …).
+    ``formats`` gives number columns a Streamlit number format (``"percent"``, ``"%.1f"`` …); ``widths``
+    sets column widths (``"small"``, ``"medium"``, ``"large"``) where the defaults would not fit.
     """
-    view = _plain_columns(df)
+    view = _plain_columns(df, lang)
     if "url" in view:
         view["link"] = safe_urls(view["url"])
         view = view.drop(columns="url")
@@ -177,6 +187,10 @@ def mentions_table(df: pd.DataFrame, lang: str, *, key: str, selectable: bool = 
         view["sentiment_label"] = view["sentiment_label"].map(
             lambda v: i18n.t(f"sentiment.{v}", lang) if isinstance(v, str) and f"sentiment.{v}" in i18n.STRINGS
             else i18n.t("sentiment.unscored", lang))
+    if "correction" in view:  # a label a person gave, when there is one
+        view["correction"] = view["correction"].map(
+            lambda v: i18n.t(f"sentiment.{v}", lang) if isinstance(v, str) and f"sentiment.{v}" in i18n.STRINGS
+            else v)
     if "lang" in view:
         view["lang"] = view["lang"].map(lambda v: i18n.language_name(v if isinstance(v, str) else None, lang))
     if columns:
@@ -187,13 +201,21 @@ def mentions_table(df: pd.DataFrame, lang: str, *, key: str, selectable: bool = 
     if "text" in view:
         config["text"] = st.column_config.TextColumn(labels["text"], width="large")
     if "link" in view:
-        config["link"] = st.column_config.LinkColumn(labels["link"], display_text=i18n.t("common.open", lang))
+        config["link"] = st.column_config.LinkColumn(labels["link"], display_text=i18n.t("common.open", lang),
+                                                     width="small")
     for c in ("likes", "shares", "replies", "author_followers", "depth", "size", "max_depth", "max_breadth"):
         if c in view:
-            config[c] = st.column_config.NumberColumn(labels.get(c, c), format="localized")
+            config[c] = st.column_config.NumberColumn(labels.get(c, c), format="localized", width="small")
     if "sentiment_compound" in view:
-        config["sentiment_compound"] = st.column_config.NumberColumn(labels["sentiment_compound"], format="%.2f")
+        config["sentiment_compound"] = st.column_config.NumberColumn(labels["sentiment_compound"], format="%.2f",
+                                                                     width="small")
+    for c in ("source", "lang", "kind", "sentiment_label", "brand"):  # short values: narrow columns
+        if c in view and c in labels:
+            config[c] = st.column_config.TextColumn(labels[c], width="small")
     config.update(_number_formats(view, labels, formats))
+    for c, width in (widths or {}).items():
+        if c in config:
+            config[c]["width"] = width
     kwargs = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
     return st.dataframe(view, column_config=config, hide_index=True, width="stretch", key=key, placeholder=fmt.MISSING,
                         **kwargs)
@@ -210,40 +232,66 @@ def selected_row(event, df: pd.DataFrame):
     return df.iloc[rows[0]]
 
 
-def mention_detail(row, lang: str) -> None:
-    """One mention in full: its text as plain text, facts as a table, a link only when it is http(s)."""
+def _detail(title: str, text, facts: dict, url, lang: str) -> None:
+    """A panel: a title, a text as plain text, facts as a two-column table, a link only when it is http(s)."""
     from dashboard.safety import safe_url
 
     with st.container(border=True):
-        st.caption(i18n.t("mentions.detail", lang))
-        st.text(plain(row.get("text", "")))
-        facts = {i18n.t(f"col.{c}", lang): _fact(c, row.get(c), lang) for c in
-                 ("created_at", "source", "author_name", "kind", "brand", "sentiment_label", "sentiment_compound",
-                  "cascade_id", "depth") if c in row.index}
+        st.caption(title)
+        st.text(plain(text if isinstance(text, str) else ""))
         st.dataframe(pd.DataFrame({"field": list(facts.keys()), "value": list(facts.values())}),
                      column_config={"field": st.column_config.TextColumn(i18n.t("mentions.field", lang)),
                                     "value": st.column_config.TextColumn(i18n.t("mentions.value", lang))},
                      hide_index=True, width="stretch")
-        url = safe_url(row.get("url"))
+        url = safe_url(url)
         if url:
             st.link_button(i18n.t("common.open", lang), url)
         else:
             st.caption(i18n.t("mentions.no_link", lang))
 
 
+def _facts(row, columns, lang: str) -> dict:
+    return {i18n.t(f"col.{c}", lang): _fact(c, row.get(c), lang) for c in columns if c in row.index}
+
+
+def mention_detail(row, lang: str) -> None:
+    """One mention in full: its text as plain text, facts as a table, a link only when it is http(s)."""
+    _detail(i18n.t("mentions.detail", lang), row.get("text", ""),
+            _facts(row, ("created_at", "source", "author_name", "kind", "brand", "sentiment_label",
+                         "sentiment_compound", "likes", "shares", "replies", "lang", "cascade_id", "depth"), lang),
+            row.get("url"), lang)
+
+
+def cascade_detail(row, lang: str) -> None:
+    """One cascade: its original post in full and what the tree adds up to (size, depth, breadth, times)."""
+    _detail(i18n.t("diffusion.detail", lang), row.get("text", ""),
+            _facts(row, ("cascade_id", "source", "author_name", "brand", "sentiment_label", "started_at", "last_at",
+                         "size"), lang)
+            | {i18n.t("col.max_depth", lang): _fact("depth", row.get("depth"), lang)}
+            | _facts(row, ("max_breadth",), lang),
+            row.get("url"), lang)
+
+
 def _fact(column: str, value, lang: str) -> str:
-    """One value of the detail panel as the tables show it: UTC time, a signed score, translated labels."""
+    """One value of a detail panel as the tables show it: UTC time, a signed score with its label, counts with
+    separators, translated labels and kinds."""
     if fmt.missing(value):
         return fmt.MISSING
-    if column == "created_at":
+    if column in ("created_at", "started_at", "last_at"):
         return fmt.datetime(value, lang)
     if column == "sentiment_compound":
         return f"{float(value):+.2f}"
     if column == "sentiment_label":
         key = f"sentiment.{value}"
         return i18n.t(key, lang) if key in i18n.STRINGS else str(value)
-    if column == "depth":
+    if column in ("depth", "size", "max_breadth", "likes", "shares", "replies"):
         return fmt.number(value, lang)
+    if column == "lang":
+        return i18n.language_name(value, lang)
+    if column in ("source", "kind"):
+        from dashboard import charts
+
+        return charts.source_name(value, lang) if column == "source" else charts.kind_name(value, lang)
     return str(plain(value))
 
 
@@ -255,6 +303,18 @@ def _time_columns(df: pd.DataFrame, labels: dict) -> dict:
 def _number_formats(df: pd.DataFrame, labels: dict, formats: dict[str, str] | None) -> dict:
     return {c: st.column_config.NumberColumn(labels.get(c, c), format=f) for c, f in (formats or {}).items()
             if c in df.columns}
+
+
+def _is_count(values: pd.Series) -> bool:
+    """Integers, also when a missing value made the column float ("21387.0" is a count too)."""
+    if pd.api.types.is_bool_dtype(values):
+        return False
+    if pd.api.types.is_integer_dtype(values):
+        return True
+    if not pd.api.types.is_float_dtype(values):
+        return False
+    known = values.dropna()
+    return len(known) > 0 and bool((known == known.round()).all())
 
 
 def table(df: pd.DataFrame, lang: str, *, key: str | None = None, formats: dict[str, str] | None = None) -> None:
@@ -271,10 +331,10 @@ def table(df: pd.DataFrame, lang: str, *, key: str | None = None, formats: dict[
     config = {c: st.column_config.Column(label) for c, label in labels.items()}
     # Counts read with thousands separators ("21,387"), as on the cards.
     config.update({c: st.column_config.NumberColumn(labels.get(c, c), format="localized") for c in df.columns
-                   if pd.api.types.is_integer_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])})
+                   if _is_count(df[c])})
     config.update(_time_columns(df, labels))
     config.update(_number_formats(df, labels, formats))
-    df = _plain_columns(df)
+    df = _plain_columns(df, lang)
     st.dataframe(df, column_config=config, hide_index=True, width="stretch", key=key, placeholder=fmt.MISSING)
 
 

@@ -41,6 +41,37 @@ def stage_status(store: Store) -> dict:
     return views.stage_status(store)
 
 
+# -- the full list of each dimension (stable chart colours) ------------------------------------------
+
+
+_NAMES: dict[tuple, list[str]] = {}
+
+
+def names(store: Store, by: str | None) -> list[str] | None:
+    """Every value of a dimension in a fixed order, so that a brand (source, language) keeps its colour
+    whatever the filters (``dashboard.charts.colors``): the configured brands first (the brand, then its
+    competitors in the configuration's order), then every other value of the whole store by volume.
+
+    Kept per store version (a read of the whole store's values, once per write).
+    """
+    if by not in ("brand", "source", "lang"):
+        return None
+    key = (str(store.path), store.version(), by)
+    if key not in _NAMES:
+        info = views.overview(store, 1)
+        found = [v for v, _ in info.get("language" if by == "lang" else by, []) if isinstance(v, str)]
+        first = [b.name for b in config(store).brands] if by == "brand" else []
+        if len(_NAMES) > 64:
+            _NAMES.clear()
+        _NAMES[key] = list(dict.fromkeys([*first, *found]))
+    return _NAMES[key]
+
+
+def _named(df: pd.DataFrame, store: Store, by: str | None) -> pd.DataFrame:
+    df.attrs["names"] = names(store, by)
+    return df
+
+
 # -- volume -------------------------------------------------------------------------------------------
 
 
@@ -51,18 +82,21 @@ def totals(store: Store, f: Filters) -> dict:
 
 def volume(store: Store, f: Filters, by: str | None = "brand", bucket: str | None = None) -> pd.DataFrame:
     """Mentions per time bucket and group: columns ``t``, ``group``, ``n``."""
-    return views.volume(store, f.scope(), by, bucket=bucket or bucket_for(f))
+    return _named(views.volume(store, f.scope(), by, bucket=bucket or bucket_for(f)), store, by)
 
 
 def volume_by_brand_and_source(store: Store, f: Filters, bucket: str | None = None) -> pd.DataFrame:
     """Mentions per time bucket, brand and source in one scan: ``t``, ``brand``, ``source``, ``n``."""
-    return views.volume_by_brand_and_source(store, f.scope(), bucket=bucket or bucket_for(f))
+    df = views.volume_by_brand_and_source(store, f.scope(), bucket=bucket or bucket_for(f))
+    df.attrs["names_by"] = {by: names(store, by) for by in ("brand", "source")}
+    return df
 
 
 def split_volume(df: pd.DataFrame, by: str) -> pd.DataFrame:
     """The ``t``, ``group``, ``n`` series of one dimension from :func:`volume_by_brand_and_source`."""
-    out = df.groupby(["t", by], dropna=False, as_index=False)["n"].sum()
-    return out.rename(columns={by: "group"})
+    out = df.groupby(["t", by], dropna=False, as_index=False)["n"].sum().rename(columns={by: "group"})
+    out.attrs = {"names": df.attrs.get("names_by", {}).get(by)}
+    return out
 
 
 def count_mentions(store: Store, f: Filters, search: str | None = None) -> int:
@@ -86,12 +120,12 @@ def corrections(store: Store, keys: list[tuple[str, str]]) -> pd.DataFrame:
 
 def sentiment_series(store: Store, f: Filters, by: str | None = None, bucket: str | None = None) -> pd.DataFrame:
     """Scored mentions per time bucket, group and label: ``t``, ``group``, ``label``, ``n``."""
-    return views.sentiment_series(store, f.scope(), by, bucket=bucket or bucket_for(f))
+    return _named(views.sentiment_series(store, f.scope(), by, bucket=bucket or bucket_for(f)), store, by)
 
 
 def sentiment_breakdown(store: Store, f: Filters, by: str) -> pd.DataFrame:
     """Mentions per group and label (``unscored`` for mentions the sentiment stage has not seen)."""
-    return views.sentiment_breakdown(store, f.scope(), by)
+    return _named(views.sentiment_breakdown(store, f.scope(), by), store, by)
 
 
 # -- diffusion ----------------------------------------------------------------------------------------
@@ -120,6 +154,27 @@ def top_cascades(store: Store, f: Filters, order: str = "size", limit: int = 25)
     """The largest (or deepest, broadest, latest) cascades whose root matches the filters (see
     ``viralscope.store.views.top_cascades`` for the columns)."""
     return views.top_cascades(store, f.scope(), order, limit)
+
+
+def cascade_by_id(store: Store, cascade_id: str, source: str | None = None) -> pd.DataFrame:
+    """One cascade read by its id (the original post's id), whatever the filters: one row with the columns of
+    :func:`top_cascades`, or none when no source holds it. Without ``source`` every source of the store is
+    tried (ids are unique within a source only: the first source holding it, in the store's order)."""
+    for src in [source] if source else (names(store, "source") or []):
+        root = query.posts(store, [f"{src}:{cascade_id}"])
+        if root.empty:
+            continue
+        at = pd.Timestamp(root["created_at"].iloc[0])
+        scope = query.Scope(sources=(src,)).between(at, at + pd.Timedelta(microseconds=1))
+        found = views.top_cascades(store, scope, "size", 1_000)
+        found = found[found["cascade_id"] == cascade_id]
+        if len(found):
+            return found.head(1).reset_index(drop=True)
+        # A post nobody shared is a cascade of one.
+        return pd.DataFrame({"source": [src], "cascade_id": [cascade_id], "size": [1], "depth": [0],
+                             "max_breadth": [0], "started_at": [at], "last_at": [at],
+                             "author_name": root["author_name"], "text": root["text"], "url": root["url"]})
+    return pd.DataFrame(columns=["source", "cascade_id", "size", "depth", "max_breadth", "started_at", "last_at"])
 
 
 def share_orders(store: Store, f: Filters) -> pd.DataFrame:

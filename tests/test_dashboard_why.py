@@ -225,4 +225,4 @@ def test_sentiment_correction_is_saved_and_shown(noise, monkeypatch):
     assert noise.scalar("SELECT sentiment_label FROM mentions WHERE source = ? AND id = ?", [source, mid]) == "positive"
     assert any("now labelled Positive" in s.value for s in at.success)
     rows = table_with(at, "correction")
-    assert rows["correction"][0] == "positive"
+    assert rows["correction"][0] == "Positive"  # the label as the interface names it

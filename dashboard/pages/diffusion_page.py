@@ -1,6 +1,7 @@
 """Diffusion: top cascades, the share-order distribution, one cascade's tree, and why posts spread (trigger
 accounts, content traits, growth forecasts of the active cascades)."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import analysis, charts, components, fmt, queries, shell
@@ -40,15 +41,27 @@ with page.guard():
         st.caption(t("diffusion.virality_note", k=VIRALITY_POOL))
     else:
         top = top_of(order, TOP)
+    top = top.reset_index(drop=True)
+    # A link names a cascade (``?cascade=<id>``, optionally ``&source=<source>``): it opens even when the
+    # cascade is not among the top ones of the view (the Crisis page links its driving posts here).
+    wanted = page.param("cascade")
+    wanted_source = page.param("source") if len(f.sources) == 1 else None
+    linked = None
+    if wanted and not ((top["cascade_id"] == wanted) & (top["source"] == (wanted_source or top["source"]))).any():
+        linked = page.q(queries.cascade_by_id, wanted, wanted_source)
+        linked = None if linked.empty else linked
+    picked_row = None
     if top.empty:
         st.info(t("diffusion.no_cascades"))
     else:
-        st.caption(t("diffusion.top_note"))
-        top = top.reset_index(drop=True)
-        components.mentions_table(
-            top.rename(columns={"depth": "max_depth"}), lang, key="cascades_table", selectable=False,
-            columns=["size", "max_depth", "max_breadth", "structural_virality", "started_at", "last_at", "source",
-                     "author_name", "brand", "text", "sentiment_label", "link"])
+        st.caption(t("diffusion.top_note") + " " + t("diffusion.top_click"))
+        event = components.mentions_table(
+            top.rename(columns={"depth": "max_depth"}), lang, key="cascades_table",
+            # What fits the page's width; the last share and the whole post are in the details below the tree.
+            columns=["size", "max_depth", "max_breadth", "structural_virality", "started_at", "source",
+                     "author_name", "brand", "text", "sentiment_label", "link"],
+            widths={"text": "medium", "author_name": "small"})
+        picked_row = components.selected_row(event, top)
 
 with page.guard():
     left, right = st.columns([2, 3])
@@ -60,23 +73,42 @@ with page.guard():
             st.plotly_chart(charts.share_orders(orders_df, lang, title=t("diffusion.orders")), key="share_orders")
             st.caption(t("diffusion.orders_note"))
     with right:
-        if not top.empty:
-            labels = {i: f"#{i + 1} · {t('col.size')} {fmt.number(size, lang)} · {t('col.max_depth')} {int(depth)}"
+        shown = top if linked is None else pd.concat([linked, top], ignore_index=True)
+        if not shown.empty:
+            first = 0 if linked is None else 1  # the linked cascade is option 0, the view's top ones follow
+            labels = {i: (t("diffusion.linked") if linked is not None and i == 0 else f"#{i + 1 - first}")
+                         + f" · {t('col.size')} {fmt.number(size, lang)} · {t('col.max_depth')} {int(depth)}"
                          f" · {fmt.date(started, lang)}"
-                      for i, (size, depth, started) in enumerate(zip(top["size"], top["depth"], top["started_at"],
-                                                                     strict=True))}
-            wanted = page.param("cascade")
-            keys = [f"{s}:{c}" for s, c in zip(top["source"], top["cascade_id"], strict=True)]
-            choice = st.selectbox(t("diffusion.pick"), list(labels), format_func=labels.get,
-                                  index=keys.index(wanted) if wanted in keys else 0, key="d_cascade")
-            page.set_param("cascade", keys[choice], default=keys[0])
-            pick = top.iloc[choice]
+                      for i, (size, depth, started) in enumerate(zip(shown["size"], shown["depth"],
+                                                                     shown["started_at"], strict=True))}
+            ids = shown["cascade_id"].tolist()
+            row_key = (None if picked_row is None else (picked_row["source"], picked_row["cascade_id"]))
+            keys = list(zip(shown["source"], ids, strict=True))
+            before = st.session_state.get("d_keys")
+            if "d_cascade" in st.session_state and before is not None and before != keys:
+                # Other options (new filters, a link opened): keep the cascade in view where it still is.
+                old = before[st.session_state["d_cascade"]] if st.session_state["d_cascade"] < len(before) else None
+                st.session_state["d_cascade"] = keys.index(old) if old in keys else 0
+            st.session_state["d_keys"] = keys
+            if "d_cascade" not in st.session_state or st.session_state["d_cascade"] not in labels:
+                # The first view of a session opens the cascade of the link, else the largest.
+                st.session_state["d_cascade"] = ids.index(wanted) if wanted in ids else 0
+            if row_key is not None and row_key != st.session_state.get("d_row"):
+                # A click on a row of the table opens its cascade.
+                st.session_state["d_cascade"] = keys.index(row_key)
+            st.session_state["d_row"] = row_key
+            choice = st.selectbox(t("diffusion.pick"), list(labels), format_func=labels.get, key="d_cascade")
+            pick = shown.iloc[choice]
+            page.set_param("cascade", pick["cascade_id"], default=None if linked is not None else ids[0])
             lay = page.q(analysis.cascade_layout, pick["source"], pick["cascade_id"])
             st.plotly_chart(charts.cascade_tree(lay, lang, title=t("diffusion.tree")), key="cascade_tree")
             st.caption(t("diffusion.tree_note", total=fmt.number(lay.total, lang)))
             if lay.collapsed:
                 st.caption(t("diffusion.tree_collapsed", shown=fmt.number(lay.shown, lang),
                              hidden=fmt.number(lay.total - lay.shown, lang)))
+            components.cascade_detail(pick, lang)
+        elif wanted:
+            st.info(t("diffusion.linked_missing", id=md(wanted)))
 
 st.header(t("diffusion.why"))
 st.caption(t("diffusion.why_note"))

@@ -54,7 +54,8 @@ with page.guard():
     event = components.mentions_table(
         rows, lang, key="sentiment_table",
         columns=["created_at", "text", "sentiment_label", "sentiment_compound", "correction", "brand", "source",
-                 "lang", "author_name", "link"])
+                 "lang", "author_name", "link"],
+        widths={"text": "medium", "correction": "small", "author_name": "small"})  # fits the page's width
     row = components.selected_row(event, rows)
 
     st.subheader(t("sentiment.correct"))

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, components, queries, shell
+from dashboard import charts, components, fmt, queries, shell
 
 page = shell.start("sources")
 f, lang, t = page.filters, page.lang, page.t
@@ -30,9 +30,10 @@ with page.guard():
     else:
         ago = max(0.0, (pd.Timestamp.now(tz="UTC") - last["finished_at"]).total_seconds() / 60)
         st.caption(t("sources.watch_last", status=last["status"], finished=f"{last['finished_at']:%Y-%m-%d %H:%M:%S}",
-                     ago=f"{ago:.0f}", cycles=health["cycles_24h"], sent=health["alerts_sent_24h"]))
+                     ago=fmt.number(round(ago), lang), cycles=fmt.number(health["cycles_24h"], lang),
+                     sent=fmt.number(health["alerts_sent_24h"], lang)))
         if ago > 10:
-            st.warning(t("sources.watch_stale", ago=f"{ago:.0f}"))
+            st.warning(t("sources.watch_stale", ago=fmt.number(round(ago), lang)))
         components.table(health["sources"], lang, key="watch_sources")
 
 with page.guard():
