@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import analysis, charts, components, fmt, i18n, kpi, queries, shell
+from dashboard.filters import NONE
 from dashboard.safety import md, safe_urls
 from viralscope import crisis, kpi_registry
 
@@ -158,7 +159,8 @@ def show_coverage(covered: analysis.Coverage) -> None:
     elif covered.default:
         st.caption(t("crisis.covers_all"))
     else:
-        st.caption(t("crisis.covers_filter", brands=", ".join(md(b) for b in covered.brands)))
+        st.caption(t("crisis.covers_filter", brands=", ".join(t("filters.none") if b == NONE else md(b)
+                                                              for b in covered.brands)))
 
 
 with page.guard():
