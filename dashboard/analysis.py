@@ -16,8 +16,9 @@ import pandas as pd
 import diffusion
 from dashboard import queries, tree
 from dashboard.filters import Filters
-from viralscope import crisis
+from viralscope import crisis, kpis, privacy
 from viralscope.core.errors import InsufficientData
+from viralscope.core.results import na
 from viralscope.store import Store, query
 from viralscope.store.query import Scope
 
@@ -54,20 +55,52 @@ def cascade_layout(store: Store, source: str, cascade_id: str) -> tree.Layout:
     return tree.layout(queries.cascade_nodes(store, source, cascade_id))
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """Whose incidents the Crisis page shows: ``brands`` (() for all mentions), ``brand`` (whose detection
+    settings and own accounts apply) and ``default`` (no brand filter: the configured brand, as on the
+    Overview's crisis KPI, the alerts and the weekly report)."""
+
+    brands: tuple[str, ...]
+    brand: str | None
+    default: bool
+
+
+def coverage(store: Store, f: Filters) -> Coverage:
+    """The brands a brand filter names; without one, the configured brand (``kpis.scope``: when the store
+    holds its mentions), else all mentions."""
+    config = queries.config(store)
+    if f.brands:
+        return Coverage(brands=tuple(f.brands), brand=_brand_in_view(config, f), default=False)
+    where, brand, _ = kpis.scope(store, config, None)
+    return Coverage(brands=where.brands, brand=brand, default=True)
+
+
 def crises(store: Store, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """Incidents and the hourly series (observed and expected negatives) for the filtered window, as
-    ``viralscope.crisis.detect`` finds them for the Overview's KPI, the alerts and the report.
+    ``viralscope.crisis.detect`` finds them for the Overview's KPI, the alerts and the report: of the brands of
+    :func:`coverage` (the configured brand unless a brand filter says otherwise).
 
-    The incidents' ``attrs`` carry the detector's note when the data hold too little history to score.
-    None when the counts read (the window and the history before it) hold no scored mention.
+    The incidents come open first (``ongoing``), then latest first; their ``attrs`` carry the detector's note
+    when the data hold too little history to score; their ``response`` column holds how the brand's own
+    accounts answered each one (:func:`responses`). None when the counts read (the window and the history
+    before it) hold no scored mention.
     """
     config = queries.config(store)
-    found = crisis.detect(store, config, _scope(f).between(*f.window), _brand_in_view(config, f),
-                          kinds=("negative",), with_series=True)
+    covered = coverage(store, f)
+    scope = _scope(f, covered.brands)
+    found = crisis.detect(store, config, scope.between(*f.window), covered.brand, kinds=("negative",),
+                          with_series=True)
     if not found.scored:
         return None
     start, end = f.window
-    incidents = found.inside(found.crises)
+    # The open incident first (the one a PR team acts on), then the others latest first.
+    inside = found.inside(found.crises)
+    incidents = inside.assign(ongoing=inside["ongoing"].fillna(False).astype(bool)).sort_values(
+        ["ongoing", "start"], ascending=False, kind="stable").reset_index(drop=True)
+    incidents.attrs.update(inside.attrs)
+    incidents["response"] = pd.Series(responses(store, config, scope, incidents, covered.brand),
+                                      index=incidents.index, dtype=object)
     series = found.series.reset_index()
     time_col = "start" if "start" in series else series.columns[0]
     series = series.rename(columns={time_col: "t"})
@@ -78,10 +111,21 @@ def crises(store: Store, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame] | None
     return incidents, series
 
 
+def responses(store: Store, config, scope: Scope, incidents: pd.DataFrame, brand: str | None) -> list[dict]:
+    """How the own accounts of ``brand`` answered each incident (``crisis.responses``), or for every incident
+    the reason there is no answer: no accounts configured for the brand."""
+    accounts = config.accounts_of(brand) if config is not None else ()
+    if not accounts:
+        competitor = config is not None and brand in {b.name for b in config.competitors}
+        why = na("no_competitor_accounts", {"brand": brand}) if competitor else na("no_brand_accounts_config")
+        return [dict(why) for _ in range(len(incidents))]
+    return crisis.responses(store, scope, incidents, accounts, final_after=kpis.response_final_after(config))
+
+
 def hourly_negatives(store: Store, f: Filters) -> pd.DataFrame:
-    """Negative and all scored mentions per hour in the window: ``t``, ``negative``, ``total`` (what the
-    Crisis page charts when nothing can be detected)."""
-    counts = crisis.hourly(store, _scope(f).between(*f.window))
+    """Negative and all scored mentions per hour in the window (of the brands of :func:`coverage`): ``t``,
+    ``negative``, ``total`` (what the Crisis page charts when nothing can be detected)."""
+    counts = crisis.hourly(store, _scope(f, coverage(store, f).brands).between(*f.window))
     scored = counts[counts["sentiment_label"] != query.UNSCORED]
     negative = scored["count"].where(scored["sentiment_label"] == "negative", 0)
     out = pd.DataFrame({"t": scored["created_at"], "negative": negative, "total": scored["count"]})
@@ -94,10 +138,10 @@ def _brand_in_view(config, f: Filters) -> str | None:
     return config.brand.name if config is not None and config.brand else None
 
 
-def _scope(f: Filters, brand: str | None = None) -> Scope:
-    """The mentions in view (of one brand when given), without the dates and the sentiment filter."""
+def _scope(f: Filters, brands: tuple[str, ...] | str | None = None) -> Scope:
+    """The mentions in view (of the given brands when given), without the dates and the sentiment filter."""
     scope = f.scope(dates=False, sentiments=False)
-    return Scope(brands=(brand,), sources=scope.sources, langs=scope.langs) if brand else scope
+    return Scope(brands=brands, sources=scope.sources, langs=scope.langs) if brands else scope
 
 
 def volume_spikes(store: Store, f: Filters) -> pd.DataFrame:
@@ -128,18 +172,33 @@ def volume_spikes(store: Store, f: Filters) -> pd.DataFrame:
     return out
 
 
+#: The columns of the driving posts' table (:func:`drivers`).
+POST_COLUMNS = ["text", "author", "observed", "followers", "shares", "created_at", "url", "source", "cascade_id"]
+
+
 def drivers(store: Store, f: Filters, start, end, *, brand: str | None = None, label: str | None = "negative") -> dict:
-    """The cascades, original posts and terms behind one incident (its negative mentions, or all its mentions
-    for a volume spike with ``label`` None), of the mentions in view or of one brand (``crisis.drivers``)."""
-    return crisis.drivers(store, _scope(f, brand), start, end, label=label)
+    """What drives one incident (its negative mentions, or all its mentions for a volume spike with ``label``
+    None): of one brand when given, else of the brands of :func:`coverage` (``crisis.drivers``).
 
-
-def posts_table(found: dict) -> pd.DataFrame:
-    """The driving posts of ``drivers`` as a table: author, text (shown as plain text), mentions in the incident."""
+    Returns ``posts``: the original post of each driving cascade (``POST_COLUMNS``: its text, the author's
+    pseudonym as in the reports and exports (``viralscope.privacy``; the brands' own accounts stay in clear),
+    the incident's mentions in its cascade (``observed``), followers, shares, time, link, source and cascade
+    id), largest cascade first; and ``terms``: the emerging terms (``term``, ``count``, ``ratio``).
+    """
+    brands = (brand,) if brand else coverage(store, f).brands
+    found = crisis.drivers(store, _scope(f, brands), start, end, label=label)
     counts = {c["cascade_id"]: c.get("negatives", c.get("mentions")) for c in found.get("cascades", [])}
-    rows = [{"author": p.get("author"), "text": p.get("text"), "observed": counts.get(p["cascade_id"]),
-             "created_at": p.get("created_at")} for p in found.get("posts", [])]
-    return pd.DataFrame(rows, columns=["author", "text", "observed", "created_at"])
+    posts = pd.DataFrame(found.get("posts", []), columns=["cascade_id", "author", "author_id", "text", "url",
+                                                          "created_at", "source", "followers", "shares"])
+    named = privacy.protect(posts[["source", "author_id"]].assign(author_name=posts["author"]),
+                            privacy.for_store(store, queries.config(store)))
+    # ``crisis.drivers`` names a cascade ``source:id`` (ids are unique within a source only).
+    split = posts["cascade_id"].astype(str).str.split(":", n=1)
+    table = posts.assign(author=named["author_name"], observed=posts["cascade_id"].map(counts).astype("Int64"),
+                         cascade_id=split.str[1], followers=posts["followers"].astype("Int64"),
+                         shares=posts["shares"].astype("Int64"))
+    terms = pd.DataFrame(found.get("terms", []), columns=["term", "count", "ratio"])
+    return {"posts": table[POST_COLUMNS].reset_index(drop=True), "terms": terms}
 
 
 # -- why it spread ------------------------------------------------------------------------------------------

@@ -379,9 +379,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "crisis.expected": {"en": "Expected", "ko": "예상"},
     "crisis.status_ok": {"en": "No incident open: negative mentions are within what the season predicts.",
                          "ko": "진행 중인 사건 없음: 부정 멘션이 계절성 예측 범위 안에 있습니다."},
-    "crisis.status_open": {"en": "Incident open since {start} — severity {severity}, {ratio}× the expected "
+    "crisis.status_open": {"en": "Incident open since {start} — severity {severity}, {ratio} the expected "
                                  "negative volume.",
-                           "ko": "{start}부터 사건 진행 중 — 심각도 {severity}, 예상 부정량의 {ratio}배."},
+                           "ko": "{start}부터 사건 진행 중 — 심각도 {severity}, 예상 부정량의 {ratio}."},
     "crisis.timeline": {"en": "Incident timeline", "ko": "사건 타임라인"},
     "crisis.none": {"en": "No incident in this period.", "ko": "이 기간에 사건이 없습니다."},
     "crisis.drivers": {"en": "What drives it", "ko": "원인"},
@@ -415,6 +415,137 @@ STRINGS: dict[str, dict[str, str]] = {
     "crisis.severity.moderate": {"en": "moderate", "ko": "보통"},
     "crisis.severity.high": {"en": "high", "ko": "높음"},
     "crisis.severity.critical": {"en": "critical", "ko": "심각"},
+    "crisis.ratio": {"en": "{ratio}×", "ko": "{ratio}배"},
+    "crisis.ratio_above": {"en": "> {cap}×", "ko": "{cap}배 초과"},
+    "crisis.covers_default": {"en": "Incidents of {brand}, the configured brand — the same incidents as the "
+                                    "Overview's crisis card, the alerts and the weekly report. Choose brands in the "
+                                    "sidebar to see others.",
+                              "ko": "설정된 브랜드 {brand}의 사건입니다 — 개요의 위기 카드, 알림, 주간 보고서와 같은 "
+                                    "사건입니다. 다른 브랜드를 보려면 사이드바에서 브랜드를 고르세요."},
+    "crisis.covers_filter": {"en": "Incidents of {brands} (the brand filter).",
+                             "ko": "{brands}의 사건입니다 (브랜드 필터)."},
+    "crisis.covers_all": {"en": "Incidents of all mentions: no brand is configured, or the store holds none of its "
+                                "mentions.",
+                          "ko": "전체 멘션의 사건입니다: 설정된 브랜드가 없거나 저장소에 그 브랜드의 멘션이 없습니다."},
+    "crisis.status.open": {"en": "Open", "ko": "진행 중"},
+    "crisis.status.ended": {"en": "Ended", "ko": "종료"},
+    "crisis.channel.count": {"en": "Number of negatives", "ko": "부정 건수"},
+    "crisis.channel.share": {"en": "Share of negatives", "ko": "부정 비율"},
+    "crisis.channel.both": {"en": "Number and share", "ko": "건수와 비율"},
+    "crisis.channel_caption": {
+        "en": "Seen in — how the incident showed. Number of negatives: far more negative mentions than usual for "
+              "that hour and weekday, with a larger negative share too (a surge of all mentions alone does not "
+              "count). Share of negatives: a far larger part of all mentions was negative than usual for that "
+              "hour, even at normal volume (how a night-time crisis shows). Number and share: both at once.",
+        "ko": "감지 채널 — 사건이 드러난 방식입니다. 부정 건수: 그 요일·시간대의 평소보다 부정 멘션이 훨씬 많고 부정 "
+              "비율도 올랐습니다 (전체 멘션만 늘어난 경우는 해당하지 않습니다). 부정 비율: 멘션량이 평소와 같아도 그 "
+              "시간대의 평소보다 전체 멘션 중 부정의 비중이 훨씬 컸습니다 (밤사이 위기가 이렇게 드러납니다). 건수와 "
+              "비율: 둘 다 동시에."},
+    "crisis.ratio_caption": {"en": "× expected: the incident's negative mentions divided by what the season predicts "
+                                   "for those hours. {cap} or \"new burst\": almost none were expected, so the ratio "
+                                   "says little — read the counts.",
+                             "ko": "예상 대비 배수: 사건 중 부정 멘션 수를 그 시간대의 계절성 예측으로 나눈 값입니다. "
+                                   "{cap} 또는 \"새로운 급증\"은 예상이 거의 0이었다는 뜻이라 배수보다 건수를 보세요."},
+    "crisis.response_caption": {"en": "Answered: of the complaints and questions written during the incident that are "
+                                      "at least {hours} hours old, the share a brand account answered within {hours} "
+                                      "hours; median time to the first answer among those answered (accounts: "
+                                      "[brand] accounts).",
+                                "ko": "답변: 사건 중 작성되어 {hours}시간 이상 지난 불만과 질문 가운데 브랜드 계정이 "
+                                      "{hours}시간 안에 답한 비율과, 답을 받은 것의 첫 답변까지 걸린 시간의 중앙값입니다 "
+                                      "(계정: [brand] accounts)."},
+    "crisis.response_na": {"en": "n/a: {reason}", "ko": "해당 없음: {reason}"},
+    "crisis.response_na_all": {"en": "Answered and time to answer are n/a for every incident: {reason}.",
+                               "ko": "모든 사건의 답변율과 답변 시간을 계산할 수 없습니다: {reason}."},
+    "crisis.response_rate_of": {"en": "{rate} of {n}", "ko": "{n}건 중 {rate}"},
+    "crisis.col.status": {"en": "Status", "ko": "상태"},
+    "crisis.col.start": {"en": "Start (UTC)", "ko": "시작 (UTC)"},
+    "crisis.col.end": {"en": "End (UTC)", "ko": "끝 (UTC)"},
+    "crisis.col.severity": {"en": "Severity", "ko": "심각도"},
+    "crisis.col.negatives": {"en": "Negative mentions", "ko": "부정 멘션"},
+    "crisis.col.expected": {"en": "Expected", "ko": "예상"},
+    "crisis.col.ratio": {"en": "× expected", "ko": "예상 대비 배수"},
+    "crisis.col.response_rate": {"en": "Answered", "ko": "답변율"},
+    "crisis.col.response_time": {"en": "Median time to answer", "ko": "답변 시간 중앙값"},
+    "crisis.col.channel": {"en": "Seen in", "ko": "감지 채널"},
+    "crisis.col.brand": {"en": "Brand", "ko": "브랜드"},
+    "crisis.col.observed_all": {"en": "Mentions", "ko": "멘션"},
+    "crisis.col.observed_negative": {"en": "Negative mentions in its thread", "ko": "스레드의 부정 멘션"},
+    "crisis.col.text": {"en": "Post", "ko": "게시물"},
+    "crisis.col.author": {"en": "Author (pseudonym)", "ko": "작성자 (가명)"},
+    "crisis.col.followers": {"en": "Followers", "ko": "팔로워"},
+    "crisis.col.shares": {"en": "Shares", "ko": "공유"},
+    "crisis.col.posted": {"en": "Posted (UTC)", "ko": "게시 (UTC)"},
+    "crisis.col.link": {"en": "Post link", "ko": "게시물 링크"},
+    "crisis.col.diffusion": {"en": "Cascade", "ko": "캐스케이드"},
+    "crisis.col.term": {"en": "Term", "ko": "단어"},
+    "crisis.col.term_count": {"en": "Mentions in the incident", "ko": "사건 중 멘션"},
+    "crisis.col.term_ratio": {"en": "× the week before", "ko": "직전 주 대비 배수"},
+    "crisis.col.sent_at": {"en": "Sent (UTC)", "ko": "발송 (UTC)"},
+    "crisis.col.what": {"en": "What", "ko": "내용"},
+    "crisis.col.incident_start": {"en": "Incident start (UTC)", "ko": "사건 시작 (UTC)"},
+    "crisis.col.target": {"en": "Sent to", "ko": "발송 대상"},
+    "crisis.col.state": {"en": "State", "ko": "상태"},
+    "crisis.help.end": {"en": "The end of the last hour flagged (an open incident: the end of the data so far).",
+                        "ko": "마지막으로 감지된 시간의 끝 (진행 중인 사건은 지금까지의 데이터 끝)."},
+    "crisis.help.severity": {"en": "Moderate below 3× the expected number, high below 5×, critical from 5×.",
+                             "ko": "예상의 3배 미만은 보통, 5배 미만은 높음, 5배 이상은 심각."},
+    "crisis.help.negatives": {"en": "Negative mentions during the incident.", "ko": "사건 동안의 부정 멘션 수."},
+    "crisis.help.expected": {"en": "Negative mentions the season predicts for the same hours.",
+                             "ko": "같은 시간대에 계절성으로 예상되는 부정 멘션 수."},
+    "crisis.help.ratio": {"en": "Negative mentions divided by the expected number.",
+                          "ko": "부정 멘션 수를 예상 수로 나눈 값."},
+    "crisis.help.response_rate": {"en": "Share of the incident's complaints and questions that a brand account "
+                                        "answered (of those old enough to count).",
+                                  "ko": "사건의 불만과 질문 중 브랜드 계정이 답한 비율 (집계할 만큼 지난 것 기준)."},
+    "crisis.help.response_time": {"en": "Median time from a complaint or question to the brand's first answer.",
+                                  "ko": "불만이나 질문에서 브랜드의 첫 답변까지 걸린 시간의 중앙값."},
+    "crisis.help.channel": {"en": "Number of negatives: more negative posts than usual for the hour. Share of "
+                                  "negatives: a larger part of all mentions negative. Number and share: both.",
+                            "ko": "부정 건수: 그 시간대 평소보다 부정 게시물이 많음. 부정 비율: 전체 멘션 중 부정의 "
+                                  "비중이 커짐. 건수와 비율: 둘 다."},
+    "crisis.help.author": {"en": "A pseudonym, as in the reports and exports; the brands' own accounts are named.",
+                           "ko": "보고서와 내보내기와 같은 가명입니다. 브랜드 자체 계정은 이름이 표시됩니다."},
+    "crisis.help.observed": {"en": "The incident's mentions in the thread this post started.",
+                             "ko": "이 게시물이 시작한 스레드에 있는 사건 중 멘션 수."},
+    "crisis.help.reach": {"en": "As the source reported them.", "ko": "소스가 알려준 값입니다."},
+    "crisis.help.diffusion": {"en": "Opens the thread's tree on the Diffusion page.",
+                              "ko": "확산 페이지에서 이 스레드의 트리를 엽니다."},
+    "crisis.help.term_count": {"en": "Mentions of the incident holding the term.",
+                               "ko": "이 단어가 들어 있는 사건 중 멘션 수."},
+    "crisis.help.term_ratio": {"en": "How much more often the term appears than in the week before the incident.",
+                               "ko": "사건 직전 주보다 이 단어가 얼마나 더 자주 나오는지."},
+    "crisis.help.volume_observed": {"en": "All mentions during the spike.", "ko": "급증 동안의 전체 멘션 수."},
+    "crisis.help.volume_expected": {"en": "Mentions the season predicts for the same hours.",
+                                    "ko": "같은 시간대에 계절성으로 예상되는 멘션 수."},
+    "crisis.help.volume_ratio": {"en": "Mentions divided by the expected number.", "ko": "멘션 수를 예상 수로 나눈 값."},
+    "crisis.help.target": {"en": "The kind of target only: the webhook's address and the mail login stay in the "
+                                 "environment.",
+                           "ko": "대상의 종류만 표시합니다: 웹훅 주소와 메일 로그인 정보는 환경 변수에만 있습니다."},
+    "crisis.help.state": {"en": "Uncertain: a check stopped while sending, so the alert may not have arrived; it is "
+                                "not sent again.",
+                          "ko": "불확실: 발송 중 확인이 중단되어 알림이 도착하지 않았을 수 있으며, 다시 보내지 않습니다."},
+    "crisis.open_cascade": {"en": "Open in Diffusion", "ko": "확산에서 열기"},
+    "crisis.no_posts": {"en": "No original post of the driving threads is in the store.",
+                        "ko": "원인 스레드의 원본 게시물이 저장소에 없습니다."},
+    "crisis.no_terms": {"en": "No term stands out against the week before.",
+                        "ko": "직전 주와 비교해 두드러지는 단어가 없습니다."},
+    "crisis.new_term": {"en": "new", "ko": "새 단어"},
+    "crisis.alerts": {"en": "Alert history", "ko": "알림 기록"},
+    "crisis.alerts_caption": {"en": "{n} alerts sent, newest first.", "ko": "보낸 알림 {n}건, 최신순."},
+    "crisis.alerts_none": {"en": "No alert has been sent yet. Alerts go out when `viralscope watch` runs (or "
+                                 "`viralscope alerts check --notify`), to the targets of the configuration's "
+                                 "`[alerts]` section: a webhook (`webhook_env`) and/or e-mail (`email_to`).",
+                           "ko": "아직 보낸 알림이 없습니다. 알림은 `viralscope watch` (또는 `viralscope alerts check "
+                                 "--notify`)가 실행될 때 설정 파일 `[alerts]` 섹션의 대상으로 발송됩니다: 웹훅 "
+                                 "(`webhook_env`) 및/또는 이메일 (`email_to`)."},
+    "crisis.alert_kind.negative": {"en": "Crisis (negative mentions)", "ko": "위기 (부정 멘션)"},
+    "crisis.alert_kind.volume": {"en": "Volume spike", "ko": "언급량 급증"},
+    "crisis.target.webhook": {"en": "Webhook", "ko": "웹훅"},
+    "crisis.target.email": {"en": "E-mail", "ko": "이메일"},
+    "crisis.target.other": {"en": "Other target", "ko": "기타 대상"},
+    "crisis.state.sent": {"en": "Sent", "ko": "발송됨"},
+    "crisis.state.sending": {"en": "Sending", "ko": "발송 중"},
+    "crisis.state.uncertain": {"en": "Uncertain", "ko": "불확실"},
     # -- sources ---------------------------------------------------------------------------------
     # -- reports (viralscope.reports) -----------------------------------------------------------
     "reports.title": {"en": "Weekly report", "ko": "주간 보고서"},

@@ -152,6 +152,8 @@ def test_every_face_shows_the_same_incidents(demo_store, week, days):  # noqa: F
     assert spans(checked["incidents"]) == overview
     incidents, _series = analysis.crises(store, Filters(first, last, brands=(config.brand.name,)))
     assert spans(incidents.to_dict("records")) == overview
+    incidents, _series = analysis.crises(store, Filters(first, last))  # no brand filter: the configured brand
+    assert spans(incidents.to_dict("records")) == overview
     report = reports.build(store, config, week)
     assert spans(report.tables["incidents"].to_dict("records")) == overview
     if week == "2026-W11":

@@ -10,11 +10,14 @@ same brand and window give the same incidents wherever they are shown.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pandas as pd
 
 import metrics
+from metrics.response import QUESTION_PATTERN
+from viralscope.core.results import finite
 from viralscope.core.times import times, utc
 from viralscope.store import query
 from viralscope.store.query import Scope
@@ -140,5 +143,76 @@ def drivers(db, scope: Scope, start, end, *, label: str | None = "negative", top
     keys = [c["cascade_id"] for c in found["cascades"]]
     if keys:
         by_id = {r["id"]: r for _, r in query.posts(db, keys).iterrows()}
-        found["posts"] = [metrics.post_summary(by_id[k], k) for k in keys if k in by_id]
+        found["posts"] = [{**metrics.post_summary(by_id[k], k), **_reach(by_id[k])} for k in keys if k in by_id]
     return found
+
+
+def _reach(row) -> dict:
+    """Who wrote a driving post and how far it could go: its source and author id (for a pseudonym), the
+    author's followers and the post's shares as the source reported them (None when it did not)."""
+    def text(value):
+        return None if value is None or pd.isna(value) else str(value)
+
+    def count(value):
+        value = finite(value)
+        return None if value is None else int(value)
+
+    return {"source": text(row.get("source")), "author_id": text(row.get("author_id")),
+            "followers": count(row.get("author_followers")), "shares": count(row.get("shares"))}
+
+
+def responses(db, scope: Scope, incidents: pd.DataFrame, accounts, *, final_after: str, now=None) -> list[dict]:
+    """How the brand's own ``accounts`` answered each incident: ``metrics.response_summary`` of the complaints
+    and questions of ``scope`` written during it (``[start, end)``, found with their first brand reply by
+    ``query.first_brand_replies``), as known at ``now`` (default: the newest mention of the store).
+
+    One result per incident, in order: ``answer_rate`` (answered within ``final_after``, of the items at least
+    that old), ``estimate`` (median minutes to the first reply among the answered), ``n``, ``n_answered``,
+    ``n_pending``; or n/a with the reason (no complaint or question, none old enough, none answered). The
+    Overview's response KPIs are the same statistics over the whole window.
+    """
+    if not len(incidents):
+        return []
+    accounts = list(accounts)
+    if not accounts:
+        raise ValueError("responses need the brand's own accounts")
+    end = utc(now) if now is not None else query.newest(db)
+    out = []
+    for row in incidents.itertuples():
+        items = query.first_brand_replies(db, scope.between(row.start, row.end), accounts, end, QUESTION_PATTERN)
+        out.append(metrics.response_summary(items, now=end, final_after=final_after))
+    return out
+
+
+#: The columns of :func:`alert_history`.
+HISTORY_COLUMNS = ["sent_at", "kind", "brand", "competitor", "severity", "start", "end", "target", "state"]
+
+
+def alert_history(db) -> pd.DataFrame:
+    """Every alert the ``alerts_sent`` ledger holds, newest first: when it was sent (``sent_at``), what
+    (``kind`` "negative" for a crisis or "volume" for a spike, ``brand``, ``competitor``, ``severity``, the
+    incident's ``start`` and ``end``), where (``target``: "webhook" or "email", the kind of target only —
+    the ledger keeps no address or credential) and its ``state`` ("sent", "sending" while a check delivers it,
+    "uncertain" when a check stopped while sending it)."""
+    rows = []
+    for rec in query.alerts_sent(db).itertuples(index=False):
+        try:
+            facts = json.loads(rec.payload) if rec.payload else {}
+        except ValueError:
+            facts = {}
+        facts = facts if isinstance(facts, dict) else {}
+        rows.append({"sent_at": rec.sent_at, "kind": facts.get("kind", "negative"), "brand": facts.get("brand"),
+                     "competitor": bool(facts.get("competitor")), "severity": facts.get("severity"),
+                     "start": _time_of(facts, "start"), "end": _time_of(facts, "end"), "target": rec.target,
+                     "state": facts.get("state")})
+    out = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+    for col in ("sent_at", "start", "end"):
+        out[col] = times(out[col])
+    return out.iloc[::-1].reset_index(drop=True)
+
+
+def _time_of(facts: dict, key: str) -> pd.Timestamp | None:
+    try:
+        return utc(facts[key])
+    except (KeyError, TypeError, ValueError):
+        return None

@@ -333,14 +333,21 @@ def incident_mentions(db, scope: Scope, start, end, *, label: str | None = "nega
     )
 
 
+#: The columns of :func:`posts`.
+POST_COLUMNS = ["id", "source", "author_id", "author_name", "text", "url", "created_at", "author_followers", "shares"]
+
+
 def posts(db, keys) -> pd.DataFrame:
-    """The mentions of ``keys`` (``source:id``): ``id`` (as given), ``author_name``, ``text``, ``url``,
-    ``created_at``."""
+    """The mentions of ``keys`` (``source:id``): ``id`` (as given), ``source``, ``author_id``, ``author_name``,
+    ``text``, ``url``, ``created_at`` and their reach: ``author_followers`` and ``shares`` (as the source
+    reported them; null when it did not)."""
     keys = list(keys)
     if not keys:
-        return pd.DataFrame(columns=["id", "author_name", "text", "url", "created_at"])
+        return pd.DataFrame(columns=POST_COLUMNS)
     return db.query(
-        f"""SELECT source || ':' || id AS id, author_name, text, url, created_at FROM mentions
+        f"""SELECT source || ':' || id AS id, source, author_id, author_name, text, url, created_at,
+                   author_followers, shares
+            FROM mentions
             WHERE source || ':' || id IN ({", ".join("?" for _ in keys)})""",  # noqa: S608 - placeholders
         keys,
     )
