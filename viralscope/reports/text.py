@@ -214,7 +214,7 @@ COLUMNS: dict[str, dict[str, str]] = {
 }
 #: Shorter names where a printed table is narrow (the HTML and PDF), by column.
 SHORT = {
-    "structural_virality": {"en": "Struct. virality", "ko": "구조적 바이럴성"},
+    "structural_virality": {"en": "Struct. virality", "ko": "바이럴성"},
     "depth_counts": {"en": "Mentions per share order", "ko": "공유 차수별 멘션"},
     "max_breadth": {"en": "Max breadth", "ko": "최대 폭"},
     "author_followers": {"en": "Followers", "ko": "팔로워"},
