@@ -3,6 +3,7 @@ fit the page, chart labels that do not overlap, durations in hours."""
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
@@ -237,3 +238,10 @@ def test_durations_are_written_by_the_kpi_registry_in_hours():
     assert hours == "2.8 h"
     assert kpi_display(k) == f"{hours} (95% CI 2.0 h to 4.1 h)"
     assert kpi_display(k, "ko") == "2.8시간 (95% 구간 2.0시간 ~ 4.1시간)"
+
+
+def test_the_dashboard_bundle_follows_the_language(hostile_store):  # noqa: F811
+    store, _config = hostile_store
+    bundle = reports.download_bundle(store, HOSTILE_WEEK, lang="ko")
+    assert "<h2>요약</h2>" in bundle["html"]
+    assert load_workbook(io.BytesIO(bundle["xlsx"])).sheetnames[:2] == ["요약", "보고서 정보"]
