@@ -245,3 +245,20 @@ def test_the_dashboard_bundle_follows_the_language(hostile_store):  # noqa: F811
     bundle = reports.download_bundle(store, HOSTILE_WEEK, lang="ko")
     assert "<h2>요약</h2>" in bundle["html"]
     assert load_workbook(io.BytesIO(bundle["xlsx"])).sheetnames[:2] == ["요약", "보고서 정보"]
+
+
+def test_trait_texts_of_the_diffusion_stage_are_said_in_korean():
+    from diffusion.traits import TRAIT_DESCRIPTIONS
+    from viralscope.reports import text
+
+    for trait, english in TRAIT_DESCRIPTIONS.items():
+        assert text.trait_description(trait, english, "en") == english
+        korean = text.trait_description(trait, english, "ko")
+        assert korean != english and re.search("[가-힣]", korean), trait
+    assert text.trait_description("theme_delivery", "mentions the theme 'delivery' (vs not)", "ko") == \
+        "'delivery' 주제를 언급함 (아님 대비)"
+    said = text.say("traits predict going viral (AUC 0.74, 95% interval 0.63–0.85); clearest effects: "
+                    "author_reach (+)", "ko")
+    assert said == "특성으로 바이럴 여부를 예측할 수 있음 (AUC 0.74, 95% 구간 0.63–0.85); 가장 뚜렷한 효과: author_reach (+)"
+    assert text.say("no reliable trigger found: the traits do not predict going viral better than chance "
+                    "(AUC 0.52, 95% interval 0.47–0.57)", "ko").startswith("신뢰할 만한 촉발 요인을 찾지 못함")

@@ -100,6 +100,11 @@ def readable_tables(report: WeeklyReport) -> dict[str, pd.DataFrame]:
             df["value"] = df["value"].map(lambda v: text.say(v, lang) if isinstance(v, str) else v)
         elif name == "kpis":
             df = _kpis_readable(report, df)
+        elif name == "trigger_traits":
+            df["description"] = [text.trait_description(tr, d, lang)
+                                 for tr, d in zip(df["trait"], df["description"], strict=True)]
+        elif name == "trigger_model":
+            df["message"] = df["message"].map(lambda v: text.say(v, lang) if isinstance(v, str) else v)
         for column in df.columns:
             if column == "depth_counts":
                 df[column] = df[column].map(lambda v: _share_orders(v, lang))

@@ -145,6 +145,9 @@ def _rows(df: pd.DataFrame, name: str, lang: str) -> dict:
     if fit is not None:
         rest = max(10.0, 100.0 - sum(fit.get(c, 0) for c in columns))
         widths = [fit.get(c, rest) for c in columns]
+    if name == "trigger_traits" and "description" in df.columns:
+        df = df.assign(description=[text.trait_description(tr, d, lang)
+                                     for tr, d in zip(df["trait"], df["description"], strict=True)])
     rows = [[(c, _cut(row[c], FIT_TEXT) if fit is not None and c == "text" else row[c]) for c in columns]
             for _, row in df.iterrows()]
     return {"columns": columns, "headers": [text.header(c, lang, short=True) for c in columns], "rows": rows,

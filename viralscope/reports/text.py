@@ -254,6 +254,7 @@ MESSAGES = {
     "no term rose clearly above the week before": "지난주보다 뚜렷이 늘어난 용어가 없습니다",
     "no positive or negative post, reply or quote in this week": "이번 주에 긍정 또는 부정 게시물, 답글, 인용이 없습니다",
     "included as collected": "수집된 그대로 포함",
+    "store": "저장소",
 }
 _PATTERNS = (
     (re.compile(r"^counted on a reproducible sample of ([\d,]+) mentions per week$"),
@@ -264,6 +265,56 @@ _PATTERNS = (
     (re.compile(r"^mentions of (.*)$"), "{0} 멘션"),
     (re.compile(r"^all mentions$"), "모든 멘션"),
 )
+
+
+#: What one unit of each content trait's effect means (``diffusion.traits.TRAIT_DESCRIPTIONS``), in Korean.
+TRAITS_KO = {
+    "media": "이미지나 동영상이 있음 (없음 대비)",
+    "personalization": "독자에게 직접 말함 (아님 대비)",
+    "surprise": "놀라움을 표현함 (없음 대비)",
+    "storytelling": "경험을 이야기함 (아님 대비)",
+    "question_cta": "질문하거나 행동을 요청함 (아님 대비)",
+    "hashtags": "해시태그 수 1 표준편차당",
+    "mentions": "@멘션 수 1 표준편차당",
+    "links": "링크 수 1 표준편차당",
+    "sentiment": "감성 점수(compound) 1 표준편차당",
+    "author_reach": "log10(1 + 팔로워 수) 1 표준편차당",
+    "hour_night": "00–06시 UTC 게시 (12–18시 대비)",
+    "hour_morning": "06–12시 UTC 게시 (12–18시 대비)",
+    "hour_evening": "18–24시 UTC 게시 (12–18시 대비)",
+    "weekend": "주말 게시 (평일 대비)",
+}
+_TRAIT_MESSAGE = re.compile(r"^traits predict going viral \(AUC ([\d.]+), (\d+%) interval ([\d.]+)–([\d.]+)\)"
+                            r"(?:; clearest effects: (.*)|; no single trait stands out)$")
+_NO_TRIGGER = re.compile(r"^no reliable trigger found: the traits do not predict going viral better than chance "
+                         r"\(AUC ([\d.]+), (\d+%) interval ([\d.]+)–([\d.]+)\)$")
+
+
+def trait_description(trait: str, english, lang: str = "en"):
+    """What one unit of a content trait's effect means, in ``lang`` (the diffusion stage writes English)."""
+    if lang_of(lang) == "en" or not isinstance(trait, str):
+        return english
+    if trait in TRAITS_KO:
+        return TRAITS_KO[trait]
+    if trait.startswith("theme_"):
+        return f"'{trait[6:]}' 주제를 언급함 (아님 대비)"
+    if trait.startswith("source_"):
+        return f"{trait[7:]}에 게시 (가장 흔한 소스 대비)"
+    return english
+
+
+def _trait_message(message: str) -> str | None:
+    m = _TRAIT_MESSAGE.match(message)
+    if m:
+        auc, pct, low, high, named = m.groups()
+        tail = f"; 가장 뚜렷한 효과: {named}" if named else "; 특별히 두드러진 특성은 없음"
+        return f"특성으로 바이럴 여부를 예측할 수 있음 (AUC {auc}, {pct} 구간 {low}–{high}){tail}"
+    m = _NO_TRIGGER.match(message)
+    if m:
+        auc, pct, low, high = m.groups()
+        return (f"신뢰할 만한 촉발 요인을 찾지 못함: 특성이 우연보다 바이럴 여부를 잘 예측하지 못함 "
+                f"(AUC {auc}, {pct} 구간 {low}–{high})")
+    return None
 
 
 def lang_of(lang: str | None) -> str:
@@ -318,6 +369,9 @@ def say(message: str | None, lang: str = "en") -> str | None:
     code = _en_reasons().get(message)
     if code is not None:
         return reasons.text(code, None, lang)
+    trait = _trait_message(message)
+    if trait is not None:
+        return trait
     for pattern, template in _PATTERNS:
         m = pattern.match(message)
         if m:
