@@ -54,11 +54,11 @@ SHOWN = {
 #: The text column takes what is left and wraps; its text is cut to ``FIT_TEXT`` characters here (the
 #: XLSX and CSV carry the full cell).
 FIT = {
-    "cascades": {"rank": 3.5, "source": 5.5, "started_at": 8.5, "size": 4.5, "depth": 4.5, "max_breadth": 5.5,
-                 "structural_virality": 6, "depth_counts": 12, "author_name": 10, "author_followers": 6.5,
-                 "sentiment_label": 6},
-    "notable_mentions": {"tone": 5.5, "rank": 3.5, "created_at": 8.5, "source": 5.5, "author_name": 10,
-                         "reach": 6.5, "likes": 5, "shares": 5, "replies": 5, "sentiment_compound": 5.5, "url": 4},
+    "cascades": {"rank": 4.5, "source": 5.5, "started_at": 8.5, "size": 5, "depth": 5, "max_breadth": 6,
+                 "structural_virality": 6.5, "depth_counts": 11, "author_name": 9.5, "author_followers": 7.5,
+                 "sentiment_label": 7},
+    "notable_mentions": {"tone": 6.5, "rank": 4.5, "created_at": 8.5, "source": 5.5, "author_name": 9.5,
+                         "reach": 7, "likes": 5, "shares": 5.5, "replies": 5.5, "sentiment_compound": 6.5, "url": 4},
     "incidents": {"start": 9, "end": 9, "peak": 9, "severity": 6, "ratio": 6, "channel": 6, "driving_cascades": 20,
                   "emerging_terms": 16, "alerted_to": 10, "first_alert_at": 9},
 }
