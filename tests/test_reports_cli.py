@@ -33,7 +33,7 @@ def test_every_format_is_written(hostile_store, tmp_path, fmt, magic):
     assert out.read_bytes().startswith(magic) and "2026-W06" in res.output and str(out) in res.output
     if fmt == "csv":
         names = zipfile.ZipFile(out).namelist()
-        assert names[0] == "2026-W06/about.csv" and "2026-W06/notable_mentions.csv" in names
+        assert names[:2] == ["2026-W06/summary.csv", "2026-W06/about.csv"] and "2026-W06/notable_mentions.csv" in names
     assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left
 
 

@@ -55,7 +55,7 @@ def test_the_preview_and_files_are_the_chosen_week(demo_store, monkeypatch):
     bundle = reports.download_bundle(store, "2026-W06")
     assert "Weekly report 2026-W06: Lumio" in bundle["html"]
     book = load_workbook(io.BytesIO(bundle["xlsx"]))
-    assert book.sheetnames[:2] == ["about", "kpis"]
+    assert book.sheetnames[:3] == ["Summary", "About", "Key numbers"]
     assert "2026-W06/kpis.csv" in zipfile.ZipFile(io.BytesIO(bundle["csv"])).namelist()
 
 

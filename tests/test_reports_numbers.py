@@ -17,6 +17,11 @@ from viralscope.cli import main
 from viralscope.config import load_config
 from viralscope.export import neutralize
 from viralscope.reports.build import n_text
+from viralscope.reports.html import kpi_display
+
+#: The XLSX's readable column names of the KPI sheet, back to the fields they hold.
+READABLE = {"Key": "key", "Value": "value", "95% interval low": "ci_low", "95% interval high": "ci_high",
+            "As shown": "display"}
 
 #: The campaign's first week and the week of the demo crisis (incidents and response times in play).
 WEEKS = {"2026-W06": "2026-02-02..2026-02-09", "2026-W11": "2026-03-09..2026-03-16"}
@@ -94,14 +99,17 @@ def test_the_html_shows_the_printed_kpis(built):
     for key, k in printed["kpis"].items():
         label, shown, source = parser.rows[key]
         assert label == k["label"]
-        assert shown == (k["display"] if k["status"] == "ok" else f"n/a: {k['reason']}"), key
+        # Durations go through kpi_registry.format_value's hours ("2.8 h"); every other KPI reads as printed.
+        expected = kpi_display(k) if k["unit"] == "minutes" else k["display"]
+        assert shown == (expected if k["status"] == "ok" else f"n/a: {k['reason']}"), key
         assert f"n = {n_text(k['n'])}" in source
 
 
 def test_the_xlsx_and_csv_hold_the_printed_kpis(built):
     _week, printed, _report, files = built
-    sheet = load_workbook(files["xlsx"])["kpis"]
-    header = [c.value for c in sheet[1]]
+    sheet = load_workbook(files["xlsx"])["Key numbers"]
+    # Readable headers: "Value", "95% interval low", … (the CSV keeps the field names).
+    header = [READABLE.get(c.value, c.value) for c in sheet[1]]
     rows = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)}
     with zipfile.ZipFile(files["csv"]) as zf:
         name = next(n for n in zf.namelist() if n.endswith("/kpis.csv"))
@@ -114,7 +122,8 @@ def test_the_xlsx_and_csv_hold_the_printed_kpis(built):
                 assert float(f"{rows[key][field]:.16g}") == float(f"{k[field]:.16g}"), (key, field)
             assert (float(csv_rows[key][field]) if csv_rows[key][field] else None) == k[field], (key, field)
         # A display that starts with "+" or "-" is formula-like: the CSV carries it neutralised.
-        assert rows[key]["display"] == k["display"] and csv_rows[key]["display"] == neutralize(k["display"])
+        shown = kpi_display(k) if k["unit"] == "minutes" else k["display"]
+        assert rows[key]["display"] == shown and csv_rows[key]["display"] == neutralize(k["display"])
 
 
 def test_the_tables_agree_with_the_kpis(built, demo_store):

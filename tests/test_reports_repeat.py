@@ -44,12 +44,12 @@ def test_xlsx_differs_only_in_the_generation_time(twice):
     a, b = (_workbook(f["xlsx"]) for f in twice)
     assert list(a) == list(b)
     for sheet in a:
-        if sheet == "about":
+        if sheet == "About":
             continue
         assert a[sheet] == b[sheet], sheet
-    diff = [(x, y) for x, y in zip(a["about"], b["about"], strict=True) if x != y]
-    assert diff == [(["generated_at_utc", FIRST.tz_localize(None).to_pydatetime()],
-                     ["generated_at_utc", SECOND.tz_localize(None).to_pydatetime()])]
+    diff = [(x, y) for x, y in zip(a["About"], b["About"], strict=True) if x != y]
+    assert diff == [(["Generated (UTC)", FIRST.tz_localize(None).to_pydatetime()],
+                     ["Generated (UTC)", SECOND.tz_localize(None).to_pydatetime()])]
 
 
 def test_csv_zip_differs_only_in_the_generation_time(twice):

@@ -19,7 +19,7 @@ from viralscope import reports
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "main", "footer", "nav", "ol", "li", "a", "h1",
     "h2", "h3", "p", "section", "div", "table", "thead", "tbody", "tr", "th", "td", "svg", "rect", "text", "line",
-    "polyline", "circle", "code", "dl", "dt", "dd",
+    "polyline", "circle", "code", "dl", "dt", "dd", "colgroup", "col",
 }
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "background", "poster", "srcset", "data"}
 

@@ -93,6 +93,7 @@ _KINDS = {
                   "an address or a list of addresses",
                   lambda v: tuple(a.strip() for a in (v.split(",") if isinstance(v, str) else v) if a.strip())),
     "table": (lambda v: isinstance(v, dict), "a table", dict),
+    "language": (lambda v: isinstance(v, str) and v.lower() in ("en", "ko"), "en or ko", str.lower),
 }
 
 
@@ -134,7 +135,10 @@ class AlertsSection(Smtp):
 
 @dataclass(frozen=True)
 class ReportSection(Smtp):
-    """``[report]``: the e-mail of ``report --email`` (over ``[alerts]``'s SMTP keys, see ``viralscope.mail``)."""
+    """``[report]``: the e-mail of ``report --email`` (over ``[alerts]``'s SMTP keys, see ``viralscope.mail``)
+    and the report's ``language`` (``en`` or ``ko``; ``report --lang`` overrides it)."""
+
+    language: str | None = _key("language")
 
 
 @dataclass(frozen=True)

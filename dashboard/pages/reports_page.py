@@ -30,7 +30,7 @@ page.set_param("week", week, newest)
 page.set_param("authors", "1" if include_authors else None)
 
 with page.guard():
-    bundle = page.q(reports.download_bundle, week, include_authors)
+    bundle = page.q(reports.download_bundle, week, include_authors, lang)
     st.caption(t("reports.facts", scope=bundle["scope"], authors=bundle["authors"],
                  generated=bundle["generated_at"][:16].replace("T", " ")))
     missing = [title for title, status, _reason in bundle["sections"] if status != "ok"]

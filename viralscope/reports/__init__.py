@@ -16,12 +16,13 @@ __all__ = [
 ]
 
 
-def download_bundle(store, week: str, include_authors: bool = False) -> dict:
+def download_bundle(store, week: str, include_authors: bool = False, lang: str = "en") -> dict:
     """The report of ``week`` as the dashboard offers it: the HTML page and the XLSX and CSV files as bytes,
-    with the facts shown beside them. Built in the calling process (the page caches it per store version)."""
+    with the facts shown beside them, in ``lang``. Built in the calling process (the page caches it per store
+    version)."""
     from viralscope.config import load_config
 
-    report = build(store, load_config(store=store), week, include_authors=include_authors)
+    report = build(store, load_config(store=store), week, include_authors=include_authors, lang=lang)
     return {
         "week": report.week, "html": render_html(report), "xlsx": to_bytes(report, "xlsx"),
         "csv": to_bytes(report, "csv"), "authors": report.authors, "scope": report.scope,

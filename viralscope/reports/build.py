@@ -25,6 +25,8 @@ from viralscope import crisis, kpi_registry, kpis, privacy
 from viralscope.core import __version__
 from viralscope.core.errors import InsufficientData
 from viralscope.core.times import times, utc
+from viralscope.reports import text
+from viralscope.reports.summary import summary_table
 from viralscope.reports.week import iso_week, week_label
 from viralscope.store import Store, query
 from viralscope.store.query import Scope
@@ -90,6 +92,10 @@ class WeeklyReport:
     store_path: str = ""
     requested_brand: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: The language of the report's words (``en`` or ``ko``); the numbers are the same in both.
+    lang: str = "en"
+    #: The KPIs that compare the week with the week before but are n/a, so not ranked in the summary.
+    unranked: list[str] = field(default_factory=list)
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -110,6 +116,7 @@ class WeeklyReport:
             ("authors", self.authors),
             ("generated_at_utc", self.generated_at),
             ("viralscope_version", __version__),
+            ("language", self.lang),
         ]
         for s in self.sections:
             rows.append((f"section_{s.key}", "ok" if s.status == "ok" else f"n/a: {s.reason}"))
@@ -118,8 +125,9 @@ class WeeklyReport:
         return pd.DataFrame(rows, columns=["field", "value"])
 
     def all_tables(self) -> dict[str, pd.DataFrame]:
-        """``about`` first, then every table in section order: what the XLSX sheets and CSV files hold."""
-        out = {"about": self.about()}
+        """The executive summary and ``about`` first, then every table in section order: what the XLSX sheets
+        and CSV files hold."""
+        out = {"summary": self.tables["summary"], "about": self.about()}
         for s in self.sections:
             for name in s.tables:
                 out[name] = self.tables[name]
@@ -476,15 +484,17 @@ def last_week_with_data(store, config=None, brand: str | None = None) -> tuple[s
 
 
 def build(store, config, week: str, *, brand: str | None = None, include_authors: bool = False,
-          now=None, parallel: bool = False) -> WeeklyReport:
+          now=None, parallel: bool = False, lang: str = "en") -> WeeklyReport:
     """The weekly report of ISO ``week`` (``YYYY-Www`` or ``last``) against the week before.
 
     Authors are pseudonymised unless ``include_authors`` (see :mod:`viralscope.privacy`). ``now`` is the
     generation time shown in the report (default: the current time); it changes nothing else.
     ``parallel`` computes the themes in a spawned worker process meanwhile (on a machine with more than one
     core). The command line uses it; a script that does must guard its entry point with
-    ``if __name__ == "__main__":``, as every use of ``multiprocessing`` must.
+    ``if __name__ == "__main__":``, as every use of ``multiprocessing`` must. ``lang`` (``en`` or ``ko``) is
+    the language of the report's words: titles, headings, the summary's sentences, reasons, column names.
     """
+    lang = text.lang_of(lang)
     if str(week).strip().lower() == "last":
         week = last_week_with_data(store, config, brand)[0]
     window = iso_week(week)
@@ -515,17 +525,20 @@ def build(store, config, week: str, *, brand: str | None = None, include_authors
             tables["notable_mentions"], done["notable"] = _notable(ctx, result)
         tables["themes"], done["themes"] = themes_future.result()
     tables["kpis"] = kpi_table(result)
+    tables["summary"], unranked = summary_table(result["kpis"], result["brand"], lang)
     for name in ("cascades", "trigger_accounts", "notable_mentions"):
         tables[name] = privacy.protect(tables[name], pseudonymizer)
     sections = []
-    for key, title, names, shown in SECTIONS:
-        got = done.get(key, Section(key, title, names))
-        sections.append(Section(key, title, names, got.status, got.reason, shown, got.notes))
+    for key, _title, names, shown in SECTIONS:
+        got = done.get(key, Section(key, "", names))
+        sections.append(Section(key, text.section_title(key, lang), names, got.status, got.reason, shown,
+                                got.notes))
     authors = "included as collected" if pseudonymizer is None else \
         f"pseudonymised (keyed hash; key from the {pseudonymizer.origin}; brand accounts in clear)"
     generated = utc(now) if now is not None else pd.Timestamp.now(tz="UTC").floor("s")
     return WeeklyReport(
         week=label, window=window, baseline=baseline, brand=result["brand"], scope=result["scope"],
         generated_at=generated, authors=authors, kpis=result, sections=sections, tables=tables,
-        trait_summary=trait_summary, store_path=str(store.path), requested_brand=brand,
+        trait_summary=trait_summary, store_path=str(store.path), requested_brand=brand, lang=lang,
+        unranked=unranked,
     )

@@ -10,10 +10,18 @@ import math
 
 from markupsafe import Markup, escape
 
-__all__ = ["bars", "line"]
+__all__ = ["bars", "line", "label_width", "x_ticks"]
 
 WIDTH, HEIGHT = 720, 240
-LEFT, RIGHT, TOP, BOTTOM = 56, 12, 28, 44
+LEFT, RIGHT, TOP, BOTTOM = 64, 12, 28, 44
+#: The size of every chart text, in the SVG's units. It is written on each text element (not only in the
+#: page's stylesheet), since a PDF renderer draws inline SVG without the page's CSS.
+FONT = 11
+#: Fonts for chart text: Hangul needs a CJK font (the page's CSS does not reach inside the SVG in a PDF).
+FONT_FAMILY = "Noto Sans, Noto Sans CJK KR, Apple SD Gothic Neo, Malgun Gothic, sans-serif"
+_TEXT = f'font-size="{FONT}" font-family="{FONT_FAMILY}" fill="#52606d"'
+#: Space kept between two axis labels, in SVG units.
+GAP = 8
 
 
 def _nice_max(value: float) -> float:
@@ -35,13 +43,32 @@ def _tick(v: float, percent: bool) -> str:
     return f"{v:,.2f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v):,}"
 
 
-def _frame(title: str, body: list[str], legend: list[tuple[str, str]]) -> Markup:
+def label_width(text: str) -> float:
+    """About how wide ``text`` is drawn at ``FONT`` (a wide glyph, Hangul or CJK, counts a full em)."""
+    return sum(FONT if ord(ch) >= 0x1100 else 0.62 * FONT for ch in text)
+
+
+def x_ticks(labels: list[str], slot: float) -> list[int]:
+    """The indices of the labels drawn under an axis whose points are ``slot`` apart: every ``step``-th, the
+    smallest step at which the widest label and a gap fit between two drawn labels (so none overlap)."""
+    if not labels:
+        return []
+    widest = max(label_width(lab) for lab in labels) + GAP
+    step = max(1, math.ceil(widest / max(slot, 1e-9)))
+    return list(range(0, len(labels), step))
+
+
+def _frame(title: str, body: list[str], legend: list[tuple[str, str]], y_title: str | None = None) -> Markup:
     items = []
     x = LEFT
     for name, color in legend:
         items.append(f'<rect x="{x}" y="8" width="10" height="10" fill="{color}"/>'
-                     f'<text x="{x + 14}" y="17" class="legend">{escape(name)}</text>')
-        x += 24 + 7 * len(name)
+                     f'<text x="{x + 14}" y="17" class="legend" {_TEXT}>{escape(name)}</text>')
+        x += 24 + label_width(name)
+    if y_title:
+        middle = TOP + (HEIGHT - TOP - BOTTOM) / 2
+        items.append(f'<text x="{-middle:.1f}" y="12" transform="rotate(-90)" text-anchor="middle" class="axis" '
+                     f'{_TEXT}>{escape(y_title)}</text>')
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
            f'aria-label="{escape(title)}" class="chart"><title>{escape(title)}</title>'
            + "".join(items) + "".join(body) + "</svg>")
@@ -57,26 +84,28 @@ def _axis(lo: float, hi: float, percent: bool) -> tuple[list[str], callable]:
     out = []
     for i in range(5):
         v = lo + (hi - lo) * i / 4
-        out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}" class="grid"/>'
-                   f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" class="tick" text-anchor="end">'
+        out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}" class="grid" '
+                   f'stroke="#e4e7eb" stroke-width="1"/>'
+                   f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" class="tick" text-anchor="end" {_TEXT}>'
                    f'{escape(_tick(v, percent))}</text>')
     return out, y
 
 
 def _x_labels(labels: list[str], centers: list[float]) -> list[str]:
-    step = max(1, math.ceil(len(labels) / 14))
-    return [f'<text x="{c:.1f}" y="{HEIGHT - BOTTOM + 16}" class="tick" text-anchor="middle">{escape(lab)}</text>'
-            for i, (lab, c) in enumerate(zip(labels, centers, strict=True)) if i % step == 0]
+    slot = centers[1] - centers[0] if len(centers) > 1 else WIDTH
+    return [f'<text x="{centers[i]:.1f}" y="{HEIGHT - BOTTOM + 16}" class="tick" text-anchor="middle" {_TEXT}>'
+            f'{escape(labels[i])}</text>' for i in x_ticks(labels, slot)]
 
 
 def _divider(x: float, left: str, right: str) -> list[str]:
-    return [f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{HEIGHT - BOTTOM}" class="divider"/>',
-            f'<text x="{x - 6:.1f}" y="{HEIGHT - 8}" class="period" text-anchor="end">{escape(left)}</text>',
-            f'<text x="{x + 6:.1f}" y="{HEIGHT - 8}" class="period">{escape(right)}</text>']
+    return [f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{HEIGHT - BOTTOM}" class="divider" stroke="#52606d" '
+            f'stroke-dasharray="4 3"/>',
+            f'<text x="{x - 6:.1f}" y="{HEIGHT - 8}" class="period" text-anchor="end" {_TEXT}>{escape(left)}</text>',
+            f'<text x="{x + 6:.1f}" y="{HEIGHT - 8}" class="period" {_TEXT}>{escape(right)}</text>']
 
 
 def bars(title: str, labels: list[str], series: list[tuple[str, list[float], str]], *,
-         split: int | None = None, split_labels=("previous week", "this week")) -> Markup:
+         split: int | None = None, split_labels=("previous week", "this week"), y_title: str | None = None) -> Markup:
     """Stacked bars, one per label; bars before ``split`` are drawn lighter (the week before)."""
     totals = [sum(max(0.0, float(s[1][i] or 0)) for s in series) for i in range(len(labels))]
     hi = _nice_max(max(totals, default=0))
@@ -98,12 +127,12 @@ def bars(title: str, labels: list[str], series: list[tuple[str, list[float], str
     body += _x_labels(labels, centers)
     if split is not None and 0 < split < len(labels):
         body += _divider(LEFT + split * slot, *split_labels)
-    return _frame(title, body, [(name, color) for name, _v, color in series])
+    return _frame(title, body, [(name, color) for name, _v, color in series], y_title)
 
 
 def line(title: str, labels: list[str], series: list[tuple[str, list[float | None], str]], *,
          percent: bool = False, lo: float | None = None, hi: float | None = None, split: int | None = None,
-         split_labels=("previous week", "this week")) -> Markup:
+         split_labels=("previous week", "this week"), y_title: str | None = None) -> Markup:
     """Lines through the points of each series (a missing value breaks the line)."""
     values = [v for _n, vs, _c in series for v in vs if v is not None and math.isfinite(v)]
     if lo is None:
@@ -131,4 +160,4 @@ def line(title: str, labels: list[str], series: list[tuple[str, list[float | Non
     body += _x_labels(labels, centers)
     if split is not None and 0 < split < len(labels):
         body += _divider(LEFT + split * slot, *split_labels)
-    return _frame(title, body, [(name, color) for name, _v, color in series])
+    return _frame(title, body, [(name, color) for name, _v, color in series], y_title)

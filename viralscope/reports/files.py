@@ -6,17 +6,22 @@ a report where the last good one was.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import zipfile
 from pathlib import Path
 
-from viralscope import export as exporting
-from viralscope.core.errors import ViralscopeError
-from viralscope.reports.build import WeeklyReport
-from viralscope.reports.html import render_html
+import pandas as pd
 
-__all__ = ["FORMATS", "MIME", "pdf_available", "pdf_bytes", "render", "to_bytes"]
+from viralscope import export as exporting
+from viralscope import kpi_registry
+from viralscope.core.errors import ViralscopeError
+from viralscope.reports import text
+from viralscope.reports.build import WeeklyReport
+from viralscope.reports.html import WORDS, kpi_display, render_html
+
+__all__ = ["FORMATS", "MIME", "pdf_available", "pdf_bytes", "readable_tables", "render", "to_bytes"]
 
 FORMATS = ("html", "xlsx", "csv", "pdf")
 #: File suffix and media type of each format (the CSV format is a zip of CSV files).
@@ -37,6 +42,78 @@ def _atomic(out: Path, write) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return out
+
+
+def flat(v):
+    """A cell without JSON: a dict as ``a: 1; b: 2``, a list as ``a; b``; a JSON text of either the same."""
+    if isinstance(v, str) and v[:1] in "{[":
+        try:
+            v = json.loads(v)
+        except ValueError:
+            return v
+    if isinstance(v, dict):
+        return "; ".join(f"{k}: {flat(x)}" for k, x in v.items())
+    if isinstance(v, list | tuple):
+        return "; ".join(str(flat(x)) for x in v)
+    return v
+
+
+def _share_orders(v, lang: str):
+    """``{"1": 5, "2": 9}`` as ``order 1: 5; order 2: 9`` (``1차: 5; 2차: 9``)."""
+    try:
+        counts = json.loads(v) if isinstance(v, str) else v
+        items = sorted((int(d), n) for d, n in counts.items())
+    except (TypeError, ValueError, AttributeError):
+        return flat(v)
+    return "; ".join((f"{d}차: {n}" if lang == "ko" else f"order {d}: {n}") for d, n in items)
+
+
+def _kpis_readable(report: WeeklyReport, df: pd.DataFrame) -> pd.DataFrame:
+    """The KPI table in the report's language: names, what is shown, why n/a, n and definitions."""
+    lang, k = report.lang, report.kpis["kpis"]
+    df = df.copy()
+    df["label"] = [kpi_registry.label(key, lang) if key in kpi_registry.REGISTRY else lab
+                   for key, lab in zip(df["key"], df["label"], strict=True)]
+    df["display"] = [kpi_display(k[key], lang) for key in df["key"]]
+    df["reason"] = [kpi_registry.reason(k[key], lang) if k[key]["status"] != "ok" else None for key in df["key"]]
+    df["n"] = [kpi_registry.n_text(k[key]["n"], lang, na="n/a") for key in df["key"]]
+    if lang != "en":
+        df["definition"] = [kpi_registry.definition(key, lang) if key in kpi_registry.REGISTRY else d
+                            for key, d in zip(df["key"], df["definition"], strict=True)]
+    return df
+
+
+def readable_tables(report: WeeklyReport) -> dict[str, pd.DataFrame]:
+    """The tables as the XLSX shows them, in the report's language: readable sheet and column names, words
+    translated, no JSON in a cell (dicts and lists flattened to ``a: 1; b: 2`` text); numbers stay numbers."""
+    lang = report.lang
+    about = text.ABOUT if lang == "ko" else text.ABOUT_EN
+    out = {}
+    for name, df in report.all_tables().items():
+        df = df.copy()
+        if name == "summary":
+            df = df.drop(columns=["kpi"])
+        elif name == "about":
+            df["field"] = df["field"].map(lambda f: about.get(f) or (
+                f"{text.header('status', lang)}: {text.section_title(f[8:], lang)}" if f.startswith("section_") else f))
+            df["value"] = df["value"].map(lambda v: text.say(v, lang) if isinstance(v, str) else v)
+        elif name == "kpis":
+            df = _kpis_readable(report, df)
+        elif name == "trigger_traits":
+            df["description"] = [text.trait_description(tr, d, lang)
+                                 for tr, d in zip(df["trait"], df["description"], strict=True)]
+        elif name == "trigger_model":
+            df["message"] = df["message"].map(lambda v: text.say(v, lang) if isinstance(v, str) else v)
+        for column in df.columns:
+            if column == "depth_counts":
+                df[column] = df[column].map(lambda v: _share_orders(v, lang))
+            elif df[column].dtype == object:
+                df[column] = df[column].map(flat)
+            if column in WORDS or column == "status":
+                df[column] = df[column].map(lambda v: text.value(v, lang))
+        df.columns = [text.header(str(c), lang) for c in df.columns]
+        out[text.sheet_name(name, lang)] = df
     return out
 
 
@@ -86,7 +163,7 @@ def render(report: WeeklyReport, fmt: str, out: str | os.PathLike) -> Path:
         return _atomic(out, lambda p: p.write_text(text, encoding="utf-8"))
     if fmt == "xlsx":
         out.parent.mkdir(parents=True, exist_ok=True)
-        return exporting.write_sheets(report.all_tables(), out)
+        return exporting.write_sheets(readable_tables(report), out)
     if fmt == "csv":
         # A zip of one CSV per table, and named so: "week.csv" becomes "week.zip" (the path returned says so).
         out = out if out.suffix.lower() == ".zip" else out.with_suffix(".zip")

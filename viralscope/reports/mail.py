@@ -32,6 +32,7 @@ from viralscope.config import AlertsSection, ReportSection
 from viralscope.core.errors import ConfigError, ViralscopeError
 from viralscope.mail import MailSettings
 from viralscope.reports.build import WeeklyReport
+from viralscope.reports.html import kpi_view
 
 __all__ = ["MailSettings", "mail_settings", "message", "send"]
 
@@ -57,8 +58,11 @@ def message(report: WeeklyReport, path: Path, settings: MailSettings) -> EmailMe
     last_day = report.window[1] - pd.Timedelta(days=1)
     lines = [f"Weekly report {report.week} ({report.window[0]:%Y-%m-%d} to {last_day:%Y-%m-%d}, UTC) for "
              f"{report.scope}, against the week before.", ""]
-    for k in report.kpis["kpis"].values():
-        lines.append(f"- {k['label']}: {k['display'] if k['status'] == 'ok' else 'n/a (' + str(k['reason']) + ')'}")
+    lines += [f"{i}. {s}" for i, s in enumerate(report.tables["summary"]["sentence"], start=1)]
+    lines.append("")
+    for k in kpi_view(report.kpis["kpis"], report.lang).values():
+        why = "" if k["status"] == "ok" else f" ({k['reason']})"
+        lines.append(f"- {k['label']}: {k['shown']}{why}")
     lines += ["", f"The full report is attached ({path.name}).", f"Authors: {report.authors}."]
     msg.set_content("\n".join(lines))
     ctype = _TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
