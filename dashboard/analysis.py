@@ -108,6 +108,7 @@ def crises(store: Store, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame] | None
         series = series[series["t"] >= start]
     if end is not None:
         series = series[series["t"] < end]
+    incidents.attrs["unjudged"] = crisis.unjudged(series.set_index("t"))
     return incidents, series
 
 

@@ -397,6 +397,12 @@ STRINGS: dict[str, dict[str, str]] = {
                                      "than one negative mention expected (no baseline to compare with).",
                                "ko": "{start}부터 사건 진행 중 — 심각도 {severity}: 예상 부정 멘션이 1건도 안 되던 "
                                      "새로운 급증입니다 (비교할 기준 없음)."},
+    "crisis.unjudged": {"en": "From {start} to {end}, {negatives} negative mentions could not be judged: too little "
+                                "history came before them to know what to expect (a brand whose first mentions are "
+                                "already a burst). Read them in the chart; no incident is claimed or ruled out there.",
+                         "ko": "{start}부터 {end}까지의 부정 멘션 {negatives}건은 판단할 수 없었습니다: 그 전에 쌓인 기록이 "
+                               "너무 적어 예상치를 알 수 없습니다(첫 멘션부터 급증한 브랜드). 차트에서 직접 확인하세요. "
+                               "이 구간에 대해서는 사건이 있다고도 없다고도 말하지 않습니다."},
     "crisis.history": {"en": "Not enough history to detect incidents yet: {days} days of the {needed} needed.",
                        "ko": "사건을 감지하기에 기록이 부족합니다: 필요한 {needed}일 중 {days}일."},
     "crisis.new_burst": {"en": "new burst", "ko": "새로운 급증"},

@@ -130,3 +130,13 @@ def test_the_korean_overview_gives_no_reason_in_english(semeval, monkeypatch):
     english = reason_words("en")
     assert any(k in t for t in texts for k in reason_words("ko")), "no n/a card on the first view"
     assert not [(e, t) for t in texts for e in english if e in t]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_brand_born_in_a_burst_is_not_called_calm(semeval, lang, monkeypatch):
+    """Every SemEval event starts with its burst: the detector has no history for those hours, so the Crisis
+    page says they could not be judged instead of a bare "no incident open"."""
+    at = _run(semeval, "crisis", lang, monkeypatch)
+    said = [str(e.value) for e in at.info]
+    prefix = i18n.t("crisis.unjudged", lang).split("{")[0]
+    assert any(s.startswith(prefix) for s in said), said

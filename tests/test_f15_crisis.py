@@ -253,3 +253,19 @@ def test_the_korean_page_explains_channels_in_korean(world, monkeypatch):
     assert any("감지 채널" in c and "부정 비율" in c for c in texts(at))
     shown = [str(v) for d in at.dataframe for v in d.value.astype(str).to_numpy().ravel()] + texts(at)
     assert not [s for s in shown if CHANNELS_EN.search(s) or "Seen in" in s]
+
+
+def test_hours_without_history_are_said_unjudged_not_calm():
+    """A brand whose first mentions are a burst: the detector has no expectation for those hours, so the page
+    must not let "no incident" stand for them (seen on real reply threads, where every event starts so)."""
+    hours = pd.date_range("2026-03-01", periods=24 * 10, freq="h", tz="UTC")
+    series = pd.DataFrame({"total": 5.0, "negative": 1.0, "expected_negative": 1.0, "expected_total": 5.0,
+                           "expected_share": 0.2, "flagged": False}, index=hours)
+    assert crisis.unjudged(series) is None
+    series.loc[hours[:30], "expected_negative"] = None
+    series.loc[hours[:30], "negative"] = 40.0
+    series.loc[hours[:5], "negative"] = 0.0  # quiet unjudged hours are not reported
+    found = crisis.unjudged(series)
+    assert found == {"start": hours[5], "end": hours[30], "negatives": 25 * 40}
+    # The page's own series has the hour in a column.
+    assert crisis.unjudged(series.reset_index(names="t")) == found

@@ -61,6 +61,25 @@ def volume_spikes(hourly: pd.DataFrame, *, now=None, **settings) -> pd.DataFrame
     return found
 
 
+def unjudged(series: pd.DataFrame) -> dict | None:
+    """The hours of a crisis series (``metrics.detect_crises(..., with_series=True)``, one row per hour, indexed
+    or keyed by hour) that hold negative mentions but could not be judged: the detector had no expectation for
+    them because too little history came before (a brand whose first mentions are a burst). Returns
+    ``{"start", "end", "negatives"}`` — the first such hour, the end of the last, their negatives — or None.
+
+    A page that says "no incident" over such hours says it of hours it never scored; this lets it say so.
+    """
+    if series is None or series.empty or "expected_negative" not in series:
+        return None
+    hours = series.index if isinstance(series.index, pd.DatetimeIndex) else times(series.iloc[:, 0])
+    blind = series["expected_negative"].isna().to_numpy() & (series["negative"].fillna(0).to_numpy() > 0)
+    if not blind.any():
+        return None
+    when = pd.DatetimeIndex(hours)[blind]
+    return {"start": when.min(), "end": when.max() + pd.Timedelta(hours=1),
+            "negatives": int(series["negative"].to_numpy()[blind].sum())}
+
+
 @dataclass
 class Detection:
     """What :func:`detect` found in one read of the hourly counts.

@@ -176,6 +176,10 @@ with page.guard():
         incidents, series = found
         if incidents.attrs.get("note"):
             st.info(t("crisis.history", days=incidents.attrs["history_days"], needed=incidents.attrs["history_needed"]))
+        blind = incidents.attrs.get("unjudged")
+        if blind:  # "no incident" would otherwise speak of hours the detector never scored
+            st.info(t("crisis.unjudged", start=fmt.datetime(blind["start"], lang), end=fmt.datetime(blind["end"], lang),
+                      negatives=f"{blind['negatives']:,}"))
         open_now = incidents[incidents["ongoing"]]
         if len(open_now):
             row = open_now.iloc[0]
@@ -185,8 +189,8 @@ with page.guard():
             else:
                 st.error(t("crisis.status_open", start=fmt.datetime(row["start"], lang), severity=severity,
                            ratio=ratio_text(row["ratio"])))
-        elif not incidents.attrs.get("note"):
-            st.success(t("crisis.status_ok"))
+        elif not incidents.attrs.get("note") and not (blind and blind["end"] > series["t"].max()):
+            st.success(t("crisis.status_ok"))  # only when the latest hours were judged
     if series.empty:
         page.empty()
         st.stop()
