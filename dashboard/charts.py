@@ -27,6 +27,7 @@ import plotly.graph_objects as go
 from dashboard import fmt, i18n, theme
 from dashboard.safety import plot_text
 from dashboard.tree import Layout
+from viralscope.core.times import utc
 
 _SENTIMENT_ORDER = ["negative", "neutral", "positive"]
 _STEP = {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1), "week": pd.Timedelta(weeks=1)}
@@ -150,17 +151,12 @@ def _bands(fig: go.Figure, bands, lo, hi) -> None:
     if lo is None or hi is None:
         return
     for label, start, end in bands:
-        x0, x1 = max(_aware(start), _aware(lo)), min(_aware(end), _aware(hi))
+        x0, x1 = max(utc(start), utc(lo)), min(utc(end), utc(hi))
         if x0 >= x1:
             continue
         fig.add_vrect(x0=x0, x1=x1, fillcolor=theme.ACCENT, opacity=0.07, line_width=0,
                       annotation_text=plot_text(label, 40), annotation_position="top left",
                       annotation_font={"size": 11, "color": theme.MUTED})
-
-
-def _aware(t) -> pd.Timestamp:
-    t = pd.Timestamp(t)
-    return t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")
 
 
 def volume(df: pd.DataFrame, lang: str, *, by: str | None, bucket: str, title: str, stacked: bool = False,
