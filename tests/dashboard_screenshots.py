@@ -10,7 +10,8 @@ Two worlds, each in English and Korean:
 
 Each world is served with ``viralscope dashboard`` and headless Chromium photographs every page (PNG, 1440 wide,
 the whole page) as ``<world>-<page>-<lang>.png``. On the Diffusion page the buttons of "Why it spread" are pressed
-first, so the picture shows the trait effects and the growth forecasts.
+first, so the picture shows the trait effects and the growth forecasts; on the Crisis page, the one that finds
+the posts driving the latest incident.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from viralscope.store import Store
 
 PAGES = ("overview", "mentions", "sentiment", "diffusion", "crisis", "sources", "reports")
 QUERIES = {"mentions": "sort=shares"}  # the page's first view otherwise
-BUTTONS = {"diffusion": ("diffusion.traits_compute", "diffusion.forecasts_compute")}
+BUTTONS = {"diffusion": ("diffusion.traits_compute", "diffusion.forecasts_compute"),
+           "crisis": ("crisis.find_drivers",)}  # pressed when the page has them
 SCROLL_TO = {"diffusion": "diffusion.traits"}  # after the buttons, show what they computed
 
 
