@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from collectors.sessions import SessionCache
+from dashboard.charts import source_name
 from tests.mockserver import MockServer, Reply, hn_world
 from tests.standins import DAY_START, FakeClock, HackerNewsStandin, MastodonStandin, mastodon_world
 from viralscope import watch
@@ -81,9 +82,10 @@ def test_a_failing_source_delays_only_itself_and_its_lag_shows(world, monkeypatc
     assert not at.exception
     tables = [d.value for d in at.dataframe if "lag_minutes" in getattr(d.value, "columns", [])]
     assert tables, "no watcher table on the Sources page"
-    row = tables[0].set_index("source").loc["hackernews"]
+    shown = tables[0].set_index("source")  # sources as the interface names them
+    row = shown.loc[source_name("hackernews", "en")]
     assert row["lag_minutes"] >= 25 and "429" in row["last_error"]
-    assert tables[0].set_index("source").loc["mastodon", "lag_minutes"] < 1
+    assert shown.loc[source_name("mastodon", "en"), "lag_minutes"] < 1
 
     # It answers again: everything it served is stored, once.
     failing["answer"] = None
