@@ -245,6 +245,9 @@ def test_the_dashboard_bundle_follows_the_language(hostile_store):  # noqa: F811
     bundle = reports.download_bundle(store, HOSTILE_WEEK, lang="ko")
     assert "<h2>요약</h2>" in bundle["html"]
     assert load_workbook(io.BytesIO(bundle["xlsx"])).sheetnames[:2] == ["요약", "보고서 정보"]
+    # The facts the page shows beside the downloads are in Korean too.
+    assert re.search("[가-힣]", bundle["authors"]) and "pseudonymised" not in bundle["authors"]
+    assert not bundle["scope"].startswith("mentions of")
 
 
 def test_trait_texts_of_the_diffusion_stage_are_said_in_korean():

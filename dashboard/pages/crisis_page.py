@@ -28,18 +28,23 @@ def ratio_text(ratio) -> str:
     return t("crisis.ratio", ratio=fmt.number(ratio, lang, digits=1))
 
 
-def label(column: str, *, help_key: str | None = None):
-    return st.column_config.TextColumn(t(f"crisis.col.{column}"), help=t(help_key) if help_key else None)
+# Column widths in pixels: a table's columns fit the page's 1,030-pixel content width of a 1,440-pixel window
+# (header words that do not fit keep their help, one hover away).
+WHEN, COUNT, NARROW = 130, 90, 75
+
+
+def label(column: str, *, help_key: str | None = None, width: int | None = None):
+    return st.column_config.TextColumn(t(f"crisis.col.{column}"), help=t(help_key) if help_key else None, width=width)
 
 
 def when(column: str, help_key: str | None = None):
     return st.column_config.DatetimeColumn(t(f"crisis.col.{column}"), format="YYYY-MM-DD HH:mm",
-                                           help=t(help_key) if help_key else None)
+                                           help=t(help_key) if help_key else None, width=WHEN)
 
 
-def count(column: str, help_key: str | None = None):
+def count(column: str, help_key: str | None = None, width: int = COUNT):
     return st.column_config.NumberColumn(t(f"crisis.col.{column}"), format="localized",
-                                         help=t(help_key) if help_key else None)
+                                         help=t(help_key) if help_key else None, width=width)
 
 
 def show(df: pd.DataFrame, config: dict, key: str) -> None:
@@ -80,10 +85,11 @@ def span_columns(counted: str, label_key: str, help_key: str, expected_help: str
     return {
         "start": when("start"),
         "end": when("end", "crisis.help.end"),
-        "severity": label("severity", help_key="crisis.help.severity"),
+        "severity": label("severity", help_key="crisis.help.severity", width=NARROW),
         counted: count(label_key, help_key),
-        "expected": st.column_config.NumberColumn(t("crisis.col.expected"), format="%.1f", help=t(expected_help)),
-        "ratio": label("ratio", help_key=ratio_help),
+        "expected": st.column_config.NumberColumn(t("crisis.col.expected"), format="%.1f", help=t(expected_help),
+                                                  width=NARROW),
+        "ratio": label("ratio", help_key=ratio_help, width=NARROW),
     }
 
 
@@ -129,15 +135,15 @@ def show_drivers(found: dict | None, *, negative: bool, key: str) -> None:
                              diffusion=[diffusion_link(s, c) for s, c in zip(posts["source"], posts["cascade_id"],
                                                                                strict=True)])
         show(table, {
-            "text": st.column_config.TextColumn(t("crisis.col.text"), width="large"),
-            "author": label("author", help_key="crisis.help.author"),
-            "observed": count("observed_negative" if negative else "observed_all", "crisis.help.observed"),
-            "followers": count("followers", "crisis.help.reach"),
-            "shares": count("shares", "crisis.help.reach"),
-            "created_at": when("posted"),
-            "link": st.column_config.LinkColumn(t("crisis.col.link"), display_text=t("common.open")),
+            "text": st.column_config.TextColumn(t("crisis.col.text"), width=300),
+            "link": st.column_config.LinkColumn(t("crisis.col.link"), display_text=t("common.open"), width=NARROW),
             "diffusion": st.column_config.LinkColumn(t("crisis.col.diffusion"), display_text=t("crisis.open_cascade"),
-                                                     help=t("crisis.help.diffusion")),
+                                                     help=t("crisis.help.diffusion"), width=110),
+            "author": label("author", help_key="crisis.help.author", width=150),
+            "observed": count("observed_negative" if negative else "observed_all", "crisis.help.observed"),
+            "followers": count("followers", "crisis.help.reach", width=NARROW),
+            "shares": count("shares", "crisis.help.reach", width=NARROW),
+            "created_at": when("posted"),
         }, key=f"{key}_posts")
     st.caption(t("crisis.terms"))
     terms = found["terms"]
@@ -203,12 +209,12 @@ with page.guard():
         else:
             timeline = incident_table(incidents)
             show(timeline, {
-                "status": label("status"),
+                "status": label("status", width=NARROW),
                 **span_columns("negatives", "negatives", "crisis.help.negatives", "crisis.help.expected",
                                "crisis.help.ratio"),
-                "response_rate": label("response_rate", help_key="crisis.help.response_rate"),
-                "response_time": label("response_time", help_key="crisis.help.response_time"),
-                "channel": label("channel", help_key="crisis.help.channel"),
+                "response_rate": label("response_rate", help_key="crisis.help.response_rate", width=COUNT),
+                "response_time": label("response_time", help_key="crisis.help.response_time", width=COUNT),
+                "channel": label("channel", help_key="crisis.help.channel", width=160),
             }, key="incidents")
             st.caption(t("crisis.channel_caption"))
             st.caption(t("crisis.ratio_caption", cap=ratio_text(RATIO_CAP + 1)))

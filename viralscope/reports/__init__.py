@@ -4,6 +4,7 @@
 >>> render(report, "html", "reports/2026-W06.html")     # doctest: +SKIP
 """
 
+from viralscope.reports import text
 from viralscope.reports.build import SECTIONS, Section, WeeklyReport, build, last_week_with_data
 from viralscope.reports.files import FORMATS, MIME, pdf_available, pdf_bytes, render, to_bytes
 from viralscope.reports.html import render_html
@@ -25,7 +26,8 @@ def download_bundle(store, week: str, include_authors: bool = False, lang: str =
     report = build(store, load_config(store=store), week, include_authors=include_authors, lang=lang)
     return {
         "week": report.week, "html": render_html(report), "xlsx": to_bytes(report, "xlsx"),
-        "csv": to_bytes(report, "csv"), "authors": report.authors, "scope": report.scope,
+        "csv": to_bytes(report, "csv"), "authors": text.say(report.authors, lang),
+        "scope": text.say(report.scope, lang),
         "generated_at": report.generated_at.isoformat(),
         "sections": [(s.title, s.status, s.reason) for s in report.sections],
     }
