@@ -222,7 +222,7 @@ def content_traits(store: Store, f: Filters):
     """
     members = queries.window_members(store, f)
     if members.empty:
-        return InsufficientData("no original post in this window matches the filters")
+        return InsufficientData.of("no_posts_in_view")
     themes = dict(queries.config(store).themes) or None
     try:
         return diffusion.trait_model(members, themes=themes)
@@ -290,12 +290,10 @@ def forecasts(store: Store, f: Filters, top: int = 25):
     members = queries.window_members(store, f, columns=cols, start=since, end=now, root_text=True)
     members = members[members["created_at"] < now].reset_index(drop=True)  # what was known at ``now``
     if members.empty:
-        return InsufficientData("no original post matching the filters was written in the last "
-                                f"{SETTLE} of the window")
+        return InsufficientData.of("forecast_no_recent_posts", settle=SETTLE)
     predicted = diffusion.predict_forecast(model, members, now=now)
     if predicted.empty:
-        return InsufficientData(f"no cascade of the last {SETTLE} of the window has been watched for "
-                                f"{OBSERVE_MINUTES} minutes yet")
+        return InsufficientData.of("forecast_not_watched", settle=SETTLE, minutes=OBSERVE_MINUTES)
     roots = members[members["depth"] == 0][["source", "cascade_id", "created_at", "author_name", "text"]]
     sizes = members.groupby(["source", "cascade_id"]).size().rename("size_so_far").reset_index()
     table = (predicted.head(top)

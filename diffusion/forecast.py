@@ -90,7 +90,7 @@ def _observe(mentions: pd.DataFrame, m: float) -> _Observed:
         mentions = mentions[keep]
         forest = Forest(mentions)
     if not forest.n_cascades:
-        raise InsufficientData("no cascades to forecast")
+        raise InsufficientData.of("forecast_no_cascades")
     c = forest.cascade
     root_t = forest.t[forest.root_row]
     age = (forest.t - root_t[c]) / _NS_PER_MINUTE  # minutes after the post (negative in dirty data)
@@ -554,7 +554,7 @@ def fit_forecast(
     obs = _observe(mentions, m)
     n = len(obs.keys)
     if n < min_cascades:
-        raise InsufficientData(f"a forecast needs at least {min_cascades} completed cascades ({n} given)")
+        raise InsufficientData.of("forecast_too_few", minimum=min_cascades, n=n)
     final = obs.keys["final_size"].to_numpy()
     observed = obs.keys["observed_size"].to_numpy()
     doubled = final >= 2 * observed

@@ -182,7 +182,7 @@ def auc_delong(y: np.ndarray, score: np.ndarray, *, level: float = 0.95) -> tupl
     pos, neg = score[y], score[~y]
     m, n = len(pos), len(neg)
     if m == 0 or n == 0:
-        raise InsufficientData("an AUC needs at least one positive and one negative example")
+        raise InsufficientData.of("auc_needs_both")
     all_ranks = stats.rankdata(np.concatenate([pos, neg]))
     auc = (all_ranks[:m].sum() - m * (m + 1) / 2) / (m * n)
     v10 = (all_ranks[:m] - stats.rankdata(pos)) / n
@@ -296,7 +296,7 @@ def fit_trait_model(
     y = np.asarray(viral).astype(bool)
     n_pos, n_neg = int(y.sum()), int((~y).sum())
     if n_pos < 2 or n_neg < 2:
-        raise InsufficientData(f"the trait model needs at least 2 viral and 2 other posts ({n_pos} viral of {len(y)})")
+        raise InsufficientData.of("traits_too_few_viral", viral=n_pos, n=len(y))
     x = traits.astype(float)
     keep, dropped = [], []
     for col in x.columns:
@@ -308,7 +308,7 @@ def fit_trait_model(
         else:
             keep.append(col)
     if not keep:
-        raise InsufficientData("no trait varies enough across the posts to be measured")
+        raise InsufficientData.of("traits_no_variance")
     x = x[keep]
     mean, sd = x.mean().to_numpy(), x.std(ddof=0).to_numpy()
     z = (x.to_numpy() - mean) / sd
@@ -464,7 +464,7 @@ def trait_model(
         newest = as_utc(mentions["created_at"]).max()
         posts = posts[as_utc(posts["created_at"]) <= newest - pd.Timedelta(settle)]
     if len(posts) < 10:
-        raise InsufficientData(f"the trait model needs at least 10 original posts that had time to spread ({len(posts)})")
+        raise InsufficientData.of("traits_too_few_posts", n=len(posts))
     size = posts["cascade_size"].to_numpy()
     if threshold is None:
         threshold = int(max(2, np.ceil(np.quantile(size, 1 - viral_share))))

@@ -140,3 +140,17 @@ def test_a_brand_born_in_a_burst_is_not_called_calm(semeval, lang, monkeypatch):
     said = [str(e.value) for e in at.info]
     prefix = i18n.t("crisis.unjudged", lang).split("{")[0]
     assert any(s.startswith(prefix) for s in said), said
+
+
+def test_the_korean_diffusion_page_says_why_in_korean(semeval, monkeypatch):
+    """Why a forecast or a trait model has too little data comes as a reason code, said in Korean on the Korean
+    page (real threads are old: no post of the window's last 72 hours is still spreading)."""
+    from tests.test_kpi_registry import reason_words
+
+    at = _run(semeval, "diffusion", "ko", monkeypatch)
+    at.button(key="d_forecasts_button").click().run()
+    said = [str(e.value) for e in at.info]
+    prefix = i18n.t("diffusion.insufficient", "ko").split("{")[0]
+    assert any(s.startswith(prefix) for s in said), said
+    english = reason_words("en")
+    assert not [(e, s) for s in said for e in english if e in s]

@@ -51,7 +51,7 @@ def test_every_reason_has_english_and_korean_text_with_the_same_parameters():
 
 
 #: How a stage or service emits a reason: ``na("code"``, ``_empty("code"``, ``_status(out, "code")``.
-_EMITS = re.compile(r"""\b(?:na|_empty)\(\s*f?["']([a-z0-9_{}]+)["']|_status\(out, ["']([a-z0-9_]+)["']\)""")
+_EMITS = re.compile(r"""\b(?:na|_empty|InsufficientData\.of)\(\s*f?["']([a-z0-9_{}]+)["']|_status\(out, ["']([a-z0-9_]+)["']\)""")
 
 
 def test_every_reason_emitted_is_in_the_table():

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import analysis, charts, components, fmt, queries, shell
 from dashboard.safety import md
+from viralscope.core import reasons
 from viralscope.core.errors import InsufficientData
 
 TOP = 25
@@ -128,7 +129,8 @@ def on_request(key: str, fn, label: str, help_text: str):
     with st.spinner():
         found = page.q(fn, f)
     if isinstance(found, InsufficientData):
-        st.info(t("diffusion.insufficient", reason=md(found.reason)))
+        said = reasons.text(found.reason_code, found.reason_params, lang) if found.reason_code else found.reason
+        st.info(t("diffusion.insufficient", reason=md(said)))
         return None
     return found
 

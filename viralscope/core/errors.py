@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from viralscope.core import reasons
+
 
 class ViralscopeError(Exception):
     """Base class of every error viralscope raises on purpose."""
@@ -111,8 +113,14 @@ class ModelError(ViralscopeError):
 
 
 class InsufficientData(ViralscopeError):
-    """Not enough data for a number to mean anything; ``reason`` says what is missing."""
+    """Not enough data for a number to mean anything; ``reason`` says what is missing (in English), and, when
+    raised with :meth:`of`, ``reason_code`` / ``reason_params`` say it in any language (``core.reasons``)."""
 
-    def __init__(self, reason: str):
-        self.reason = reason
+    def __init__(self, reason: str, code: str | None = None, params: dict | None = None):
+        self.reason, self.reason_code, self.reason_params = reason, code, dict(params or {})
         super().__init__(reason)
+
+    @classmethod
+    def of(cls, code: str, **params) -> InsufficientData:
+        """The error of reason ``code`` (``core.reasons.REASONS``), its English text as ``reason``."""
+        return cls(reasons.text(code, params), code, params)

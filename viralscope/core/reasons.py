@@ -102,6 +102,31 @@ REASONS: dict[str, dict[str, str]] = {
 }
 
 
+REASONS.update({  # -- diffusion: why a trait model or a growth forecast has too little to learn from ---------
+    "auc_needs_both": {"en": "an AUC needs at least one positive and one negative example",
+                       "ko": "AUC를 계산하려면 양성과 음성 사례가 각각 하나 이상 필요합니다"},
+    "traits_too_few_viral": {"en": "the trait model needs at least 2 viral and 2 other posts ({viral} viral of {n})",
+                             "ko": "특성 모델에는 바이럴 게시물과 그 밖의 게시물이 각각 2개 이상 필요합니다 "
+                                   "({n}개 중 바이럴 {viral}개)"},
+    "traits_no_variance": {"en": "no trait varies enough across the posts to be measured",
+                           "ko": "게시물 사이에서 측정할 만큼 달라지는 특성이 없습니다"},
+    "traits_too_few_posts": {"en": "the trait model needs at least 10 original posts that had time to spread ({n})",
+                             "ko": "특성 모델에는 퍼질 시간이 있었던 원본 게시물이 10개 이상 필요합니다 ({n}개)"},
+    "forecast_no_cascades": {"en": "no cascades to forecast", "ko": "예측할 캐스케이드가 없습니다"},
+    "forecast_too_few": {"en": "a forecast needs at least {minimum} completed cascades ({n} given)",
+                         "ko": "예측에는 끝난 캐스케이드가 {minimum}개 이상 필요합니다 ({n}개)"},
+    "no_posts_in_view": {"en": "no original post in this window matches the filters",
+                         "ko": "이 기간에 필터와 맞는 원본 게시물이 없습니다"},
+    "forecast_no_recent_posts": {"en": "no original post matching the filters was written in the last {settle} "
+                                       "of the window",
+                                 "ko": "기간의 마지막 {settle} 동안 필터와 맞는 원본 게시물이 작성되지 않았습니다"},
+    "forecast_not_watched": {"en": "no cascade of the last {settle} of the window has been watched for {minutes} "
+                                   "minutes yet",
+                             "ko": "기간의 마지막 {settle} 동안의 캐스케이드 중 아직 {minutes}분 동안 지켜본 것이 "
+                                   "없습니다"},
+})
+
+
 def text(code: str, params: dict | None = None, lang: str = "en") -> str:
     """The reason ``code`` in ``lang`` (English when the language is unknown), its parameters filled in.
 
