@@ -265,3 +265,25 @@ def test_trait_texts_of_the_diffusion_stage_are_said_in_korean():
     assert said == "특성으로 바이럴 여부를 예측할 수 있음 (AUC 0.74, 95% 구간 0.63–0.85); 가장 뚜렷한 효과: author_reach (+)"
     assert text.say("no reliable trigger found: the traits do not predict going viral better than chance "
                     "(AUC 0.52, 95% interval 0.47–0.57)", "ko").startswith("신뢰할 만한 촉발 요인을 찾지 못함")
+
+
+def test_the_csv_guards_mention_text_and_writes_numbers_as_numbers(built, tmp_path):
+    """The formula guard's apostrophe shows in a spreadsheet: it goes on hostile text only, never on a number or
+    a text the report formatted itself (the KPIs' printed "+8.0% (95% CI …)" stays in the HTML and XLSX)."""
+    import csv
+    import zipfile
+
+    from viralscope.export import is_formula_like
+
+    out = reports.render(built["en"], "csv", tmp_path / "week.zip")
+    guarded = []
+    with zipfile.ZipFile(out) as zf:
+        for name in zf.namelist():
+            rows = list(csv.DictReader(io.StringIO(zf.read(name).decode("utf-8"), newline="")))
+            guarded += [(name, k, v) for r in rows for k, v in r.items() if v and v.startswith("'")]
+            if name.endswith("/kpis.csv"):
+                assert rows and "display" not in rows[0] and all(float(r["value"]) == float(r["value"])
+                                                                 for r in rows if r["value"])
+    # Every guarded cell is text from outside (a mention, an author name) that really starts like a formula.
+    assert all(is_formula_like(v[1:]) and not k.startswith(("value", "ci_")) for _n, k, v in guarded), guarded
+    assert not [g for g in guarded if g[0].endswith(("/kpis.csv", "/summary.csv", "/volume.csv"))], guarded

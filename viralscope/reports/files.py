@@ -117,10 +117,18 @@ def readable_tables(report: WeeklyReport) -> dict[str, pd.DataFrame]:
     return out
 
 
+#: Columns the CSV leaves out: the KPIs' printed text ("+8.0% (95% CI -31.7% to +70.8%)"). A CSV cell has no
+#: type, so a text we formatted that starts with a sign would need the formula guard's apostrophe, which a
+#: spreadsheet shows; the CSV carries those numbers as numbers instead (value, ci_low, ci_high, unit). The HTML,
+#: PDF and XLSX keep the printed text.
+CSV_LEAVES_OUT = {"kpis": ("display",)}
+
+
 def _csv_zip(report: WeeklyReport, path: Path) -> None:
     """One CSV per table (formula-neutralised by ``export.write_table``), in report order."""
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, df in report.all_tables().items():
+            df = df.drop(columns=list(CSV_LEAVES_OUT.get(name, ())), errors="ignore")
             one = exporting.write_table(df, "csv", Path(tmp) / f"{name}.csv")
             info = zipfile.ZipInfo(f"{report.week}/{name}.csv", date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
