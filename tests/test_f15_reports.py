@@ -287,3 +287,9 @@ def test_the_csv_guards_mention_text_and_writes_numbers_as_numbers(built, tmp_pa
     # Every guarded cell is text from outside (a mention, an author name) that really starts like a formula.
     assert all(is_formula_like(v[1:]) and not k.startswith(("value", "ci_")) for _n, k, v in guarded), guarded
     assert not [g for g in guarded if g[0].endswith(("/kpis.csv", "/summary.csv", "/volume.csv"))], guarded
+
+
+def test_the_pdf_page_footer_follows_the_language(built):
+    english, korean = (reports.render_html(built[lang]) for lang in ("en", "ko"))
+    assert '"page " counter(page) " of " counter(pages)' in english
+    assert '"쪽"' in korean and '"page "' not in korean

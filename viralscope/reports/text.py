@@ -17,6 +17,9 @@ __all__ = ["LANGUAGES", "header", "lang_of", "say", "sheet_name", "t", "value"]
 LANGUAGES = ("en", "ko")
 
 STRINGS: dict[str, dict[str, str]] = {
+    # The PDF's page footer (a CSS content value: the quoted parts around the page counters).
+    "page_footer": {"en": '"page " counter(page) " of " counter(pages)',
+                    "ko": 'counter(page) " / " counter(pages) "쪽"'},
     "title": {"en": "Weekly report {week}", "ko": "주간 보고서 {week}"},
     "this_week": {"en": "This week: {window} (UTC) · compared with the week before: {baseline}",
                   "ko": "이번 주: {window} (UTC) · 비교한 지난주: {baseline}"},
