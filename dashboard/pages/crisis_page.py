@@ -50,6 +50,7 @@ def count(column: str, help_key: str | None = None, width: int = COUNT):
 def show(df: pd.DataFrame, config: dict, key: str) -> None:
     """A table of the columns ``config`` names, in its order (text as plain text, never HTML)."""
     view = df[list(config)].assign(**{c: df[c].map(components.plain) for c in ("text", "author") if c in config})
+    view.attrs = {}  # the detector's notes stay with the page, not in the table Streamlit serializes
     st.dataframe(view, column_config=config, hide_index=True, width="stretch", key=key, placeholder=fmt.MISSING)
 
 
