@@ -627,7 +627,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "sources.col.mentions_new": {"en": "New", "ko": "신규"},
     "sources.col.mentions_updated": {"en": "Updated", "ko": "갱신"},
     "sources.col.pages": {"en": "Pages", "ko": "페이지"},
-    "sources.volume": {"en": "Mentions per day by source", "ko": "소스별 일일 멘션"},
+    "sources.volume": {"en": "Mentions over time by source", "ko": "소스별 멘션 추이"},  # the axis names the bucket
     "sources.watch": {"en": "Watcher", "ko": "감시 서비스"},
     # source and mention kinds as the interface names them (dashboard.charts.source_name / kind_name)
     "sources.name.x": {"en": "X", "ko": "X"},
