@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _page(name: str) -> str:
-    return str(ROOT / "dashboard" / "pages" / f"{name}_page.py")
+    return str(ROOT / "dashboard" / "views" / f"{name}_page.py")
 
 
 def build_store(path: Path, n: int) -> Store:

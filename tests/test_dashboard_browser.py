@@ -86,3 +86,15 @@ def test_hostile_mentions_shown_as_text(hostile_dashboard):
             if b:
                 page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
         _check(page, watch, "diffusion-hover")
+
+
+@pytest.mark.parametrize("name", [n for n in web.ROUTES if web.ROUTES[n]])
+def test_a_shared_link_opens_its_page_on_a_first_visit(hostile_dashboard, name):
+    """A link to a page is a first visit for whoever receives it: the page opens, with no "Page not found"
+    (Streamlit gave one on a first visit while a ``pages/`` folder sat beside the app; the pages live in
+    ``dashboard/views``)."""
+    with web.browser(hostile_dashboard) as (page, _watch):
+        web.open_page(page, hostile_dashboard, name, "lang=ko")
+        shown = page.evaluate("document.body.innerText")
+        assert "Page not found" not in shown and "does not seem to exist" not in shown, name
+        assert page.locator("h1").first.inner_text()

@@ -54,7 +54,7 @@ def sparse(tmp_path_factory) -> Store:
 
 def _run(store: Store, monkeypatch, query: dict | None = None, page: str = "overview") -> AppTest:
     monkeypatch.setenv("VIRALSCOPE_DB", str(store.path))
-    at = AppTest.from_file(str(ROOT / "dashboard" / "pages" / f"{page}_page.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "views" / f"{page}_page.py"), default_timeout=60)
     if query:
         at.query_params.update(query)
     return at.run()

@@ -32,7 +32,7 @@ def no_authors(tmp_path_factory) -> Store:
 
 def _run(store: Store, page: str, monkeypatch, query: dict | None = None) -> AppTest:
     monkeypatch.setenv("VIRALSCOPE_DB", str(store.path))
-    at = AppTest.from_file(str(ROOT / "dashboard" / "pages" / f"{page}_page.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "views" / f"{page}_page.py"), default_timeout=60)
     if query:
         at.query_params.update(query)
     return at.run()

@@ -18,7 +18,7 @@ PAGES = ["overview", "mentions", "sentiment", "diffusion", "crisis", "sources"]
 
 
 def page_file(name: str) -> str:
-    return str(ROOT / "dashboard" / "pages" / f"{name}_page.py")
+    return str(ROOT / "dashboard" / "views" / f"{name}_page.py")
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +135,7 @@ def test_navigation_reaches_every_page(name, world, monkeypatch):
     monkeypatch.setenv("VIRALSCOPE_DB", str(world.path))
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.exception, [e.value for e in at.exception]
-    at.switch_page(f"pages/{name}_page.py").run()
+    at.switch_page(f"views/{name}_page.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == {"overview": "Overview", "mentions": "Mentions", "sentiment": "Sentiment",
                                  "diffusion": "Diffusion", "crisis": "Crisis", "sources": "Sources"}[name]
@@ -295,5 +295,5 @@ def test_crisis_response_times_come_with_the_overview_kpis(demo, monkeypatch):
     # Through navigation: after the Overview the Crisis page shows them at once (the same cached KPIs).
     monkeypatch.setenv("VIRALSCOPE_DB", str(demo.path))
     nav = AppTest.from_file(str(APP), default_timeout=60).run()
-    nav.switch_page("pages/crisis_page.py").run()
+    nav.switch_page("views/crisis_page.py").run()
     assert not nav.exception and len([m for m in nav.metric if "esponse" in m.label or "1 hour" in m.label]) == 3

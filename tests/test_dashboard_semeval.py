@@ -41,7 +41,7 @@ def _run(semeval, page: str, lang: str, monkeypatch, **query) -> AppTest:
     store, config, _ = semeval
     monkeypatch.setenv("VIRALSCOPE_DB", str(store.path))
     monkeypatch.setenv("VIRALSCOPE_CONFIG", str(config))
-    at = AppTest.from_file(str(ROOT / "dashboard" / "pages" / f"{page}_page.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "views" / f"{page}_page.py"), default_timeout=120)
     at.query_params.update({"lang": lang, **query})
     return at.run()
 

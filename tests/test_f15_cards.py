@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from viralscope import kpi_registry, kpis
 from viralscope.core import reasons
 
-OVERVIEW = str(Path(__file__).resolve().parents[1] / "dashboard" / "pages" / "overview_page.py")
+OVERVIEW = str(Path(__file__).resolve().parents[1] / "dashboard" / "views" / "overview_page.py")
 RED, GREEN, GRAY = MetricProto.MetricColor.RED, MetricProto.MetricColor.GREEN, MetricProto.MetricColor.GRAY
 UP, DOWN, NONE = MetricProto.MetricDirection.UP, MetricProto.MetricDirection.DOWN, MetricProto.MetricDirection.NONE
 #: Words a marketer should not meet before asking how a number is computed.

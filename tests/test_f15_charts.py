@@ -200,7 +200,7 @@ def _run(path: Path, db: Path, monkeypatch, query: dict | None = None) -> AppTes
 
 
 def _page(name: str) -> Path:
-    return ROOT / "dashboard" / "pages" / f"{name}_page.py"
+    return ROOT / "dashboard" / "views" / f"{name}_page.py"
 
 
 def _facts(table) -> dict:

@@ -23,7 +23,7 @@ from viralscope.store.ledger import ledger
 from viralscope.store.query import Scope
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "dashboard" / "pages" / "crisis_page.py")
+PAGE = str(ROOT / "dashboard" / "views" / "crisis_page.py")
 
 #: A night of complaints about Lumio that ended, answered in part by its care account …
 ENDED = pd.Timestamp("2026-03-20 02:00", tz="UTC")

@@ -134,7 +134,7 @@ def test_the_korean_overview_says_no_reason_in_english(demo, monkeypatch, query)
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("VIRALSCOPE_DB", str(demo.path))
-    at = AppTest.from_file(str(ROOT / "dashboard" / "pages" / "overview_page.py"), default_timeout=180)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "views" / "overview_page.py"), default_timeout=180)
     at.query_params.update({"lang": "ko", **query})
     at.run()
     assert not at.exception, at.exception

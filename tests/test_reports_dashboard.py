@@ -18,7 +18,7 @@ from viralscope import reports
 from viralscope.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "dashboard" / "pages" / "reports_page.py")
+PAGE = str(ROOT / "dashboard" / "views" / "reports_page.py")
 APP = ROOT / "dashboard" / "app.py"
 
 
@@ -88,7 +88,7 @@ def test_empty_store_shows_how_to_start(store, monkeypatch):
 def test_navigation_reaches_the_page(hostile, monkeypatch):
     monkeypatch.setenv("VIRALSCOPE_DB", str(hostile.path))
     at = AppTest.from_file(str(APP), default_timeout=120).run()
-    at.switch_page("pages/reports_page.py").run()
+    at.switch_page("views/reports_page.py").run()
     assert not at.exception and at.selectbox(key="report_week").value
 
 

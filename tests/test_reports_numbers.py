@@ -192,7 +192,7 @@ def test_the_dashboard_shows_the_printed_kpis(built, demo_store, monkeypatch):
             assert cards[key][field] == printed["kpis"][key][field], (key, field)
         assert table.loc[key, "display"] == printed["kpis"][key]["display"]
     monkeypatch.setenv("VIRALSCOPE_DB", str(store.path))
-    page = Path(__file__).resolve().parents[1] / "dashboard" / "pages" / "overview_page.py"
+    page = Path(__file__).resolve().parents[1] / "dashboard" / "views" / "overview_page.py"
     at = AppTest.from_file(str(page), default_timeout=180)
     at.query_params.update({"from": start.isoformat(), "to": (end - dt.timedelta(days=1)).isoformat()})
     at.run()

@@ -77,7 +77,7 @@ def test_a_failing_source_delays_only_itself_and_its_lag_shows(world, monkeypatc
 
     # The Sources page shows it.
     monkeypatch.setenv("VIRALSCOPE_DB", str(store.path))
-    page = Path(__file__).resolve().parents[1] / "dashboard" / "pages" / "sources_page.py"
+    page = Path(__file__).resolve().parents[1] / "dashboard" / "views" / "sources_page.py"
     at = AppTest.from_file(str(page), default_timeout=60).run()
     assert not at.exception
     tables = [d.value for d in at.dataframe if "lag_minutes" in getattr(d.value, "columns", [])]
