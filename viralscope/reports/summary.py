@@ -27,6 +27,7 @@ import math
 import pandas as pd
 
 from viralscope import kpi_registry
+from viralscope.core.results import finite
 from viralscope.reports.text import t
 
 __all__ = ["CANDIDATES", "TOP", "rank", "sentence", "summary_table"]
@@ -63,12 +64,9 @@ _MOVES = {
         "ko": ("평소 같은 주보다 전환이 {size}건 더 많았습니다", "평소 같은 주보다 전환이 {size}건 더 적었습니다")},
 }
 _LEVEL = {"en": "{label} did not change", "ko": "{label}: 변화가 없었습니다"}
+#: What ``kpi_registry.verdict`` of a change's interval says in a sentence.
 _VERDICT = {"up": {"en": "a clear rise", "ko": "뚜렷한 증가"}, "down": {"en": "a clear fall", "ko": "뚜렷한 감소"},
-            "none": {"en": "no clear change", "ko": "뚜렷한 변화 없음"}}
-
-
-def _finite(*xs) -> bool:
-    return all(x is not None and isinstance(x, int | float) and math.isfinite(x) for x in xs)
+            "flat": {"en": "no clear change", "ko": "뚜렷한 변화 없음"}}
 
 
 def standardized(value: float, lo: float, hi: float, scale: str) -> float:
@@ -90,12 +88,12 @@ def rank(kpis: dict) -> tuple[list[dict], list[str]]:
         k = kpis.get(key)
         if k is None:
             continue
-        if k["status"] != "ok" or not _finite(k["value"], k["ci_low"], k["ci_high"]):
+        if k["status"] != "ok" or any(finite(k[f]) is None for f in ("value", "ci_low", "ci_high")):
             skipped.append(key)
             continue
         value, lo, hi = float(k["value"]), float(k["ci_low"]), float(k["ci_high"])
         ranked.append({"key": key, "value": value, "ci_low": lo, "ci_high": hi, "unit": k["unit"],
-                       "clear": lo > 0 or hi < 0, "z": standardized(value, lo, hi, scale)})
+                       "clear": kpi_registry.verdict(lo, hi) in ("up", "down"), "z": standardized(value, lo, hi, scale)})
     ranked.sort(key=lambda r: (not r["clear"], -abs(r["z"]), order.index(r["key"])))
     return ranked, skipped
 
@@ -119,7 +117,7 @@ def sentence(row: dict, brand: str | None, lang: str = "en") -> str:
         template = _MOVES[key][lang][0 if value > 0 else 1]
         head = template.format(size=size, of=f" of {brand}" if brand else "", about=f" about {brand}" if brand else "",
                                brand=f"{brand} " if brand else "")
-    verdict = _VERDICT["none" if not row["clear"] else ("up" if value > 0 else "down")][lang]
+    verdict = _VERDICT[kpi_registry.verdict(row["ci_low"], row["ci_high"])][lang]
     lo, hi = _number(row["ci_low"], unit, lang), _number(row["ci_high"], unit, lang)
     interval = f"{t('ci_interval', lang)} {lo} {t('to', lang)} {hi}"
     return f"{head} ({interval}: {verdict})."
