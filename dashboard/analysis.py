@@ -17,8 +17,8 @@ import diffusion
 from dashboard import queries, tree
 from dashboard.filters import Filters
 from viralscope import crisis, kpis, privacy
+from viralscope.config import configured_brand
 from viralscope.core.errors import InsufficientData
-from viralscope.core.results import na
 from viralscope.store import Store, query
 from viralscope.store.query import Scope
 
@@ -117,9 +117,7 @@ def responses(store: Store, config, scope: Scope, incidents: pd.DataFrame, brand
     the reason there is no answer: no accounts configured for the brand."""
     accounts = config.accounts_of(brand) if config is not None else ()
     if not accounts:
-        competitor = config is not None and brand in {b.name for b in config.competitors}
-        why = na("no_competitor_accounts", {"brand": brand}) if competitor else na("no_brand_accounts_config")
-        return [dict(why) for _ in range(len(incidents))]
+        return [kpis.no_accounts(config, brand) for _ in range(len(incidents))]
     return crisis.responses(store, scope, incidents, accounts, final_after=kpis.response_final_after(config))
 
 
@@ -136,7 +134,7 @@ def hourly_negatives(store: Store, f: Filters) -> pd.DataFrame:
 def _brand_in_view(config, f: Filters) -> str | None:
     if len(f.brands) == 1:
         return f.brands[0]
-    return config.brand.name if config is not None and config.brand else None
+    return configured_brand(config)
 
 
 def _scope(f: Filters, brands: tuple[str, ...] | str | None = None) -> Scope:

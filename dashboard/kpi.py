@@ -11,6 +11,7 @@ from __future__ import annotations
 from dashboard import queries
 from dashboard.filters import Filters
 from viralscope import kpi_registry, kpis
+from viralscope.config import configured_brand
 from viralscope.core.results import na
 from viralscope.store import Store
 
@@ -65,7 +66,7 @@ def metric_args(f: Filters, config) -> tuple:
 def metric_kpis(store: Store, window, baseline, brand: str | None, config) -> list[dict]:
     """The metrics stage's KPIs of ``window`` against ``baseline`` (see :func:`metric_args`), headline first."""
     result = kpis.compute(store, config, window, baseline=baseline, brand=brand)
-    own = config.brand.name if config is not None and config.brand else None
+    own = configured_brand(config)
     brand = None if result.get("scope") == kpis.ALL_MENTIONS else result.get("brand")
     cards = {key: dict(k, brand=brand, brands=[],
                        own_brand=own if kpi_registry.REGISTRY[key].own_data else None)

@@ -45,7 +45,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from viralscope import crisis, kpis, mail
-from viralscope.config import AlertsSection, Detection
+from viralscope.config import AlertsSection, Detection, configured_brand
 from viralscope.core.settings import secret
 from viralscope.core.times import utc
 from viralscope.store import query
@@ -395,7 +395,7 @@ def _detect(store, config, *, now, since, brand):
         where, brand_name, described = kpis.scope(reader, config, brand)
         kinds = [k for k in crisis.KINDS if watch(k, brand_name).enabled]
         own = crisis.detect(reader, config, where.between(min(since, now), now), brand_name, now=now, kinds=kinds)
-        if brand is None and config is not None and brand_name == (config.brand.name if config.brand else None):
+        if brand is None and config is not None and brand_name == configured_brand(config):
             for competitor in config.watched_competitors("volume"):
                 c_where = Scope(brands=(competitor.name,))
                 competitors.append((competitor.name, c_where, crisis.detect(

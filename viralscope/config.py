@@ -184,6 +184,11 @@ def _section(cls, table, name: str, origin: str, ignored: tuple[str, ...] = ()):
     return cls(**values)
 
 
+def configured_brand(config: Config | None) -> str | None:
+    """The configured brand's name: None without a configuration, or with one that names no brand."""
+    return config.brand.name if config is not None and config.brand else None
+
+
 @dataclass(frozen=True)
 class Config:
     brand: Brand | None = None

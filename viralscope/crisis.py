@@ -17,7 +17,7 @@ import pandas as pd
 
 import metrics
 from metrics.response import QUESTION_PATTERN
-from viralscope.core.results import finite
+from viralscope.core.results import finite, na
 from viralscope.core.times import times, utc
 from viralscope.store import query
 from viralscope.store.query import Scope
@@ -196,11 +196,16 @@ def responses(db, scope: Scope, incidents: pd.DataFrame, accounts, *, final_afte
     if not accounts:
         raise ValueError("responses need the brand's own accounts")
     end = utc(now) if now is not None else query.newest(db)
-    out = []
-    for row in incidents.itertuples():
-        items = query.first_brand_replies(db, scope.between(row.start, row.end), accounts, end, QUESTION_PATTERN)
-        out.append(metrics.response_summary(items, now=end, final_after=final_after))
-    return out
+    return [answered(db, scope.between(row.start, row.end), accounts, now=end, final_after=final_after)
+            for row in incidents.itertuples()]
+
+
+def answered(db, scope: Scope, accounts, *, now, final_after: str) -> dict:
+    """``metrics.response_summary`` of the complaints and questions of ``scope`` with their first reply by one of
+    ``accounts`` (``query.first_brand_replies``), as known at ``now``; n/a ``no_items`` when there are none. The
+    Overview's response KPIs (over the window) and each incident's answers (over its span) are this."""
+    items = query.first_brand_replies(db, scope, accounts, now, QUESTION_PATTERN)
+    return metrics.response_summary(items, now=now, final_after=final_after) if len(items) else na("no_items")
 
 
 #: The columns of :func:`alert_history`.

@@ -18,9 +18,8 @@ import pandas as pd
 import diffusion
 import metrics
 from metrics.lift import HISTORY_DAYS, MIN_REFERENCE_DAYS
-from metrics.response import QUESTION_PATTERN
 from viralscope import crisis, kpi_registry
-from viralscope.config import MetricsSection
+from viralscope.config import MetricsSection, configured_brand
 from viralscope.core import reasons
 from viralscope.core.errors import InputError, Problem
 from viralscope.core.results import na
@@ -122,7 +121,7 @@ def scope(store, config, brand: str | None) -> tuple[Scope, str | None, str]:
     """The mentions the KPIs are about (a :class:`Scope` without a window), the brand and a description."""
     if brand:
         return Scope(brands=(brand,)), brand, f"mentions of {brand}"
-    name = config.brand.name if config is not None and config.brand else None
+    name = configured_brand(config)
     if name and query.has_brand(store, name):
         return Scope(brands=(name,)), name, f"mentions of {name}"
     return Scope(), name, ALL_MENTIONS
@@ -192,7 +191,7 @@ def _compute(store, config, window, baseline, brand, now) -> dict:
                                                                 "baseline": r.get("n_baseline", 0)}, **ctx)
     kpis["share_of_voice"] = _share_of_voice(store, config, brand_name, window)
     kpis.update(_cascade_kpis(store, config, brand_name, where, window))
-    own = config.brand.name if config is not None and config.brand else None
+    own = configured_brand(config)
     if own and brand_name and brand_name != own:  # the business data are the configured brand's, not another's
         kpis.update({key: _kpi(key, _empty("own_brand_only", own=own, brand=brand_name), n=None, **ctx)
                      for key in kpi_registry.OWN_DATA})
@@ -373,19 +372,23 @@ def response_final_after(config) -> str:
     return f"{hours:g}h"
 
 
+def no_accounts(config, brand_name: str | None) -> dict:
+    """Why the answers of ``brand_name`` are n/a when it has no accounts in the configuration: a competitor's
+    complaints wait for the competitor's replies, the brand's for its own."""
+    competitor = config is not None and brand_name in {b.name for b in config.competitors}
+    return _empty("no_competitor_accounts", brand=brand_name) if competitor else _empty("no_brand_accounts_config")
+
+
 def _response_kpis(store, config, brand_name, where: Scope, window, now) -> dict:
     # The accounts of the brand in scope: a competitor's complaints wait for the competitor's replies.
     accounts = list(config.accounts_of(brand_name)) if config is not None else []
-    competitor = config is not None and brand_name in {b.name for b in config.competitors}
     final_after = response_final_after(config)
     if not accounts:
-        r = _empty("no_competitor_accounts", brand=brand_name) if competitor else _empty("no_brand_accounts_config")
+        r = no_accounts(config, brand_name)
     else:
         last = query.newest(store)
         end = utc(now) if now is not None else (last if last is not None else window[1])
-        items = query.first_brand_replies(store, where.between(*window), accounts, end, QUESTION_PATTERN)
-        r = metrics.response_summary(items, now=end, final_after=final_after) if len(items) else \
-            _empty("no_items")
+        r = crisis.answered(store, where.between(*window), accounts, now=end, final_after=final_after)
     n = {"final": int(r.get("n") or 0), "answered": int(r.get("n_answered") or 0)}
     note = f" (items at least {final_after} old; [metrics] response_final_hours)"
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from viralscope import kpi_registry, kpis, scoring
+from viralscope.config import configured_brand
 from viralscope.scoring import ScoreSummary
 from viralscope.store import Store, query
 from viralscope.store import mentions as store_mentions
@@ -84,7 +85,7 @@ def analyze(store: Store, config=None, *, rescore: bool = False, progress=None) 
     scored = scoring.score_store(store, rescore=rescore, progress=progress)
     relinked = store_mentions.relink(store)
     mentions, cascades, spread, deepest = query.cascade_counts(store)
-    brand = config.brand.name if config is not None and config.brand else None
+    brand = configured_brand(config)
     window = last_week(store, brand)
     found = kpis.compute(store, config, window)["kpis"] if window is not None else {}
     return Analysis(scoring=scored, relinked=relinked, mentions=int(mentions), cascades=int(cascades),
