@@ -19,7 +19,7 @@ from viralscope import kpi_registry
 from viralscope.core.errors import ViralscopeError
 from viralscope.reports import text
 from viralscope.reports.build import WeeklyReport
-from viralscope.reports.html import WORDS, kpi_display, render_html
+from viralscope.reports.html import WORDS, kpi_display, order_counts, render_html
 
 __all__ = ["FORMATS", "MIME", "pdf_available", "pdf_bytes", "readable_tables", "render", "to_bytes"]
 
@@ -61,10 +61,8 @@ def flat(v):
 
 def _share_orders(v, lang: str):
     """``{"1": 5, "2": 9}`` as ``order 1: 5; order 2: 9`` (``1차: 5; 2차: 9``)."""
-    try:
-        counts = json.loads(v) if isinstance(v, str) else v
-        items = sorted((int(d), n) for d, n in counts.items())
-    except (TypeError, ValueError, AttributeError):
+    items = order_counts(v)
+    if items is None:
         return flat(v)
     return "; ".join((f"{d}차: {n}" if lang == "ko" else f"order {d}: {n}") for d, n in items)
 

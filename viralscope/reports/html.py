@@ -113,13 +113,21 @@ def cell(v, column: str = "", lang: str = "en") -> str:
     return str(v)
 
 
+def order_counts(v) -> list[tuple[int, int]] | None:
+    """A cascade's mentions per share order (``{"1": 136, "2": 138}``, or its JSON text) as sorted ``(order,
+    count)`` pairs; None when ``v`` is not such a mapping."""
+    try:
+        counts = json.loads(v) if isinstance(v, str) else v
+        return sorted((int(d), n) for d, n in counts.items())
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
 def share_orders(v, shown: int = 6, lang: str = "en") -> str:
     """``{"1": 136, "2": 138, …}`` as ``1st 136 · 2nd 138 · …`` (``1차 136 · 2차 138 · …``), the first ``shown``."""
-    try:
-        counts = json.loads(v) if isinstance(v, str) else dict(v)
-    except (TypeError, ValueError):
+    items = order_counts(v)
+    if items is None:
         return cell(v)
-    items = sorted(((int(d), n) for d, n in counts.items()), key=lambda t: t[0])
     suffix = {1: "st", 2: "nd", 3: "rd"}
 
     def order(d: int) -> str:
@@ -161,10 +169,7 @@ def kpi_display(k: dict, lang: str = "en") -> str:
         return text.t("na", lang)
     if lang == "en" and k["unit"] != "minutes":
         return k["display"]
-    currency = ""
-    if k["unit"] == "currency":
-        found = re.match(r"^[-\d,.]+ (.+?)(?: \(|$)", k["display"])
-        currency = found.group(1) if found else ""
+    currency = k.get("currency") or ""
 
     def fmt(v):
         return kpi_registry.format_value(v, k["unit"], lang, currency=currency, compact_style=k["unit"] == "minutes")
